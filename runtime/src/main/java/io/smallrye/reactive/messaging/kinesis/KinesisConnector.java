@@ -1,0 +1,100 @@
+package io.smallrye.reactive.messaging.kinesis;
+
+import static io.smallrye.reactive.messaging.annotations.ConnectorAttribute.Direction.INCOMING_AND_OUTGOING;
+import static io.smallrye.reactive.messaging.annotations.ConnectorAttribute.Direction.OUTGOING;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Flow;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Reception;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.spi.Connector;
+
+import io.smallrye.reactive.messaging.annotations.ConnectorAttribute;
+import io.smallrye.reactive.messaging.connector.OutboundConnector;
+import io.smallrye.reactive.messaging.health.HealthReport;
+import io.smallrye.reactive.messaging.health.HealthReporter;
+import io.smallrye.reactive.messaging.kinesis.client.KinesisClients;
+import io.smallrye.reactive.messaging.kinesis.outgoing.KinesisOutboundChannel;
+import io.smallrye.reactive.messaging.kinesis.outgoing.OutgoingSettings;
+
+/**
+ * The {@code smallrye-kinesis} connector: channels backed by Amazon Kinesis Data Streams.
+ */
+@ApplicationScoped
+@Connector(KinesisConnector.CONNECTOR_NAME)
+@ConnectorAttribute(name = "stream", type = "string", direction = INCOMING_AND_OUTGOING, description = "The name (or ARN) of the Kinesis stream; defaults to the channel name")
+@ConnectorAttribute(name = "region", type = "string", direction = INCOMING_AND_OUTGOING, description = "The AWS region of the stream; defaults to the AWS default region chain (aws.region, AWS_REGION, profile)")
+@ConnectorAttribute(name = "endpoint-override", type = "string", direction = INCOMING_AND_OUTGOING, description = "A Kinesis endpoint URI to use instead of the region's, e.g. a local emulator")
+@ConnectorAttribute(name = "client-bean", type = "string", direction = INCOMING_AND_OUTGOING, description = "The @Identifier of a CDI bean of type KinesisAsyncClient to use instead of a client built from region and endpoint-override; the application owns and closes that client")
+@ConnectorAttribute(name = "health-enabled", type = "boolean", direction = INCOMING_AND_OUTGOING, description = "Whether the channel reports its state to health checks", defaultValue = "true")
+
+@ConnectorAttribute(name = "buffer-time", type = "string", direction = OUTGOING, description = "The longest a message waits in the buffer before its batch is sent (e.g. 500ms, 2s, PT1S)", defaultValue = "500ms")
+@ConnectorAttribute(name = "max-batch-records", type = "int", direction = OUTGOING, description = "The most records in one PutRecords request, 1 to 500", defaultValue = "500")
+@ConnectorAttribute(name = "max-batch-bytes", type = "long", direction = OUTGOING, description = "The most bytes (data plus partition keys) in one PutRecords request; a batch is sent as soon as it would exceed it. Up to the PutRecords request limit of 10 MiB", defaultValue = "1048576")
+@ConnectorAttribute(name = "max-record-bytes", type = "long", direction = OUTGOING, description = "The largest record (data plus partition key) accepted; larger messages are nacked. 1 MiB is the Kinesis default; up to 10 MiB for streams that opted in", defaultValue = "1048576")
+@ConnectorAttribute(name = "max-in-flight", type = "int", direction = OUTGOING, description = "The most PutRecords requests under way at once for this channel", defaultValue = "5")
+@ConnectorAttribute(name = "max-buffered-records", type = "int", direction = OUTGOING, description = "The most messages held by the channel (buffered or in flight); when reached, the channel stops requesting messages and the Emitter's overflow strategy applies", defaultValue = "10000")
+@ConnectorAttribute(name = "max-buffered-bytes", type = "long", direction = OUTGOING, description = "The most bytes held by the channel (buffered or in flight); when reached, the channel stops requesting messages. Must be at least max-record-bytes", defaultValue = "33554432")
+@ConnectorAttribute(name = "max-retries", type = "int", direction = OUTGOING, description = "How many times a record that Kinesis refused (throttling, internal failure, failed request) is sent again before its message is nacked", defaultValue = "8")
+@ConnectorAttribute(name = "retry-backoff", type = "string", direction = OUTGOING, description = "The wait before the first retry of a refused record; doubled at each further attempt, with jitter", defaultValue = "100ms")
+@ConnectorAttribute(name = "max-retry-backoff", type = "string", direction = OUTGOING, description = "The longest wait between two attempts of a record", defaultValue = "5s")
+@ConnectorAttribute(name = "shutdown-timeout", type = "string", direction = OUTGOING, description = "At shutdown, how long the channel may take to send what it buffered and wait for requests in flight; messages still unsent then are nacked", defaultValue = "10s")
+@ConnectorAttribute(name = "ordering", type = "string", direction = OUTGOING, description = "Ordering of records with the same partition key. 'strict': at most one record per key in flight, so a retried record is never overtaken; 'relaxed': records of a key travel in one request at a time, in order, but a record refused while a later one of the same request is accepted is overtaken; 'none': no per-key constraint, most parallelism", defaultValue = "strict")
+public class KinesisConnector implements OutboundConnector, HealthReporter {
+
+    public static final String CONNECTOR_NAME = "smallrye-kinesis";
+
+    @Inject
+    KinesisClients clients;
+
+    private final List<KinesisOutboundChannel> outboundChannels = new CopyOnWriteArrayList<>();
+
+    @PostConstruct
+    void init() {
+        clients.start();
+    }
+
+    @Override
+    public Flow.Subscriber<? extends Message<?>> getSubscriber(Config config) {
+        KinesisConnectorOutgoingConfiguration conf = new KinesisConnectorOutgoingConfiguration(config);
+        OutgoingSettings settings = OutgoingSettings.from(conf);
+        KinesisOutboundChannel channel = new KinesisOutboundChannel(settings, clients.clientFor(conf),
+                clients.scheduler());
+        outboundChannels.add(channel);
+        return channel;
+    }
+
+    /**
+     * Flushes the outgoing channels (before the clients they use are closed), then releases the clients.
+     */
+    public void terminate(
+            @Observes(notifyObserver = Reception.IF_EXISTS) @Priority(50) @BeforeDestroyed(ApplicationScoped.class) Object event) {
+        outboundChannels.forEach(KinesisOutboundChannel::close);
+        outboundChannels.clear();
+        clients.close();
+    }
+
+    @Override
+    public HealthReport getReadiness() {
+        HealthReport.HealthReportBuilder builder = HealthReport.builder();
+        outboundChannels.forEach(channel -> channel.reportReadiness(builder));
+        return builder.build();
+    }
+
+    @Override
+    public HealthReport getLiveness() {
+        HealthReport.HealthReportBuilder builder = HealthReport.builder();
+        outboundChannels.forEach(channel -> channel.reportLiveness(builder));
+        return builder.build();
+    }
+}

@@ -1,0 +1,62 @@
+package io.smallrye.reactive.messaging.kinesis.i18n;
+
+import java.lang.invoke.MethodHandles;
+
+import org.jboss.logging.BasicLogger;
+import org.jboss.logging.Logger;
+import org.jboss.logging.Logger.Level;
+import org.jboss.logging.annotations.Cause;
+import org.jboss.logging.annotations.LogMessage;
+import org.jboss.logging.annotations.Message;
+import org.jboss.logging.annotations.MessageLogger;
+
+/**
+ * Log messages of the Kinesis connector. Ids 1000-1999.
+ */
+@MessageLogger(projectCode = "SRKIN", length = 4)
+public interface KinesisLogging extends BasicLogger {
+
+    KinesisLogging log = Logger.getMessageLogger(MethodHandles.lookup(), KinesisLogging.class,
+            "io.smallrye.reactive.messaging.kinesis");
+
+    @LogMessage(level = Level.DEBUG)
+    @Message(id = 1000, value = "Outgoing channel '%s' writes to stream '%s' (buffer time %d ms, batch up to %d records / %d bytes, %d requests in flight, ordering %s)")
+    void outgoingChannelReady(String channel, String stream, long bufferTimeMs, int maxRecords, long maxBytes,
+            int maxInFlight, String ordering);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 1001, value = "Channel '%s': message rejected before sending: %s")
+    void messageRejected(String channel, String reason);
+
+    @LogMessage(level = Level.DEBUG)
+    @Message(id = 1002, value = "Channel '%s': %d record(s) of a PutRecords request to stream '%s' failed (first error %s); retrying them alone")
+    void retryingFailedEntries(String channel, int failed, String stream, String errorCode);
+
+    @LogMessage(level = Level.ERROR)
+    @Message(id = 1003, value = "Channel '%s': record to stream '%s' could not be written: %s")
+    void recordNotWritten(String channel, String stream, String reason);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 1004, value = "Channel '%s': PutRecords request to stream '%s' failed, %d record(s) will be retried")
+    void requestFailed(String channel, String stream, int records, @Cause Throwable cause);
+
+    @LogMessage(level = Level.ERROR)
+    @Message(id = 1005, value = "Channel '%s': %d message(s) were not sent within the shutdown timeout of %d ms and were nacked")
+    void shutdownTimeoutExpired(String channel, int messages, long timeoutMs);
+
+    @LogMessage(level = Level.ERROR)
+    @Message(id = 1006, value = "Channel '%s': the upstream of the outgoing channel failed")
+    void upstreamFailure(String channel, @Cause Throwable cause);
+
+    @LogMessage(level = Level.DEBUG)
+    @Message(id = 1007, value = "Channel '%s': flushing %d buffered and in-flight message(s) before shutdown")
+    void flushingOnShutdown(String channel, int messages);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 1008, value = "Channel '%s': closing on an event-loop thread, the outgoing channel does not wait for its in-flight records")
+    void closingOnEventLoop(String channel);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 1009, value = "Failed to close a Kinesis client")
+    void clientCloseFailed(@Cause Throwable cause);
+}

@@ -1,0 +1,173 @@
+package io.smallrye.reactive.messaging.kinesis.outgoing;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import io.smallrye.reactive.messaging.health.HealthReport;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
+import io.vertx.core.Context;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+
+/**
+ * The subscriber behind an outgoing channel: validates each message, hands it to the {@link RecordBatcher}, and asks
+ * upstream for more only while the channel holds less than max-buffered-records and max-buffered-bytes, so a fast
+ * Emitter meets backpressure instead of filling the heap.
+ */
+public class KinesisOutboundChannel implements Flow.Subscriber<Message<?>> {
+
+    private final OutgoingSettings settings;
+    private final OutgoingRecordFactory records;
+    private final RecordBatcher batcher;
+    private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
+    private final AtomicLong requested = new AtomicLong();
+    private final AtomicLong sequence = new AtomicLong();
+    private final Object demandLock = new Object();
+    private volatile long averageRecordBytes = 1024;
+    private volatile boolean closed;
+    private volatile Throwable upstreamFailure;
+
+    public KinesisOutboundChannel(OutgoingSettings settings, KinesisAsyncClient client,
+            ScheduledExecutorService scheduler) {
+        this.settings = settings;
+        this.records = new OutgoingRecordFactory(settings);
+        this.batcher = new RecordBatcher(settings, client, regionOf(client), scheduler, this::requestMore);
+        KinesisLogging.log.outgoingChannelReady(settings.channel(), settings.stream(), settings.bufferTime().toMillis(),
+                settings.maxBatchRecords(), settings.maxBatchBytes(), settings.maxInFlight(),
+                settings.ordering().attributeValue());
+    }
+
+    private static String regionOf(KinesisAsyncClient client) {
+        try {
+            return String.valueOf(client.serviceClientConfiguration().region());
+        } catch (RuntimeException e) {
+            return "(unknown region)";
+        }
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+        if (subscription.compareAndSet(null, s)) {
+            requestMore();
+        } else {
+            s.cancel();
+        }
+    }
+
+    @Override
+    public void onNext(Message<?> message) {
+        requested.decrementAndGet();
+        if (closed) {
+            MessageCompletion.nack(message, KinesisExceptions.ex.channelClosed(settings.channel(),
+                    records.streamOf(message)));
+            return;
+        }
+        PendingRecord record;
+        try {
+            record = records.create(message, sequence.getAndIncrement(), System.nanoTime());
+        } catch (IllegalArgumentException rejected) {
+            KinesisLogging.log.messageRejected(settings.channel(), rejected.getMessage());
+            MessageCompletion.nack(message, rejected);
+            requestMore();
+            return;
+        }
+        batcher.add(record);
+        requestMore();
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+        KinesisLogging.log.upstreamFailure(settings.channel(), failure);
+        upstreamFailure = failure;
+        batcher.flush();
+    }
+
+    @Override
+    public void onComplete() {
+        batcher.flush();
+    }
+
+    /**
+     * Tops the upstream demand up to what the buffer bounds allow. Requests go out in chunks (when at least half
+     * the allowed demand is missing), not one per message. Byte room is turned into records with the average size
+     * seen so far.
+     */
+    private void requestMore() {
+        Flow.Subscription s = subscription.get();
+        if (s == null || closed) {
+            return;
+        }
+        synchronized (demandLock) {
+            int held = batcher.heldRecords();
+            long heldBytes = batcher.heldBytes();
+            if (held > 0) {
+                averageRecordBytes = Math.max(1, heldBytes / held);
+            }
+            long byteRoom = (settings.maxBufferedBytes() - heldBytes) / averageRecordBytes;
+            long target = Math.min(settings.maxBufferedRecords() - held, byteRoom);
+            long missing = target - requested.get();
+            if (missing > 0 && missing >= Math.max(1, target / 2)) {
+                requested.addAndGet(missing);
+                s.request(missing);
+            }
+        }
+    }
+
+    /**
+     * Sends what is buffered and waits (at most shutdown-timeout) for every message to be acked or nacked; what is
+     * left then is nacked. Called at shutdown, before the client is closed.
+     */
+    public void close() {
+        if (closed) {
+            return;
+        }
+        int held = batcher.heldRecords();
+        if (Context.isOnEventLoopThread()) {
+            KinesisLogging.log.closingOnEventLoop(settings.channel());
+            batcher.flush();
+        } else {
+            if (held > 0) {
+                KinesisLogging.log.flushingOnShutdown(settings.channel(), held);
+            }
+            try {
+                batcher.flush().get(settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                // nacked below
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        closed = true;
+        int abandoned = batcher.abandon(() -> KinesisExceptions.ex.notSentBeforeShutdown(settings.channel(),
+                settings.stream(), settings.shutdownTimeout().toMillis()));
+        if (abandoned > 0) {
+            KinesisLogging.log.shutdownTimeoutExpired(settings.channel(), abandoned,
+                    settings.shutdownTimeout().toMillis());
+        }
+        Flow.Subscription s = subscription.getAndSet(null);
+        if (s != null) {
+            s.cancel();
+        }
+    }
+
+    public void reportReadiness(HealthReport.HealthReportBuilder builder) {
+        if (settings.healthEnabled()) {
+            String problem = batcher.streamProblem();
+            builder.add(settings.channel(), problem == null && !closed, problem);
+        }
+    }
+
+    public void reportLiveness(HealthReport.HealthReportBuilder builder) {
+        if (settings.healthEnabled()) {
+            Throwable failure = upstreamFailure;
+            builder.add(settings.channel(), failure == null, failure == null ? null : String.valueOf(failure));
+        }
+    }
+}

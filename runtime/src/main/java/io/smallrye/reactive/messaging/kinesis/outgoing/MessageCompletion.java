@@ -1,0 +1,38 @@
+package io.smallrye.reactive.messaging.kinesis.outgoing;
+
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import io.smallrye.reactive.messaging.providers.locals.LocalContextMetadata;
+import io.vertx.core.Context;
+
+/**
+ * Acks and nacks a message on the Vert.x context it was created on, when it has one, so that the sender's
+ * continuations run where it expects them.
+ */
+final class MessageCompletion {
+
+    private MessageCompletion() {
+    }
+
+    static void ack(Message<?> message) {
+        Context context = contextOf(message);
+        if (context == null) {
+            message.ack();
+        } else {
+            context.runOnContext(ignored -> message.ack());
+        }
+    }
+
+    static void nack(Message<?> message, Throwable reason) {
+        Context context = contextOf(message);
+        if (context == null) {
+            message.nack(reason);
+        } else {
+            context.runOnContext(ignored -> message.nack(reason));
+        }
+    }
+
+    private static Context contextOf(Message<?> message) {
+        return message.getMetadata(LocalContextMetadata.class).map(LocalContextMetadata::context).orElse(null);
+    }
+}

@@ -1,0 +1,58 @@
+package io.smallrye.reactive.messaging.kinesis.outgoing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import io.smallrye.reactive.messaging.OutgoingMessageMetadata;
+import io.smallrye.reactive.messaging.kinesis.KinesisSendResult;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
+
+/**
+ * What one PutRecords answer decided, collected under the batcher's lock and carried out after it is released.
+ */
+final class Outcome {
+
+    private final List<PendingRecord> succeeded = new ArrayList<>();
+    private final List<PutRecordsResultEntry> results = new ArrayList<>();
+    private final List<PendingRecord> failed = new ArrayList<>();
+    private final List<Throwable> reasons = new ArrayList<>();
+    int retried;
+    String firstRetryCode;
+    CompletableFuture<Void> emptied;
+
+    void succeeded(PendingRecord record, PutRecordsResultEntry result) {
+        succeeded.add(record);
+        results.add(result);
+    }
+
+    void failed(PendingRecord record, Throwable reason) {
+        failed.add(record);
+        reasons.add(reason);
+    }
+
+    void retried(String code) {
+        if (retried++ == 0) {
+            firstRetryCode = code;
+        }
+    }
+
+    void complete(String channel) {
+        for (int i = 0; i < succeeded.size(); i++) {
+            PendingRecord record = succeeded.get(i);
+            PutRecordsResultEntry result = results.get(i);
+            OutgoingMessageMetadata.setResultOnMessage(record.message,
+                    new KinesisSendResult(record.stream, result.shardId(), result.sequenceNumber()));
+            MessageCompletion.ack(record.message);
+        }
+        for (int i = 0; i < failed.size(); i++) {
+            PendingRecord record = failed.get(i);
+            KinesisLogging.log.recordNotWritten(channel, record.stream, reasons.get(i).getMessage());
+            MessageCompletion.nack(record.message, reasons.get(i));
+        }
+        if (emptied != null) {
+            emptied.complete(null);
+        }
+    }
+}

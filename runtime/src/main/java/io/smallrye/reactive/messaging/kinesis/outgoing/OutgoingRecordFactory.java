@@ -1,0 +1,124 @@
+package io.smallrye.reactive.messaging.kinesis.outgoing;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import io.smallrye.reactive.messaging.kinesis.OutgoingKinesisMetadata;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
+import io.vertx.core.buffer.Buffer;
+import software.amazon.awssdk.core.SdkBytes;
+
+/**
+ * Turns a message into a {@link PendingRecord}, or rejects it with the reason (size, key, payload type) so that only
+ * that message is nacked.
+ */
+final class OutgoingRecordFactory {
+
+    static final int MAX_PARTITION_KEY_CHARS = 256;
+    private static final BigInteger MAX_HASH_KEY = BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE);
+
+    private final String channel;
+    private final String defaultStream;
+    private final long maxRecordBytes;
+
+    OutgoingRecordFactory(OutgoingSettings settings) {
+        this.channel = settings.channel();
+        this.defaultStream = settings.stream();
+        this.maxRecordBytes = settings.maxRecordBytes();
+    }
+
+    String streamOf(Message<?> message) {
+        OutgoingKinesisMetadata metadata = message.getMetadata(OutgoingKinesisMetadata.class).orElse(null);
+        return metadata != null && metadata.getStream() != null ? metadata.getStream() : defaultStream;
+    }
+
+    PendingRecord create(Message<?> message, long sequence, long nowNanos) {
+        OutgoingKinesisMetadata metadata = message.getMetadata(OutgoingKinesisMetadata.class).orElse(null);
+        String stream = metadata != null && metadata.getStream() != null ? metadata.getStream() : defaultStream;
+        SdkBytes data = toBytes(message.getPayload(), stream);
+
+        String partitionKey = metadata != null ? metadata.getPartitionKey() : null;
+        if (partitionKey == null) {
+            partitionKey = randomPartitionKey();
+        } else if (partitionKey.isEmpty()) {
+            throw KinesisExceptions.ex.emptyPartitionKey(stream);
+        } else {
+            int chars = partitionKey.codePointCount(0, partitionKey.length());
+            if (chars > MAX_PARTITION_KEY_CHARS) {
+                throw KinesisExceptions.ex.partitionKeyTooLong(stream, chars);
+            }
+        }
+        String explicitHashKey = metadata != null ? metadata.getExplicitHashKey() : null;
+        if (explicitHashKey != null) {
+            checkHashKey(explicitHashKey, stream);
+        }
+
+        long size = (long) data.asByteBuffer().remaining() + utf8Length(partitionKey);
+        if (size > maxRecordBytes) {
+            throw KinesisExceptions.ex.recordTooLarge((int) size, stream, maxRecordBytes, channel);
+        }
+        return new PendingRecord(message, stream, data, partitionKey, explicitHashKey, (int) size, sequence, nowNanos);
+    }
+
+    private SdkBytes toBytes(Object payload, String stream) {
+        if (payload instanceof byte[] bytes) {
+            // no copy: the application hands the array over with the message
+            return SdkBytes.fromByteArrayUnsafe(bytes);
+        }
+        if (payload instanceof String text) {
+            return SdkBytes.fromString(text, StandardCharsets.UTF_8);
+        }
+        if (payload instanceof Buffer buffer) {
+            return SdkBytes.fromByteArrayUnsafe(buffer.getBytes());
+        }
+        if (payload instanceof io.vertx.mutiny.core.buffer.Buffer buffer) {
+            return SdkBytes.fromByteArrayUnsafe(buffer.getDelegate().getBytes());
+        }
+        if (payload instanceof SdkBytes bytes) {
+            return bytes;
+        }
+        if (payload == null) {
+            throw KinesisExceptions.ex.nullPayload(stream, channel);
+        }
+        throw KinesisExceptions.ex.unsupportedPayload(payload.getClass().getName(), stream, channel);
+    }
+
+    private static void checkHashKey(String key, String stream) {
+        try {
+            BigInteger value = new BigInteger(key);
+            if (value.signum() < 0 || value.compareTo(MAX_HASH_KEY) > 0) {
+                throw KinesisExceptions.ex.invalidExplicitHashKey(key, stream);
+            }
+        } catch (NumberFormatException e) {
+            throw KinesisExceptions.ex.invalidExplicitHashKey(key, stream);
+        }
+    }
+
+    /** A random key: its MD5 hash, which Kinesis uses to pick the shard, spreads records evenly over shards. */
+    private static String randomPartitionKey() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
+    }
+
+    static int utf8Length(String text) {
+        int length = text.length();
+        int bytes = length;
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c >= 0x80) {
+                if (c < 0x800) {
+                    bytes += 1;
+                } else if (Character.isHighSurrogate(c)) {
+                    bytes += 2; // a surrogate pair is 4 bytes, 2 of them already counted
+                    i++;
+                } else {
+                    bytes += 2;
+                }
+            }
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,46 @@
+package io.smallrye.reactive.messaging.kinesis.outgoing;
+
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+
+/**
+ * One accepted message on its way to Kinesis. Mutable fields are guarded by the {@link RecordBatcher}'s lock.
+ */
+final class PendingRecord {
+
+    final Message<?> message;
+    final String stream;
+    final PutRecordsRequestEntry entry;
+    /** Stream and partition key: records with the same order key keep their emission order. */
+    final String orderKey;
+    /** Data plus partition key bytes, as Kinesis counts them against the record and request limits. */
+    final int size;
+    /** Emission order within the channel. */
+    final long sequence;
+    final long enqueuedAtNanos;
+
+    int attempts;
+    long notBeforeNanos;
+    boolean completed;
+
+    PendingRecord(Message<?> message, String stream, SdkBytes data, String partitionKey, String explicitHashKey,
+            int size, long sequence, long enqueuedAtNanos) {
+        this.message = message;
+        this.stream = stream;
+        this.entry = PutRecordsRequestEntry.builder()
+                .data(data)
+                .partitionKey(partitionKey)
+                .explicitHashKey(explicitHashKey)
+                .build();
+        this.orderKey = stream + '\n' + partitionKey;
+        this.size = size;
+        this.sequence = sequence;
+        this.enqueuedAtNanos = enqueuedAtNanos;
+    }
+
+    boolean backingOff(long nowNanos) {
+        return attempts > 0 && nowNanos - notBeforeNanos < 0;
+    }
+}

@@ -1,0 +1,142 @@
+package io.smallrye.reactive.messaging.kinesis.outgoing;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The records waiting to be sent, in emission order, and the choice of the next batch under the ordering rule.
+ * Retried records go back to their place in emission order and, while they wait for their backoff, hold back the
+ * later records of their partition key. Not thread-safe: the {@link RecordBatcher} guards it.
+ */
+final class PendingRecords {
+
+    private final Ordering ordering;
+    private final int maxBatchRecords;
+    private final long maxBatchBytes;
+
+    private final TreeMap<Long, PendingRecord> waiting = new TreeMap<>();
+    private final Set<PendingRecord> backingOff = new HashSet<>();
+    /** Order keys with records in requests under way, with their count. */
+    private final Map<String, Integer> inFlightKeys = new HashMap<>();
+    private long waitingBytes;
+
+    PendingRecords(Ordering ordering, int maxBatchRecords, long maxBatchBytes) {
+        this.ordering = ordering;
+        this.maxBatchRecords = maxBatchRecords;
+        this.maxBatchBytes = maxBatchBytes;
+    }
+
+    void add(PendingRecord record) {
+        waiting.put(record.sequence, record);
+        waitingBytes += record.size;
+        if (record.attempts > 0) {
+            backingOff.add(record);
+        }
+    }
+
+    boolean isEmpty() {
+        return waiting.isEmpty();
+    }
+
+    int size() {
+        return waiting.size();
+    }
+
+    /** Whether enough is waiting to fill a request, by records or bytes. */
+    boolean fillsABatch() {
+        return waiting.size() >= maxBatchRecords || waitingBytes >= maxBatchBytes;
+    }
+
+    /** When the oldest waiting record was accepted (emission order is acceptance order). */
+    long oldestEnqueuedAtNanos() {
+        return waiting.firstEntry().getValue().enqueuedAtNanos;
+    }
+
+    boolean hasRetries() {
+        return !backingOff.isEmpty();
+    }
+
+    /** The earliest end of a retry backoff; only meaningful when {@link #hasRetries()}. */
+    long earliestRetryAtNanos() {
+        Iterator<PendingRecord> it = backingOff.iterator();
+        long earliest = it.next().notBeforeNanos;
+        while (it.hasNext()) {
+            long at = it.next().notBeforeNanos;
+            if (at - earliest < 0) {
+                earliest = at;
+            }
+        }
+        return earliest;
+    }
+
+    /**
+     * Takes the next batch: records of one stream, in emission order, within the request limits, skipping records
+     * that must wait for an earlier record of their key (in flight, backing off, or in this batch under strict
+     * ordering). The chosen records are marked in flight.
+     */
+    List<PendingRecord> nextBatch(long nowNanos) {
+        List<PendingRecord> batch = new ArrayList<>(Math.min(maxBatchRecords, waiting.size()));
+        Set<String> heldBack = ordering == Ordering.NONE ? Set.of() : new HashSet<>();
+        String stream = null;
+        long bytes = 0;
+        Iterator<PendingRecord> it = waiting.values().iterator();
+        while (it.hasNext() && batch.size() < maxBatchRecords) {
+            PendingRecord record = it.next();
+            if (ordering != Ordering.NONE
+                    && (heldBack.contains(record.orderKey) || inFlightKeys.containsKey(record.orderKey))) {
+                continue;
+            }
+            boolean otherStream = stream != null && !stream.equals(record.stream);
+            if (record.backingOff(nowNanos) || otherStream) {
+                holdBack(heldBack, record);
+                continue;
+            }
+            if (!batch.isEmpty() && bytes + record.size > maxBatchBytes) {
+                break;
+            }
+            it.remove();
+            backingOff.remove(record);
+            waitingBytes -= record.size;
+            batch.add(record);
+            bytes += record.size;
+            stream = record.stream;
+            if (ordering == Ordering.STRICT) {
+                heldBack.add(record.orderKey);
+            }
+        }
+        if (ordering != Ordering.NONE) {
+            for (PendingRecord record : batch) {
+                inFlightKeys.merge(record.orderKey, 1, Integer::sum);
+            }
+        }
+        return batch;
+    }
+
+    private void holdBack(Set<String> heldBack, PendingRecord record) {
+        if (ordering != Ordering.NONE) {
+            heldBack.add(record.orderKey);
+        }
+    }
+
+    /** A record's request came back (whatever its outcome): its key no longer counts as in flight. */
+    void landed(PendingRecord record) {
+        if (ordering != Ordering.NONE) {
+            inFlightKeys.computeIfPresent(record.orderKey, (key, count) -> count == 1 ? null : count - 1);
+        }
+    }
+
+    /** Removes and returns everything waiting (for the final nack at shutdown). */
+    List<PendingRecord> drainAll() {
+        List<PendingRecord> all = new ArrayList<>(waiting.values());
+        waiting.clear();
+        backingOff.clear();
+        waitingBytes = 0;
+        return all;
+    }
+}

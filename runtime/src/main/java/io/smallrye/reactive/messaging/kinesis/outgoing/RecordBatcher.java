@@ -1,0 +1,300 @@
+package io.smallrye.reactive.messaging.kinesis.outgoing;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+import io.smallrye.reactive.messaging.kinesis.KinesisWriteException;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
+
+/**
+ * Groups accepted records into PutRecords requests and sees each record through to an ack or a nack.
+ * <p>
+ * A request is sent when the waiting records fill one (max-batch-records / max-batch-bytes), when the oldest has
+ * waited buffer-time, or at once while flushing; at most max-in-flight requests are under way. Refused entries are
+ * retried alone after a backoff, in their emission place (see {@link PendingRecords}). All bookkeeping happens under
+ * one lock; requests are sent and messages completed outside it, on the scheduler thread or the SDK's completion
+ * threads, never blocking.
+ */
+final class RecordBatcher {
+
+    private final OutgoingSettings settings;
+    private final KinesisAsyncClient client;
+    private final String region;
+    private final ScheduledExecutorService scheduler;
+    private final Runnable onRelease;
+    private final PendingRecords waiting;
+    private final long bufferTimeNanos;
+
+    private final Set<List<PendingRecord>> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private int heldRecords;
+    private long heldBytes;
+    private boolean flushing;
+    private CompletableFuture<Void> emptied;
+    private ScheduledFuture<?> timer;
+    private long timerAtNanos;
+    private volatile String streamProblem;
+
+    RecordBatcher(OutgoingSettings settings, KinesisAsyncClient client, String region, ScheduledExecutorService scheduler,
+            Runnable onRelease) {
+        this.settings = settings;
+        this.client = client;
+        this.region = region;
+        this.scheduler = scheduler;
+        this.onRelease = onRelease;
+        this.waiting = new PendingRecords(settings.ordering(), settings.maxBatchRecords(), settings.maxBatchBytes());
+        this.bufferTimeNanos = settings.bufferTime().toNanos();
+    }
+
+    void add(PendingRecord record) {
+        boolean drainNow;
+        synchronized (this) {
+            waiting.add(record);
+            heldRecords++;
+            heldBytes += record.size;
+            drainNow = flushing || waiting.fillsABatch();
+            if (!drainNow) {
+                armTimer(waiting.oldestEnqueuedAtNanos() + bufferTimeNanos, System.nanoTime());
+            }
+        }
+        if (drainNow) {
+            scheduleDrain();
+        }
+    }
+
+    synchronized int heldRecords() {
+        return heldRecords;
+    }
+
+    synchronized long heldBytes() {
+        return heldBytes;
+    }
+
+    /** Why the stream cannot be written to, as last seen, or {@code null} while writes succeed. */
+    String streamProblem() {
+        return streamProblem;
+    }
+
+    /**
+     * Sends everything waiting without waiting for buffer-time, from now on.
+     *
+     * @return completed when no record is waiting or in flight any more
+     */
+    CompletableFuture<Void> flush() {
+        CompletableFuture<Void> done;
+        synchronized (this) {
+            flushing = true;
+            if (heldRecords == 0) {
+                return CompletableFuture.completedFuture(null);
+            }
+            if (emptied == null) {
+                emptied = new CompletableFuture<>();
+            }
+            done = emptied;
+        }
+        scheduleDrain();
+        return done;
+    }
+
+    /**
+     * Gives up on every record still waiting or in flight: each message is nacked with the given reason.
+     *
+     * @return how many messages were nacked
+     */
+    int abandon(Supplier<Throwable> reason) {
+        List<PendingRecord> given = new ArrayList<>();
+        synchronized (this) {
+            given.addAll(waiting.drainAll());
+            inFlight.forEach(given::addAll);
+            inFlight.clear();
+            given.removeIf(record -> record.completed);
+            given.forEach(this::release);
+            if (timer != null) {
+                timer.cancel(false);
+            }
+        }
+        given.forEach(record -> MessageCompletion.nack(record.message, reason.get()));
+        return given.size();
+    }
+
+    private void scheduleDrain() {
+        if (drainScheduled.compareAndSet(false, true)) {
+            scheduler.execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        drainScheduled.set(false);
+        List<List<PendingRecord>> batches = new ArrayList<>();
+        synchronized (this) {
+            long now = System.nanoTime();
+            while (inFlight.size() < settings.maxInFlight() && !waiting.isEmpty()) {
+                boolean due = flushing || waiting.fillsABatch()
+                        || now - (waiting.oldestEnqueuedAtNanos() + bufferTimeNanos) >= 0;
+                if (!due) {
+                    break;
+                }
+                List<PendingRecord> batch = waiting.nextBatch(now);
+                if (batch.isEmpty()) {
+                    break; // the rest waits for requests in flight or for a retry backoff
+                }
+                inFlight.add(batch);
+                batches.add(batch);
+            }
+            rearmTimer(now);
+        }
+        batches.forEach(this::send);
+    }
+
+    /** Wakes up for the next buffer-time deadline or retry; a completing request wakes the drain up otherwise. */
+    private void rearmTimer(long now) {
+        if (waiting.isEmpty()) {
+            return;
+        }
+        long next = waiting.oldestEnqueuedAtNanos() + bufferTimeNanos;
+        boolean hasNext = next - now > 0;
+        if (waiting.hasRetries()) {
+            long retryAt = waiting.earliestRetryAtNanos();
+            if (!hasNext || retryAt - next < 0) {
+                next = retryAt;
+                hasNext = true;
+            }
+        }
+        if (hasNext) {
+            armTimer(next, now);
+        }
+    }
+
+    private void armTimer(long atNanos, long now) {
+        if (timer != null && !timer.isDone() && timerAtNanos - atNanos <= 0) {
+            return;
+        }
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        timerAtNanos = atNanos;
+        timer = scheduler.schedule(this::drain, Math.max(0, atNanos - now), TimeUnit.NANOSECONDS);
+    }
+
+    private void send(List<PendingRecord> batch) {
+        String stream = batch.get(0).stream;
+        List<PutRecordsRequestEntry> entries = new ArrayList<>(batch.size());
+        for (PendingRecord record : batch) {
+            entries.add(record.entry);
+        }
+        PutRecordsRequest.Builder request = PutRecordsRequest.builder().records(entries);
+        if (stream.startsWith("arn:")) {
+            request.streamARN(stream);
+        } else {
+            request.streamName(stream);
+        }
+        CompletableFuture<PutRecordsResponse> response;
+        try {
+            response = client.putRecords(request.build());
+        } catch (RuntimeException e) {
+            response = CompletableFuture.failedFuture(e);
+        }
+        response.whenComplete((result, failure) -> onResponse(batch, result, failure));
+    }
+
+    private void onResponse(List<PendingRecord> batch, PutRecordsResponse response, Throwable failure) {
+        Outcome outcome = new Outcome();
+        synchronized (this) {
+            if (!inFlight.remove(batch)) {
+                return; // abandoned at shutdown: already nacked
+            }
+            long now = System.nanoTime();
+            Throwable cause = failure == null ? null : SendFailures.unwrap(failure);
+            if (cause != null && SendFailures.isStreamNotFound(cause)) {
+                streamProblem = KinesisExceptions.ex.streamNotFound(batch.get(0).stream, region,
+                        SendFailures.errorMessage(cause)).getMessage();
+            } else if (cause == null) {
+                streamProblem = null;
+            } else {
+                KinesisLogging.log.requestFailed(settings.channel(), batch.get(0).stream, batch.size(), cause);
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                PendingRecord record = batch.get(i);
+                waiting.landed(record);
+                if (cause != null) {
+                    onRefused(record, cause, SendFailures.errorCode(cause), SendFailures.errorMessage(cause),
+                            SendFailures.isRetryableRequestFailure(cause), now, outcome);
+                } else {
+                    PutRecordsResultEntry result = response.records().get(i);
+                    if (result.errorCode() == null) {
+                        release(record);
+                        outcome.succeeded(record, result);
+                    } else {
+                        onRefused(record, null, result.errorCode(), result.errorMessage(),
+                                SendFailures.isRetryableEntryError(result.errorCode()), now, outcome);
+                    }
+                }
+            }
+            if (outcome.retried > 0 && cause == null) {
+                KinesisLogging.log.retryingFailedEntries(settings.channel(), outcome.retried, batch.get(0).stream,
+                        outcome.firstRetryCode);
+            }
+            if (flushing && heldRecords == 0 && emptied != null) {
+                outcome.emptied = emptied;
+            }
+        }
+        outcome.complete(settings.channel());
+        onRelease.run();
+        scheduleDrain();
+    }
+
+    private void onRefused(PendingRecord record, Throwable cause, String code, String message, boolean retryable,
+            long now, Outcome outcome) {
+        if (retryable && record.attempts < settings.maxRetries() && !SendFailures.isStreamNotFound(cause)) {
+            record.attempts++;
+            record.notBeforeNanos = now + backoffNanos(record.attempts);
+            waiting.add(record);
+            outcome.retried(code);
+            return;
+        }
+        release(record);
+        Throwable reason;
+        if (cause != null && SendFailures.isStreamNotFound(cause)) {
+            reason = KinesisExceptions.ex.streamNotFound(record.stream, region, message);
+        } else {
+            reason = new KinesisWriteException(
+                    KinesisExceptions.ex.recordFailed(record.stream, record.attempts + 1, code, message),
+                    code, record.attempts + 1, cause);
+        }
+        outcome.failed(record, reason);
+    }
+
+    private void release(PendingRecord record) {
+        record.completed = true;
+        heldRecords--;
+        heldBytes -= record.size;
+    }
+
+    /** Exponential backoff with jitter: between half and all of retry-backoff * 2^(attempt-1), capped. */
+    private long backoffNanos(int attempt) {
+        long base = settings.retryBackoff().toNanos();
+        long max = settings.maxRetryBackoff().toNanos();
+        long delay = base;
+        for (int i = 1; i < attempt && delay < max; i++) {
+            delay *= 2;
+        }
+        delay = Math.min(delay, max);
+        return delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
+    }
+}

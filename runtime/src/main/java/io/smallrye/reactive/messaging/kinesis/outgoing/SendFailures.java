@@ -1,0 +1,73 @@
+package io.smallrye.reactive.messaging.kinesis.outgoing;
+
+import java.io.IOException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.kinesis.model.KmsThrottlingException;
+import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
+import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
+
+/**
+ * Sorts what Kinesis answered into "try again" and "give up", for whole requests and for single entries.
+ */
+final class SendFailures {
+
+    private SendFailures() {
+    }
+
+    static Throwable unwrap(Throwable failure) {
+        Throwable current = failure;
+        while ((current instanceof CompletionException || current instanceof ExecutionException)
+                && current.getCause() != null) {
+            current = current.getCause();
+        }
+        return current;
+    }
+
+    static boolean isStreamNotFound(Throwable failure) {
+        return failure instanceof ResourceNotFoundException;
+    }
+
+    /** Whether a failed PutRecords request is worth sending again: throttling, server errors, network trouble. */
+    static boolean isRetryableRequestFailure(Throwable failure) {
+        if (failure instanceof ProvisionedThroughputExceededException || failure instanceof LimitExceededException
+                || failure instanceof KmsThrottlingException || failure instanceof ResourceInUseException) {
+            return true;
+        }
+        if (failure instanceof AwsServiceException service) {
+            return service.isThrottlingException() || service.statusCode() >= 500;
+        }
+        return failure instanceof SdkClientException || failure instanceof IOException;
+    }
+
+    /** The AWS error code of a failed request, or the exception's simple name when there is none. */
+    static String errorCode(Throwable failure) {
+        if (failure instanceof AwsServiceException service && service.awsErrorDetails() != null
+                && service.awsErrorDetails().errorCode() != null) {
+            return service.awsErrorDetails().errorCode();
+        }
+        return failure.getClass().getSimpleName();
+    }
+
+    static String errorMessage(Throwable failure) {
+        if (failure instanceof AwsServiceException service && service.awsErrorDetails() != null
+                && service.awsErrorDetails().errorMessage() != null) {
+            return service.awsErrorDetails().errorMessage();
+        }
+        return String.valueOf(failure.getMessage());
+    }
+
+    /**
+     * Whether a refused PutRecords entry is worth sending again. Kinesis reports
+     * {@code ProvisionedThroughputExceededException} and {@code InternalFailure} per entry; KMS errors other than
+     * throttling (key disabled, access denied, ...) will not heal by retrying.
+     */
+    static boolean isRetryableEntryError(String errorCode) {
+        return !errorCode.startsWith("KMS") || errorCode.equals("KMSThrottlingException");
+    }
+}
