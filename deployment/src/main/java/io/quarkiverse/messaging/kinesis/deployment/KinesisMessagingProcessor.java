@@ -4,7 +4,12 @@ import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.builditem.FeatureBuildItem;
 import io.smallrye.reactive.messaging.kinesis.KinesisConnector;
+import io.smallrye.reactive.messaging.kinesis.checkpoint.InMemoryCheckpointStore;
 import io.smallrye.reactive.messaging.kinesis.client.KinesisClients;
+import io.smallrye.reactive.messaging.kinesis.fault.KinesisDeadLetterStream;
+import io.smallrye.reactive.messaging.kinesis.fault.KinesisFailStop;
+import io.smallrye.reactive.messaging.kinesis.fault.KinesisIgnoreFailure;
+import io.smallrye.reactive.messaging.kinesis.incoming.StringPayloadConverter;
 
 class KinesisMessagingProcessor {
 
@@ -19,6 +24,10 @@ class KinesisMessagingProcessor {
     AdditionalBeanBuildItem connectorBeans() {
         return AdditionalBeanBuildItem.builder()
                 .addBeanClasses(KinesisConnector.class, KinesisClients.class)
+                // incoming channels: failure strategies and checkpoint stores chosen by @Identifier, String payloads
+                .addBeanClasses(KinesisFailStop.Factory.class, KinesisIgnoreFailure.Factory.class,
+                        KinesisDeadLetterStream.Factory.class, InMemoryCheckpointStore.Factory.class,
+                        StringPayloadConverter.class)
                 .setUnremovable()
                 .build();
     }

@@ -70,6 +70,15 @@ public class KinesisClients {
         return owned.computeIfAbsent(region + "|" + endpoint, key -> build(region, endpoint));
     }
 
+    /** The region a client talks to, for messages; "(unknown region)" when the client does not say. */
+    public static String regionOf(KinesisAsyncClient client) {
+        try {
+            return String.valueOf(client.serviceClientConfiguration().region());
+        } catch (RuntimeException e) {
+            return "(unknown region)";
+        }
+    }
+
     private static URI endpoint(String channel, String value) {
         try {
             URI uri = new URI(value);
