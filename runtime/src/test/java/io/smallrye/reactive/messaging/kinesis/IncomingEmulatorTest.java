@@ -3,6 +3,7 @@ package io.smallrye.reactive.messaging.kinesis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,8 +14,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -198,6 +208,58 @@ class IncomingEmulatorTest extends WeldTestBase {
         assertThat(connector().getLiveness().isOk()).isFalse();
     }
 
+    @Test
+    void splitWhileRecordsArriveDeliversAllParentsRecordsBeforeTheChildrens() throws Exception {
+        String stream = newStream(1);
+        // a small prefetch and a frequent listing: the children are listed while the parent still has a backlog
+        SlowCollector app = runApplication(channel(stream, "trim_horizon")
+                .with("mp.messaging.incoming.orders-in.max-pending-records", 50)
+                .with("mp.messaging.incoming.orders-in.shard-discovery-interval", "500ms"), SlowCollector.class);
+        await().atMost(Duration.ofSeconds(20)).until(() -> readiness().isOk());
+
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicInteger written = new AtomicInteger();
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        Future<?> writes = writer.submit(() -> {
+            while (writing.get()) {
+                int first = written.get();
+                StreamWriter.putAll(kinesis.client(), stream, IntStream.range(first, first + 40)
+                        .mapToObj(i -> StreamWriter.entry("key-" + (i % 20), String.valueOf(i))).toList());
+                written.addAndGet(40);
+                LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+            }
+        });
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> written.get() >= 400);
+            kinesis.client().splitShard(r -> r.streamName(stream).shardToSplit("shardId-000000000000")
+                    .newStartingHashKey(BigInteger.ONE.shiftLeft(127).toString())).get(30, TimeUnit.SECONDS);
+            int atSplit = written.get();
+            await().atMost(Duration.ofSeconds(30)).until(() -> written.get() >= atSplit + 400);
+        } finally {
+            writing.set(false);
+            writes.get(30, TimeUnit.SECONDS);
+            writer.shutdown();
+        }
+
+        int total = written.get();
+        await().atMost(Duration.ofSeconds(60)).until(() -> app.received().size() >= total);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> app.received().size() == total);
+
+        assertThat(app.received().stream().map(Received::payload).distinct()).hasSize(total);
+        Map<String, List<Received>> perKey = app.received().stream()
+                .collect(Collectors.groupingBy(r -> r.metadata().getPartitionKey()));
+        assertThat(perKey).hasSize(20);
+        String parent = "shardId-000000000000";
+        perKey.forEach((key, received) -> {
+            List<Integer> order = received.stream().map(r -> Integer.parseInt(r.payload())).toList();
+            assertThat(order).as("order of key %s", key).isSorted();
+            List<String> shards = received.stream().map(r -> r.metadata().getShardId()).toList();
+            assertThat(shards.lastIndexOf(parent)).as("last parent record of key %s before its first child record", key)
+                    .isLessThan(shards.indexOf(shards.stream().filter(s -> !s.equals(parent)).findFirst()
+                            .orElseThrow(() -> new AssertionError("no child record for key " + key))));
+        });
+    }
+
     /** A received message, as the consumer saw it. */
     record Received(byte[] bytes, IncomingKinesisMetadata metadata, boolean onEventLoopWithContext) {
         String payload() {
@@ -219,6 +281,25 @@ class IncomingEmulatorTest extends WeldTestBase {
                     message.getMetadata(IncomingKinesisMetadata.class).orElseThrow(),
                     Context.isOnEventLoopThread() && message.getMetadata(LocalContextMetadata.class).isPresent()));
             return message.ack();
+        }
+    }
+
+    /** Takes about 2 ms per message, so that the parent shard still has a backlog when its children appear. */
+    @ApplicationScoped
+    public static class SlowCollector {
+        private final Executor later = CompletableFuture.delayedExecutor(2, TimeUnit.MILLISECONDS);
+        final List<Received> received = new CopyOnWriteArrayList<>();
+
+        List<Received> received() {
+            return received;
+        }
+
+        @Incoming("orders-in")
+        CompletionStage<Void> consume(Message<byte[]> message) {
+            received.add(new Received(message.getPayload(),
+                    message.getMetadata(IncomingKinesisMetadata.class).orElseThrow(), true));
+            return CompletableFuture.runAsync(() -> {
+            }, later).thenCompose(ignored -> message.ack());
         }
     }
 
