@@ -9,6 +9,7 @@ import org.eclipse.microprofile.reactive.messaging.Metadata;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kinesis.KinesisConnectorIncomingConfiguration;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
 import io.smallrye.reactive.messaging.kinesis.incoming.IncomingKinesisMessage;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
@@ -39,9 +40,26 @@ public class KinesisFailStop implements KinesisFailureHandler {
 
     @Override
     public Uni<Void> handle(IncomingKinesisMessage<?> message, Throwable reason, Metadata metadata) {
-        KinesisIncomingLogging.log.nackedAndFailing(channel, message.getKinesisMetadata().getShardId(),
-                message.getKinesisMetadata().getPosition().toString(), reason);
-        reportFailure.accept(reason, true);
+        String shardId = message.getKinesisMetadata().getShardId();
+        String position = message.getKinesisMetadata().getPosition().toString();
+        KinesisIncomingLogging.log.nackedAndFailing(channel, shardId, position, reason);
+        reportFailure.accept(KinesisIncomingExceptions.ex.nackedMessageStoppedChannel(channel, shardId, position,
+                describe(reason), reason), true);
         return Uni.createFrom().failure(reason);
+    }
+
+    /** The messages of the failure and its causes: the application's own exception is often wrapped. */
+    static String describe(Throwable failure) {
+        StringBuilder description = new StringBuilder();
+        for (Throwable t = failure; t != null && description.length() < 1000; t = t.getCause()) {
+            if (description.length() > 0) {
+                description.append(", caused by ");
+            }
+            description.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage());
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return description.toString();
     }
 }

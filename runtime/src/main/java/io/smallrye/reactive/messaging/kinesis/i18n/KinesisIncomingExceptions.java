@@ -34,6 +34,7 @@ public interface KinesisIncomingExceptions {
     IllegalStateException deadLetterWriteFailed(String shardId, String position, String deadLetterStream,
             String channel, String detail, @Cause Throwable cause);
 
-    @Message(id = 2105, value = "Channel '%s' is stopped: %s")
-    IllegalStateException channelStopped(String channel, String reason);
+    @Message(id = 2105, value = "Channel '%s' stopped: the message of shard %s at %s was nacked (failure-strategy fail): %s")
+    IllegalStateException nackedMessageStoppedChannel(String channel, String shardId, String position, String reason,
+            @Cause Throwable cause);
 }
