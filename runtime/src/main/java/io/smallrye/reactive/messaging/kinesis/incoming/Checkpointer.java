@@ -57,9 +57,13 @@ final class Checkpointer {
 
     /** The channel no longer reads the shard (shutdown): hands its last position to the store. */
     CompletionStage<Void> release(ShardProgress shard) {
-        ShardPosition position = shard.completedPosition();
-        saved.remove(shard.shardId());
-        return call("release", shard.shardId(), () -> store.release(shard.shardId(), position));
+        return release(shard.shardId(), shard.completedPosition());
+    }
+
+    /** The channel no longer reads the shard, or will not start reading it after all. */
+    CompletionStage<Void> release(String shardId, ShardPosition position) {
+        saved.remove(shardId);
+        return call("release", shardId, () -> store.release(shardId, position));
     }
 
     /** Releases every shard, then closes the store. */

@@ -7,6 +7,7 @@ import java.util.function.Function;
 
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 
+import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kinesis.IncomingKinesisMetadata;
 import io.smallrye.reactive.messaging.kinesis.fault.KinesisFailureHandler;
 import io.smallrye.reactive.messaging.providers.MetadataInjectableMessage;
@@ -66,8 +67,13 @@ public class IncomingKinesisMessage<T> implements ContextAwareMessage<T>, Metada
     @Override
     public CompletionStage<Void> nack(Throwable reason, Metadata nackMetadata) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        failureHandler.handle(this, reason, nackMetadata == null ? Metadata.empty() : nackMetadata)
-                .subscribe().with(
+        Uni<Void> handled;
+        try {
+            handled = failureHandler.handle(this, reason, nackMetadata == null ? Metadata.empty() : nackMetadata);
+        } catch (RuntimeException e) {
+            handled = Uni.createFrom().failure(e);
+        }
+        handled.subscribe().with(
                         ignored -> {
                             received.complete();
                             runOnMessageContext(() -> done.complete(null));

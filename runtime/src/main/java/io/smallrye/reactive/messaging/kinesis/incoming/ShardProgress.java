@@ -34,6 +34,7 @@ final class ShardProgress {
     private long fetched;
     private int pending;
     private Runnable roomListener;
+    private int wakeAtPending;
     private Runnable allCompletedListener;
 
     ShardProgress(String shardId, ShardPosition checkpoint) {
@@ -70,8 +71,11 @@ final class ShardProgress {
                 outstanding.pollFirst();
                 completed = head.position;
             }
-            listener = roomListener;
-            roomListener = null;
+            listener = null;
+            if (roomListener != null && pending <= wakeAtPending) {
+                listener = roomListener;
+                roomListener = null;
+            }
             if (pending == 0 && allCompletedListener != null) {
                 Runnable room = listener;
                 Runnable allCompleted = allCompletedListener;
@@ -104,15 +108,17 @@ final class ShardProgress {
     }
 
     /**
-     * Returns the number of records that may still be fetched under {@code bound}; when none, registers
-     * {@code listener} to run (once) at the next completion.
+     * Returns the number of records that may be fetched under {@code bound} when it is at least {@code least}, else 0
+     * and registers {@code listener} to run (once) when completions made that much room.
      */
-    synchronized int roomUnder(int bound, Runnable listener) {
+    synchronized int roomFor(int bound, int least, Runnable listener) {
         int room = bound - pending;
-        if (room <= 0) {
-            roomListener = listener;
+        if (room >= least) {
+            return room;
         }
-        return Math.max(0, room);
+        roomListener = listener;
+        wakeAtPending = bound - least;
+        return 0;
     }
 
     /** The position up to which every fetched record completed (or the checkpoint it started from); may be null. */

@@ -51,6 +51,12 @@ final class ShardReader implements Flow.Subscription {
     private final ReadPacer pacer;
     private final ArrayDeque<ReceivedRecord> buffer = new ArrayDeque<>();
     private final IteratorStart initialStart;
+    /**
+     * The least room worth a GetRecords call: a quarter of the pending bound (or a full call, if smaller). A slow
+     * consumer then lets the reader fetch in chunks rather than one record per call, which would spend the shard's
+     * 5 calls per second, shared with the other applications reading it, for nothing.
+     */
+    private final int minimumFetch;
 
     private Flow.Subscriber<? super ReceivedRecord> subscriber;
     private IteratorStart start;
@@ -80,6 +86,7 @@ final class ShardReader implements Flow.Subscription {
         this.context = context;
         this.listener = listener;
         this.pacer = new ReadPacer(settings.pollInterval(), settings.retryBackoff(), settings.maxRetryBackoff());
+        this.minimumFetch = Math.min(settings.recordsPerCall(), Math.max(1, settings.maxPendingRecords() / 4));
     }
 
     String shardId() {
@@ -185,12 +192,8 @@ final class ShardReader implements Flow.Subscription {
         if (closed || fetching || timerId != -1 || requested == 0 || !buffer.isEmpty()) {
             return;
         }
-        int room = progress.roomUnder(settings.maxPendingRecords(), () -> context.submit(this::drive));
+        int room = progress.roomFor(settings.maxPendingRecords(), minimumFetch, () -> context.submit(this::drive));
         if (room == 0) {
-            return;
-        }
-        if (iterator == null) {
-            requestIterator();
             return;
         }
         long now = System.nanoTime();
@@ -202,7 +205,11 @@ final class ShardReader implements Flow.Subscription {
             });
             return;
         }
-        fetch(now, Math.min(settings.recordsPerCall(), room));
+        if (iterator == null) {
+            requestIterator();
+        } else {
+            fetch(now, Math.min(settings.recordsPerCall(), room));
+        }
     }
 
     private void requestIterator() {

@@ -169,6 +169,9 @@ final class ShardSupervisor implements ShardReader.Listener {
 
     private void onClaim(String shardId, ShardClaim claim, Throwable failure) {
         if (stopped) {
+            if (claim != null && claim.owned() && !claim.ended()) {
+                checkpointer.release(shardId, claim.checkpoint().orElse(null));
+            }
             return;
         }
         if (failure != null || claim == null) {
