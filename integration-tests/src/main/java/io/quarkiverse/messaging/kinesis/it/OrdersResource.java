@@ -117,8 +117,11 @@ public class OrdersResource {
                         return CompletableFuture.completedFuture(null);
                     },
                     reason -> {
-                        bulkNacked.incrementAndGet();
-                        LOG.warnf("Bulk order of %s not written: %s", customer, reason);
+                        long nacked = bulkNacked.incrementAndGet();
+                        if (nacked == 1 || nacked % 100 == 0) {
+                            LOG.warnf("%d bulk order(s) not written so far; the latest, of %s: %s", nacked, customer,
+                                    reason);
+                        }
                         return CompletableFuture.completedFuture(null);
                     });
             try {
