@@ -1,0 +1,28 @@
+package io.quarkiverse.messaging.kinesis.deployment;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.quarkus.test.QuarkusUnitTest;
+
+/**
+ * A buffer time of zero fails the start, naming the attribute and asking for a positive duration.
+ */
+class InvalidBufferTimeTest {
+
+    @RegisterExtension
+    static final QuarkusUnitTest config = new QuarkusUnitTest()
+            .withApplicationRoot(jar -> jar.addClasses(OrdersApp.class))
+            .overrideConfigKey("mp.messaging.outgoing.orders-out.region", "us-east-1")
+            .overrideConfigKey("mp.messaging.outgoing.orders-out.endpoint-override", "http://127.0.0.1:1")
+            .overrideConfigKey("mp.messaging.outgoing.orders-out.buffer-time", "0")
+            .assertException(failure -> StartFailures.assertSomeCauseMentions(failure,
+                    "orders-out", "buffer-time", "positive duration"));
+
+    @Test
+    void startFails() {
+        fail("the application should not have started");
+    }
+}

@@ -1,0 +1,156 @@
+package io.smallrye.reactive.messaging.kinesis.test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager.TestInjector;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
+
+class EmulatorSupportTest {
+
+    @Nested
+    @ExtendWith(KinesisMockExtension.class)
+    class WithExtension {
+
+        @Test
+        void writesAndReadsBackRecords(KinesisMock mock) throws Exception {
+            mock.createStream("emulator-self-test", 2);
+            List<PutRecordsRequestEntry> entries = IntStream.range(0, 10)
+                    .mapToObj(i -> PutRecordsRequestEntry.builder()
+                            .partitionKey("key-" + i)
+                            .data(SdkBytes.fromUtf8String("payload-" + i))
+                            .build())
+                    .toList();
+            PutRecordsResponse put = mock.client()
+                    .putRecords(r -> r.streamName("emulator-self-test").records(entries))
+                    .get(30, TimeUnit.SECONDS);
+            assertThat(put.failedRecordCount()).isZero();
+
+            List<KinesisMock.ShardRecord> records = mock.readAll("emulator-self-test");
+
+            assertThat(records).hasSize(10);
+            assertThat(records).extracting(KinesisMock.ShardRecord::dataAsUtf8)
+                    .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 10).mapToObj(i -> "payload-" + i).toList());
+            assertThat(records).extracting(KinesisMock.ShardRecord::shardId).doesNotContainNull();
+            assertThat(System.getProperty("aws.accessKeyId")).isEqualTo(KinesisMock.ACCESS_KEY_ID);
+
+            mock.deleteStream("emulator-self-test");
+            assertThatThrownBy(() -> mock.readAll("emulator-self-test")).isInstanceOf(ResourceNotFoundException.class);
+        }
+
+        @Test
+        void sharesOneEmulatorPerClass(KinesisMock first, KinesisMock second) {
+            assertThat(first).isSameAs(second);
+            assertThat(first.isRunning()).isTrue();
+            assertThat(first.tlsPort()).isNotEqualTo(first.endpoint().getPort());
+        }
+    }
+
+    @Test
+    void dynaliteAnswersListTablesAndStops() throws Exception {
+        Dynalite dynalite = new Dynalite();
+        dynalite.start();
+        ProcessHandle process = dynalite.processHandle();
+        System.out.printf("dynalite answered %d ms after launch%n", dynalite.startupTime().toMillis());
+        try {
+            var response = NodeEmulator.postAwsJson(dynalite.endpoint(), "dynamodb", "DynamoDB_20120810.ListTables",
+                    "application/x-amz-json-1.0", "{}");
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).contains("\"TableNames\":[]");
+        } finally {
+            dynalite.stop();
+        }
+        assertThat(process.isAlive()).isFalse();
+        assertThat(portIsFree(dynalite.endpoint().getPort())).isTrue();
+    }
+
+    @Test
+    void testResourceCreatesStreamsConfiguresInjectsAndStopsTheProcess() {
+        String previousKey = System.getProperty("aws.accessKeyId");
+        KinesisMockTestResource resource = new KinesisMockTestResource();
+        resource.init(Map.of(KinesisMockTestResource.STREAMS_ARG, "orders:2, prices:1"));
+        Map<String, String> config = resource.start();
+        TestWithField test = new TestWithField();
+        ProcessHandle process;
+        try {
+            resource.inject(fieldInjector(test));
+            KinesisMock mock = test.mock;
+            assertThat(mock).isNotNull();
+            process = mock.processHandle();
+            System.out.printf("kinesis-mock answered %d ms after launch%n", mock.startupTime().toMillis());
+
+            assertThat(config)
+                    .containsEntry(KinesisMockTestResource.ENDPOINT_PROPERTY, mock.endpoint().toString())
+                    .containsEntry(KinesisMockTestResource.REGION_PROPERTY, "us-east-1")
+                    .containsAllEntriesOf(KinesisMock.dummyCredentialsProperties());
+            assertThat(System.getProperty("aws.secretAccessKey")).isEqualTo(KinesisMock.SECRET_ACCESS_KEY);
+            assertThat(openShards(mock, "orders")).isEqualTo(2);
+            assertThat(openShards(mock, "prices")).isEqualTo(1);
+        } finally {
+            resource.stop();
+        }
+        assertThat(process.isAlive()).isFalse();
+        assertThat(test.mock.isRunning()).isFalse();
+        assertThat(portIsFree(test.mock.endpoint().getPort())).isTrue();
+        assertThat(portIsFree(test.mock.tlsPort())).isTrue();
+        assertThat(System.getProperty("aws.accessKeyId")).isEqualTo(previousKey);
+    }
+
+    @Test
+    void parsesStreamSpecs() {
+        assertThat(KinesisMockTestResource.parseStreams(" a:3 ,b,")).containsExactly(Map.entry("a", 3), Map.entry("b", 1));
+        assertThat(KinesisMockTestResource.parseStreams("")).isEmpty();
+        assertThatThrownBy(() -> KinesisMockTestResource.parseStreams("a:1:2")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    static class TestWithField {
+        KinesisMock mock;
+    }
+
+    private static int openShards(KinesisMock mock, String stream) {
+        return mock.client().describeStreamSummary(r -> r.streamName(stream)).join()
+                .streamDescriptionSummary().openShardCount();
+    }
+
+    /** What Quarkus's injector does, reduced to one object and no class loader switch. */
+    private static TestInjector fieldInjector(Object testInstance) {
+        return (value, predicate) -> {
+            for (Field field : testInstance.getClass().getDeclaredFields()) {
+                if (predicate.test(field)) {
+                    try {
+                        field.setAccessible(true);
+                        field.set(testInstance, value);
+                    } catch (IllegalAccessException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+        };
+    }
+
+    private static boolean portIsFree(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
