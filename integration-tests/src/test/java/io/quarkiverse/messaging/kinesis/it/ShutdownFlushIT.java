@@ -10,6 +10,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.smallrye.reactive.messaging.kinesis.test.KinesisMock;
 import io.smallrye.reactive.messaging.kinesis.test.KinesisMock.ShardRecord;
 import io.smallrye.reactive.messaging.kinesis.test.KinesisMockExtension;
@@ -27,6 +29,7 @@ class ShutdownFlushIT {
     private static final int CUSTOMERS = 20;
     private static final Duration BUFFER_TIME = Duration.ofSeconds(60);
     private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(60);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void bufferedOrdersAreWrittenOnSigterm(KinesisMock kinesis) throws Exception {
@@ -45,10 +48,12 @@ class ShutdownFlushIT {
             long handedOver = System.nanoTime();
             assertThat(bulk.statusCode()).as("bulk answer %s; %s", bulk.body(), app.logTail(40)).isEqualTo(200);
 
-            // the precondition of the test: the orders wait in the buffer (at most one full batch may have left)
+            // the precondition of the test: the orders wait in the buffer. The 500th fills a batch, which leaves at
+            // once (one record per customer, under strict ordering); the rest waits for the buffer time.
+            long acked = awaitStableAcks(app);
             int beforeSigterm = kinesis.readAll(STREAM).size();
-            assertThat(beforeSigterm).as("records in the stream before SIGTERM, with a buffer time of %s; %s",
-                    BUFFER_TIME, app.logTail(40)).isLessThan(ORDERS);
+            assertThat(beforeSigterm).as("records in the stream before SIGTERM (%d acked), with a buffer time of %s; %s",
+                    acked, BUFFER_TIME, app.logTail(40)).isEqualTo(acked).isLessThan(ORDERS);
 
             long sigterm = System.nanoTime();
             Integer exitCode = app.terminate(EXIT_TIMEOUT);
@@ -70,6 +75,20 @@ class ShutdownFlushIT {
             }
             System.out.printf("ShutdownFlushIT: %d records before SIGTERM, %d after; exit code %d %d ms after SIGTERM%n",
                     beforeSigterm, records.size(), exitCode, exitedAfter.toMillis());
+        }
+    }
+
+    /** The bulk acks so far, once they stopped changing for a second (at most 10 s). */
+    private static long awaitStableAcks(PackagedApp app) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long last = -1;
+        while (true) {
+            long acked = JSON.readTree(app.get("/orders/stats").body()).path("acked").asLong(-1);
+            if (acked == last || System.nanoTime() > deadline) {
+                return acked;
+            }
+            last = acked;
+            PackagedApp.sleep(1000);
         }
     }
 }
