@@ -79,7 +79,9 @@ public class KinesisConnector implements OutboundConnector, HealthReporter {
      */
     public void terminate(
             @Observes(notifyObserver = Reception.IF_EXISTS) @Priority(50) @BeforeDestroyed(ApplicationScoped.class) Object event) {
-        outboundChannels.forEach(KinesisOutboundChannel::close);
+        // all channels flush at once, so shutdown takes at most the longest shutdown-timeout, not their sum
+        outboundChannels.forEach(KinesisOutboundChannel::beginShutdown);
+        outboundChannels.forEach(KinesisOutboundChannel::finishShutdown);
         outboundChannels.clear();
         clients.close();
     }

@@ -37,7 +37,7 @@ public interface KinesisLogging extends BasicLogger {
     void recordNotWritten(String channel, String stream, String reason);
 
     @LogMessage(level = Level.WARN)
-    @Message(id = 1004, value = "Channel '%s': PutRecords request to stream '%s' failed, %d record(s) will be retried")
+    @Message(id = 1004, value = "Channel '%s': PutRecords request to stream '%s' with %d record(s) failed")
     void requestFailed(String channel, String stream, int records, @Cause Throwable cause);
 
     @LogMessage(level = Level.ERROR)
