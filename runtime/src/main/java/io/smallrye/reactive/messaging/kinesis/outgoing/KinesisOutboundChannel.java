@@ -159,15 +159,18 @@ public class KinesisOutboundChannel implements Flow.Subscriber<Message<?>> {
             }
         }
         closed = true;
-        int abandoned = batcher.abandon(() -> KinesisExceptions.ex.notSentBeforeShutdown(settings.channel(),
-                settings.stream(), settings.shutdownTimeout().toMillis()));
+        long timeoutMs = settings.shutdownTimeout().toMillis();
+        int abandoned = batcher.abandon(
+                () -> KinesisExceptions.ex.notSentBeforeShutdown(settings.channel(), settings.stream(), timeoutMs),
+                () -> KinesisExceptions.ex.unansweredBeforeShutdown(settings.channel(), settings.stream(), timeoutMs));
         if (abandoned > 0) {
-            KinesisLogging.log.shutdownTimeoutExpired(settings.channel(), abandoned,
-                    settings.shutdownTimeout().toMillis());
+            KinesisLogging.log.shutdownTimeoutExpired(settings.channel(), abandoned, timeoutMs);
         }
-        Flow.Subscription s = subscription.getAndSet(null);
+        // Messages the Emitter still buffers were accepted by send(): take them all now, so each one is nacked as
+        // "channel closed" (see onNext) instead of vanishing with a cancelled subscription.
+        Flow.Subscription s = subscription.get();
         if (s != null) {
-            s.cancel();
+            s.request(Long.MAX_VALUE);
         }
     }
 

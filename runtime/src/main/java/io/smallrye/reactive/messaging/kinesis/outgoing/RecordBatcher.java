@@ -113,24 +113,29 @@ final class RecordBatcher {
     }
 
     /**
-     * Gives up on every record still waiting or in flight: each message is nacked with the given reason.
+     * Gives up on every record still waiting or in flight: each message is nacked, those never sent with
+     * {@code notSent}, those whose request got no answer in time with {@code unanswered} (they may have been stored).
      *
      * @return how many messages were nacked
      */
-    int abandon(Supplier<Throwable> reason) {
-        List<PendingRecord> given = new ArrayList<>();
+    int abandon(Supplier<Throwable> notSent, Supplier<Throwable> unanswered) {
+        List<PendingRecord> waitingRecords;
+        List<PendingRecord> inFlightRecords = new ArrayList<>();
         synchronized (this) {
-            given.addAll(waiting.drainAll());
-            inFlight.forEach(given::addAll);
+            waitingRecords = waiting.drainAll();
+            inFlight.forEach(inFlightRecords::addAll);
             inFlight.clear();
-            given.removeIf(record -> record.completed);
-            given.forEach(this::release);
+            waitingRecords.removeIf(record -> record.completed);
+            inFlightRecords.removeIf(record -> record.completed);
+            waitingRecords.forEach(this::release);
+            inFlightRecords.forEach(this::release);
             if (timer != null) {
                 timer.cancel(false);
             }
         }
-        given.forEach(record -> MessageCompletion.nack(record.message, reason.get()));
-        return given.size();
+        waitingRecords.forEach(record -> MessageCompletion.nack(record.message, notSent.get()));
+        inFlightRecords.forEach(record -> MessageCompletion.nack(record.message, unanswered.get()));
+        return waitingRecords.size() + inFlightRecords.size();
     }
 
     private void scheduleDrain() {
