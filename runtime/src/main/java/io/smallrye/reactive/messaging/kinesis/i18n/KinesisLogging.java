@@ -59,4 +59,15 @@ public interface KinesisLogging extends BasicLogger {
     @LogMessage(level = Level.WARN)
     @Message(id = 1009, value = "Failed to close a Kinesis client")
     void clientCloseFailed(@Cause Throwable cause);
+
+    // KPL aggregation: ids 1200-1299
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 1200, value = "Record %s of shard %s looks aggregated but is not (%s: %s): delivered as one record")
+    void notAggregated(String sequenceNumber, String shardId, String reason, String detail);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 1201, value = "Aggregated record %s of shard %s holds %d user record(s) whose hash key is outside the shard's range %s (first: sub-sequence number %d, partition key '%s'): delivered anyway; not reported again for this shard")
+    void userRecordsOutsideShard(String sequenceNumber, String shardId, int count, String range, long subSequenceNumber,
+            String partitionKey);
 }
