@@ -70,4 +70,8 @@ public interface KinesisLogging extends BasicLogger {
     @Message(id = 1201, value = "Aggregated record %s of shard %s holds %d user record(s) whose hash key is outside the shard's range %s (first: sub-sequence number %d, partition key '%s'): delivered anyway; not reported again for this shard")
     void userRecordsOutsideShard(String sequenceNumber, String shardId, int count, String range, long subSequenceNumber,
             String partitionKey);
+
+    @LogMessage(level = Level.DEBUG)
+    @Message(id = 1202, value = "Channel '%s': shard map of stream '%s' not available (%s); records are sent unaggregated until it is")
+    void shardMapUnavailable(String channel, String stream, String reason);
 }

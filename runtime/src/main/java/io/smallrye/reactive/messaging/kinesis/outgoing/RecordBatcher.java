@@ -40,8 +40,9 @@ final class RecordBatcher {
     private final Runnable onRelease;
     private final PendingRecords waiting;
     private final long bufferTimeNanos;
+    private final ShardMaps shardMaps;
 
-    private final Set<List<PendingRecord>> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<List<RequestEntry>> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private int heldRecords;
     private long heldBytes;
@@ -58,7 +59,9 @@ final class RecordBatcher {
         this.region = region;
         this.scheduler = scheduler;
         this.onRelease = onRelease;
-        this.waiting = new PendingRecords(settings.ordering(), settings.maxBatchRecords(), settings.maxBatchBytes());
+        this.waiting = new PendingRecords(settings.ordering(),
+                settings.aggregation() ? Integer.MAX_VALUE : settings.maxBatchRecords(), settings.maxBatchBytes());
+        this.shardMaps = settings.aggregation() ? new ShardMaps(client, settings.channel()) : null;
         this.bufferTimeNanos = settings.bufferTime().toNanos();
     }
 
@@ -123,7 +126,7 @@ final class RecordBatcher {
         List<PendingRecord> inFlightRecords = new ArrayList<>();
         synchronized (this) {
             waitingRecords = waiting.drainAll();
-            inFlight.forEach(inFlightRecords::addAll);
+            inFlight.forEach(batch -> batch.forEach(entry -> inFlightRecords.addAll(entry.records())));
             inFlight.clear();
             waitingRecords.removeIf(record -> record.completed);
             inFlightRecords.removeIf(record -> record.completed);
@@ -146,7 +149,7 @@ final class RecordBatcher {
 
     private void drain() {
         drainScheduled.set(false);
-        List<List<PendingRecord>> batches = new ArrayList<>();
+        List<List<RequestEntry>> batches = new ArrayList<>();
         synchronized (this) {
             long now = System.nanoTime();
             while (inFlight.size() < settings.maxInFlight() && !waiting.isEmpty()) {
@@ -155,7 +158,7 @@ final class RecordBatcher {
                 if (!due) {
                     break;
                 }
-                List<PendingRecord> batch = waiting.nextBatch(now);
+                List<RequestEntry> batch = waiting.nextBatch(now, this::packerFor);
                 if (batch.isEmpty()) {
                     break; // the rest waits for requests in flight or for a retry backoff
                 }
@@ -165,6 +168,14 @@ final class RecordBatcher {
             rearmTimer(now);
         }
         batches.forEach(this::send);
+    }
+
+    private BatchPacker packerFor(String stream) {
+        if (shardMaps == null) {
+            return new PlainPacker(settings.maxBatchRecords(), settings.maxBatchBytes(), settings.ordering());
+        }
+        return new AggregatingPacker(settings.maxBatchRecords(), settings.maxBatchBytes(),
+                settings.aggregationMaxBytes(), settings.ordering(), shardMaps.current(stream));
     }
 
     /** Wakes up for the next buffer-time deadline or retry; a completing request wakes the drain up otherwise. */
@@ -197,11 +208,11 @@ final class RecordBatcher {
         timer = scheduler.schedule(this::drain, Math.max(0, atNanos - now), TimeUnit.NANOSECONDS);
     }
 
-    private void send(List<PendingRecord> batch) {
-        String stream = batch.get(0).stream;
+    private void send(List<RequestEntry> batch) {
+        String stream = batch.get(0).records().get(0).stream;
         List<PutRecordsRequestEntry> entries = new ArrayList<>(batch.size());
-        for (PendingRecord record : batch) {
-            entries.add(record.entry);
+        for (RequestEntry entry : batch) {
+            entries.add(entry.entry());
         }
         PutRecordsRequest.Builder request = PutRecordsRequest.builder().records(entries);
         if (stream.startsWith("arn:")) {
@@ -218,8 +229,9 @@ final class RecordBatcher {
         response.whenComplete((result, failure) -> onResponse(batch, result, failure));
     }
 
-    private void onResponse(List<PendingRecord> batch, PutRecordsResponse response, Throwable failure) {
+    private void onResponse(List<RequestEntry> batch, PutRecordsResponse response, Throwable failure) {
         Outcome outcome = new Outcome();
+        String stream = batch.get(0).records().get(0).stream;
         synchronized (this) {
             if (!inFlight.remove(batch)) {
                 return; // abandoned at shutdown: already nacked
@@ -227,24 +239,30 @@ final class RecordBatcher {
             long now = System.nanoTime();
             Throwable cause = failure == null ? null : SendFailures.unwrap(failure);
             if (cause != null && SendFailures.isStreamNotFound(cause)) {
-                streamProblem = KinesisExceptions.ex.streamNotFound(batch.get(0).stream, region,
-                        SendFailures.errorMessage(cause)).getMessage();
+                streamProblem = KinesisExceptions.ex.streamNotFound(stream, region, SendFailures.errorMessage(cause))
+                        .getMessage();
             } else if (cause == null) {
                 streamProblem = null;
             } else {
-                KinesisLogging.log.requestFailed(settings.channel(), batch.get(0).stream, batch.size(), cause);
+                KinesisLogging.log.requestFailed(settings.channel(), stream, batch.size(), cause);
             }
             for (int i = 0; i < batch.size(); i++) {
-                PendingRecord record = batch.get(i);
-                waiting.landed(record);
-                if (cause != null) {
-                    onRefused(record, cause, SendFailures.errorCode(cause), SendFailures.errorMessage(cause),
-                            SendFailures.isRetryableRequestFailure(cause), now, outcome);
-                } else {
-                    PutRecordsResultEntry result = response.records().get(i);
-                    if (result.errorCode() == null) {
+                RequestEntry entry = batch.get(i);
+                PutRecordsResultEntry result = cause == null ? response.records().get(i) : null;
+                boolean stored = result != null && result.errorCode() == null;
+                if (stored && entry.predictedShard() != null && !entry.predictedShard().equals(result.shardId())) {
+                    shardMaps.invalidate(stream); // the stream was resharded
+                }
+                List<PendingRecord> records = entry.records();
+                for (int sub = 0; sub < records.size(); sub++) {
+                    PendingRecord record = records.get(sub);
+                    waiting.landed(record);
+                    if (stored) {
                         release(record);
-                        outcome.succeeded(record, result);
+                        outcome.succeeded(record, result, entry.aggregated() ? sub : 0);
+                    } else if (cause != null) {
+                        onRefused(record, cause, SendFailures.errorCode(cause), SendFailures.errorMessage(cause),
+                                SendFailures.isRetryableRequestFailure(cause), now, outcome);
                     } else {
                         onRefused(record, null, result.errorCode(), result.errorMessage(),
                                 SendFailures.isRetryableEntryError(result.errorCode()), now, outcome);
@@ -252,7 +270,7 @@ final class RecordBatcher {
                 }
             }
             if (outcome.retried > 0 && cause == null) {
-                KinesisLogging.log.retryingFailedEntries(settings.channel(), outcome.retried, batch.get(0).stream,
+                KinesisLogging.log.retryingFailedEntries(settings.channel(), outcome.retried, stream,
                         outcome.firstRetryCode);
             }
             if (flushing && heldRecords == 0 && emptied != null) {
