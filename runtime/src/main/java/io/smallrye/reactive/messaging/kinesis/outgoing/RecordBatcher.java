@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -144,6 +145,11 @@ final class RecordBatcher {
         List<List<PendingRecord>> batches = new ArrayList<>();
         synchronized (this) {
             long now = System.nanoTime();
+            if (timer != null && timerAtNanos - now <= 0) {
+                // spent: it is running this drain (so it is not done yet), or will run one that finds nothing
+                // more to do; either way a later deadline needs a new timer
+                timer = null;
+            }
             while (inFlight.size() < settings.maxInFlight() && !waiting.isEmpty()) {
                 boolean due = flushing || waiting.fillsABatch()
                         || now - (waiting.oldestEnqueuedAtNanos() + bufferTimeNanos) >= 0;
@@ -162,19 +168,21 @@ final class RecordBatcher {
         batches.forEach(this::send);
     }
 
-    /** Wakes up for the next buffer-time deadline or retry; a completing request wakes the drain up otherwise. */
+    /**
+     * Wakes up for the next deadline still ahead: the oldest record's buffer-time or the end of a retry backoff.
+     * Deadlines already passed need no timer: what is due but could not be sent now waits for a request in flight
+     * (max-in-flight reached, or its partition key in flight), whose completion drains again.
+     */
     private void rearmTimer(long now) {
         if (waiting.isEmpty()) {
             return;
         }
         long next = waiting.oldestEnqueuedAtNanos() + bufferTimeNanos;
         boolean hasNext = next - now > 0;
-        if (waiting.hasRetries()) {
-            long retryAt = waiting.earliestRetryAtNanos();
-            if (!hasNext || retryAt - next < 0) {
-                next = retryAt;
-                hasNext = true;
-            }
+        OptionalLong retryAt = waiting.nextRetryAtNanos(now);
+        if (retryAt.isPresent() && (!hasNext || retryAt.getAsLong() - next < 0)) {
+            next = retryAt.getAsLong();
+            hasNext = true;
         }
         if (hasNext) {
             armTimer(next, now);
