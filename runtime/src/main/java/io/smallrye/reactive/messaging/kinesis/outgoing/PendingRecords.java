@@ -59,6 +59,16 @@ final class PendingRecords {
         return waiting.firstEntry().getValue().enqueuedAtNanos;
     }
 
+    /** Whether a refused record has waited out its backoff: it is due to be sent again, whatever buffer-time says. */
+    boolean retryDue(long nowNanos) {
+        for (PendingRecord record : backingOff) {
+            if (nowNanos - record.notBeforeNanos >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The earliest end of a retry backoff still ahead of {@code nowNanos}, if any. */
     OptionalLong nextRetryAtNanos(long nowNanos) {
         boolean found = false;

@@ -152,7 +152,8 @@ final class RecordBatcher {
             }
             while (inFlight.size() < settings.maxInFlight() && !waiting.isEmpty()) {
                 boolean due = flushing || waiting.fillsABatch()
-                        || now - (waiting.oldestEnqueuedAtNanos() + bufferTimeNanos) >= 0;
+                        || now - (waiting.oldestEnqueuedAtNanos() + bufferTimeNanos) >= 0
+                        || waiting.retryDue(now);
                 if (!due) {
                     break;
                 }
