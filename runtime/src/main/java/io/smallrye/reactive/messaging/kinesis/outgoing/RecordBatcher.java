@@ -229,6 +229,9 @@ final class RecordBatcher {
                 return; // abandoned at shutdown: already nacked
             }
             long now = System.nanoTime();
+            // one draw per answer: records refused together wait the same backoff (per attempt count) and go back
+            // together in one request, instead of each drawing its own delay and leaving in a request of its own
+            double jitter = ThreadLocalRandom.current().nextDouble();
             Throwable cause = failure == null ? null : SendFailures.unwrap(failure);
             if (cause != null && SendFailures.isStreamNotFound(cause)) {
                 streamProblem = KinesisExceptions.ex.streamNotFound(batch.get(0).stream, region,
@@ -243,7 +246,7 @@ final class RecordBatcher {
                 waiting.landed(record);
                 if (cause != null) {
                     onRefused(record, cause, SendFailures.errorCode(cause), SendFailures.errorMessage(cause),
-                            SendFailures.isRetryableRequestFailure(cause), now, outcome);
+                            SendFailures.isRetryableRequestFailure(cause), now, jitter, outcome);
                 } else {
                     PutRecordsResultEntry result = response.records().get(i);
                     if (result.errorCode() == null) {
@@ -251,7 +254,7 @@ final class RecordBatcher {
                         outcome.succeeded(record, result);
                     } else {
                         onRefused(record, null, result.errorCode(), result.errorMessage(),
-                                SendFailures.isRetryableEntryError(result.errorCode()), now, outcome);
+                                SendFailures.isRetryableEntryError(result.errorCode()), now, jitter, outcome);
                     }
                 }
             }
@@ -269,10 +272,10 @@ final class RecordBatcher {
     }
 
     private void onRefused(PendingRecord record, Throwable cause, String code, String message, boolean retryable,
-            long now, Outcome outcome) {
+            long now, double jitter, Outcome outcome) {
         if (retryable && record.attempts < settings.maxRetries() && !SendFailures.isStreamNotFound(cause)) {
             record.attempts++;
-            record.notBeforeNanos = now + backoffNanos(record.attempts);
+            record.notBeforeNanos = now + backoffNanos(record.attempts, jitter);
             waiting.add(record);
             outcome.retried(code);
             return;
@@ -295,8 +298,11 @@ final class RecordBatcher {
         heldBytes -= record.size;
     }
 
-    /** Exponential backoff with jitter: between half and all of retry-backoff * 2^(attempt-1), capped. */
-    private long backoffNanos(int attempt) {
+    /**
+     * Exponential backoff with jitter: between half and all of retry-backoff * 2^(attempt-1), capped; {@code jitter}
+     * (from 0 to 1) picks the point in that range.
+     */
+    private long backoffNanos(int attempt, double jitter) {
         long base = settings.retryBackoff().toNanos();
         long max = settings.maxRetryBackoff().toNanos();
         long delay = base;
@@ -304,6 +310,6 @@ final class RecordBatcher {
             delay *= 2;
         }
         delay = Math.min(delay, max);
-        return delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
+        return delay / 2 + (long) (jitter * (delay / 2));
     }
 }
