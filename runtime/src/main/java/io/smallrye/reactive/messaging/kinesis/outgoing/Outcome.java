@@ -2,7 +2,6 @@ package io.smallrye.reactive.messaging.kinesis.outgoing;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 import io.smallrye.reactive.messaging.OutgoingMessageMetadata;
 import io.smallrye.reactive.messaging.kinesis.KinesisSendResult;
@@ -20,7 +19,6 @@ final class Outcome {
     private final List<Throwable> reasons = new ArrayList<>();
     int retried;
     String firstRetryCode;
-    CompletableFuture<Void> emptied;
 
     void succeeded(PendingRecord record, PutRecordsResultEntry result) {
         succeeded.add(record);
@@ -50,9 +48,6 @@ final class Outcome {
             PendingRecord record = failed.get(i);
             KinesisLogging.log.recordNotWritten(channel, record.stream, reasons.get(i).getMessage());
             MessageCompletion.nack(record.message, reasons.get(i));
-        }
-        if (emptied != null) {
-            emptied.complete(null);
         }
     }
 }

@@ -48,6 +48,8 @@ final class RecordBatcher {
     private long heldBytes;
     private boolean flushing;
     private CompletableFuture<Void> emptied;
+    /** Answers whose messages are being acked or nacked, outside the lock. */
+    private int completing;
     private ScheduledFuture<?> timer;
     private long timerAtNanos;
     private volatile String streamProblem;
@@ -95,13 +97,13 @@ final class RecordBatcher {
     /**
      * Sends everything waiting without waiting for buffer-time, from now on.
      *
-     * @return completed when no record is waiting or in flight any more
+     * @return completed when no record is waiting or in flight any more, and every message was acked or nacked
      */
     CompletableFuture<Void> flush() {
         CompletableFuture<Void> done;
         synchronized (this) {
             flushing = true;
-            if (heldRecords == 0) {
+            if (heldRecords == 0 && completing == 0) {
                 return CompletableFuture.completedFuture(null);
             }
             if (emptied == null) {
@@ -262,11 +264,22 @@ final class RecordBatcher {
                 KinesisLogging.log.retryingFailedEntries(settings.channel(), outcome.retried, batch.get(0).stream,
                         outcome.firstRetryCode);
             }
-            if (flushing && heldRecords == 0 && emptied != null) {
-                outcome.emptied = emptied;
+            completing++;
+        }
+        CompletableFuture<Void> nowEmpty;
+        try {
+            outcome.complete(settings.channel());
+        } finally {
+            // the flush is over when the last answer has acked and nacked its messages, not merely when it released
+            // them: another answer may still be completing its own
+            synchronized (this) {
+                completing--;
+                nowEmpty = flushing && heldRecords == 0 && completing == 0 ? emptied : null;
             }
         }
-        outcome.complete(settings.channel());
+        if (nowEmpty != null) {
+            nowEmpty.complete(null);
+        }
         onRelease.run();
         scheduleDrain();
     }
