@@ -1,5 +1,6 @@
 package io.smallrye.reactive.messaging.kinesis.outgoing;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -290,8 +291,9 @@ final class FakeKinesisClient implements KinesisAsyncClient {
 
     // ---------------------------------------------------------------- helpers
 
+    /** The data as text (leniently decoded: binary payloads are fine, they just read oddly). */
     static String dataOf(PutRecordsRequestEntry entry) {
-        return entry.data().asUtf8String();
+        return new String(entry.data().asByteArrayUnsafe(), StandardCharsets.UTF_8);
     }
 
     private static String shardOf(String partitionKey) {
