@@ -162,4 +162,35 @@ class KinesisOutboundChannelShutdownTest {
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2000);
         assertThat(fake.callCount()).isZero();
     }
+
+    @Test
+    void upstreamCompletionSendsWhatIsBufferedWithoutWaitingForBufferTime() {
+        harness = ChannelHarness.create("buffer-time=1h");
+        List<Tracked> messages = List.of(harness.message("m0"), harness.message("m1"), harness.message("m2"));
+
+        harness.subscribe(io.smallrye.mutiny.Multi.createFrom().<Message<?>> iterable(
+                messages.stream().<Message<?>> map(m -> m.message).toList()));
+
+        harness.awaitAllDone();
+        harness.assertAllAckedOnce(messages);
+        assertThat(harness.fake.calls()).hasSize(1);
+        assertThat(harness.fake.calls().get(0).data()).containsExactly("m0", "m1", "m2");
+    }
+
+    @Test
+    void upstreamFailureSendsWhatIsBufferedAndIsReportedInLiveness() {
+        harness = ChannelHarness.create("buffer-time=1h");
+        Tracked message = harness.message("m0");
+
+        harness.subscribe(io.smallrye.mutiny.Multi.createFrom().<Message<?>> item(message.message)
+                .onCompletion().failWith(new IllegalStateException("upstream broke")));
+
+        harness.awaitAllDone();
+        message.assertAckedOnce();
+        HealthReport.HealthReportBuilder builder = HealthReport.builder();
+        harness.channel.reportLiveness(builder);
+        HealthReport liveness = builder.build();
+        assertThat(liveness.isOk()).isFalse();
+        assertThat(liveness.getChannels().get(0).getMessage()).contains("upstream broke");
+    }
 }
