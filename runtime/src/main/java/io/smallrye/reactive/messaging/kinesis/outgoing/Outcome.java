@@ -2,7 +2,6 @@ package io.smallrye.reactive.messaging.kinesis.outgoing;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 import io.smallrye.reactive.messaging.OutgoingMessageMetadata;
 import io.smallrye.reactive.messaging.kinesis.KinesisSendResult;
@@ -21,7 +20,6 @@ final class Outcome {
     private final List<Throwable> reasons = new ArrayList<>();
     int retried;
     String firstRetryCode;
-    CompletableFuture<Void> emptied;
 
     void succeeded(PendingRecord record, PutRecordsResultEntry result, int subSequence) {
         succeeded.add(record);
@@ -53,9 +51,6 @@ final class Outcome {
             PendingRecord record = failed.get(i);
             KinesisLogging.log.recordNotWritten(channel, record.stream, reasons.get(i).getMessage());
             MessageCompletion.nack(record.message, reasons.get(i));
-        }
-        if (emptied != null) {
-            emptied.complete(null);
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -60,21 +61,28 @@ final class PendingRecords {
         return waiting.firstEntry().getValue().enqueuedAtNanos;
     }
 
-    boolean hasRetries() {
-        return !backingOff.isEmpty();
-    }
-
-    /** The earliest end of a retry backoff; only meaningful when {@link #hasRetries()}. */
-    long earliestRetryAtNanos() {
-        Iterator<PendingRecord> it = backingOff.iterator();
-        long earliest = it.next().notBeforeNanos;
-        while (it.hasNext()) {
-            long at = it.next().notBeforeNanos;
-            if (at - earliest < 0) {
-                earliest = at;
+    /** Whether a refused record has waited out its backoff: it is due to be sent again, whatever buffer-time says. */
+    boolean retryDue(long nowNanos) {
+        for (PendingRecord record : backingOff) {
+            if (nowNanos - record.notBeforeNanos >= 0) {
+                return true;
             }
         }
-        return earliest;
+        return false;
+    }
+
+    /** The earliest end of a retry backoff still ahead of {@code nowNanos}, if any. */
+    OptionalLong nextRetryAtNanos(long nowNanos) {
+        boolean found = false;
+        long earliest = 0;
+        for (PendingRecord record : backingOff) {
+            long at = record.notBeforeNanos;
+            if (at - nowNanos > 0 && (!found || at - earliest < 0)) {
+                earliest = at;
+                found = true;
+            }
+        }
+        return found ? OptionalLong.of(earliest) : OptionalLong.empty();
     }
 
     /**

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,6 +49,8 @@ final class RecordBatcher {
     private long heldBytes;
     private boolean flushing;
     private CompletableFuture<Void> emptied;
+    /** Answers whose messages are being acked or nacked, outside the lock. */
+    private int completing;
     private ScheduledFuture<?> timer;
     private long timerAtNanos;
     private volatile String streamProblem;
@@ -97,13 +100,13 @@ final class RecordBatcher {
     /**
      * Sends everything waiting without waiting for buffer-time, from now on.
      *
-     * @return completed when no record is waiting or in flight any more
+     * @return completed when no record is waiting or in flight any more, and every message was acked or nacked
      */
     CompletableFuture<Void> flush() {
         CompletableFuture<Void> done;
         synchronized (this) {
             flushing = true;
-            if (heldRecords == 0) {
+            if (heldRecords == 0 && completing == 0) {
                 return CompletableFuture.completedFuture(null);
             }
             if (emptied == null) {
@@ -152,9 +155,15 @@ final class RecordBatcher {
         List<List<RequestEntry>> batches = new ArrayList<>();
         synchronized (this) {
             long now = System.nanoTime();
+            if (timer != null && timerAtNanos - now <= 0) {
+                // spent: it is running this drain (so it is not done yet), or will run one that finds nothing
+                // more to do; either way a later deadline needs a new timer
+                timer = null;
+            }
             while (inFlight.size() < settings.maxInFlight() && !waiting.isEmpty()) {
                 boolean due = flushing || waiting.fillsABatch()
-                        || now - (waiting.oldestEnqueuedAtNanos() + bufferTimeNanos) >= 0;
+                        || now - (waiting.oldestEnqueuedAtNanos() + bufferTimeNanos) >= 0
+                        || waiting.retryDue(now);
                 if (!due) {
                     break;
                 }
@@ -178,19 +187,21 @@ final class RecordBatcher {
                 settings.aggregationMaxBytes(), settings.ordering(), shardMaps.current(stream));
     }
 
-    /** Wakes up for the next buffer-time deadline or retry; a completing request wakes the drain up otherwise. */
+    /**
+     * Wakes up for the next deadline still ahead: the oldest record's buffer-time or the end of a retry backoff.
+     * Deadlines already passed need no timer: what is due but could not be sent now waits for a request in flight
+     * (max-in-flight reached, or its partition key in flight), whose completion drains again.
+     */
     private void rearmTimer(long now) {
         if (waiting.isEmpty()) {
             return;
         }
         long next = waiting.oldestEnqueuedAtNanos() + bufferTimeNanos;
         boolean hasNext = next - now > 0;
-        if (waiting.hasRetries()) {
-            long retryAt = waiting.earliestRetryAtNanos();
-            if (!hasNext || retryAt - next < 0) {
-                next = retryAt;
-                hasNext = true;
-            }
+        OptionalLong retryAt = waiting.nextRetryAtNanos(now);
+        if (retryAt.isPresent() && (!hasNext || retryAt.getAsLong() - next < 0)) {
+            next = retryAt.getAsLong();
+            hasNext = true;
         }
         if (hasNext) {
             armTimer(next, now);
@@ -237,6 +248,9 @@ final class RecordBatcher {
                 return; // abandoned at shutdown: already nacked
             }
             long now = System.nanoTime();
+            // one draw per answer: records refused together wait the same backoff (per attempt count) and go back
+            // together in one request, instead of each drawing its own delay and leaving in a request of its own
+            double jitter = ThreadLocalRandom.current().nextDouble();
             Throwable cause = failure == null ? null : SendFailures.unwrap(failure);
             if (cause != null && SendFailures.isStreamNotFound(cause)) {
                 streamProblem = KinesisExceptions.ex.streamNotFound(stream, region, SendFailures.errorMessage(cause))
@@ -262,10 +276,10 @@ final class RecordBatcher {
                         outcome.succeeded(record, result, entry.aggregated() ? sub : 0);
                     } else if (cause != null) {
                         onRefused(record, cause, SendFailures.errorCode(cause), SendFailures.errorMessage(cause),
-                                SendFailures.isRetryableRequestFailure(cause), now, outcome);
+                                SendFailures.isRetryableRequestFailure(cause), now, jitter, outcome);
                     } else {
                         onRefused(record, null, result.errorCode(), result.errorMessage(),
-                                SendFailures.isRetryableEntryError(result.errorCode()), now, outcome);
+                                SendFailures.isRetryableEntryError(result.errorCode()), now, jitter, outcome);
                     }
                 }
             }
@@ -273,20 +287,31 @@ final class RecordBatcher {
                 KinesisLogging.log.retryingFailedEntries(settings.channel(), outcome.retried, stream,
                         outcome.firstRetryCode);
             }
-            if (flushing && heldRecords == 0 && emptied != null) {
-                outcome.emptied = emptied;
+            completing++;
+        }
+        CompletableFuture<Void> nowEmpty;
+        try {
+            outcome.complete(settings.channel());
+        } finally {
+            // the flush is over when the last answer has acked and nacked its messages, not merely when it released
+            // them: another answer may still be completing its own
+            synchronized (this) {
+                completing--;
+                nowEmpty = flushing && heldRecords == 0 && completing == 0 ? emptied : null;
             }
         }
-        outcome.complete(settings.channel());
+        if (nowEmpty != null) {
+            nowEmpty.complete(null);
+        }
         onRelease.run();
         scheduleDrain();
     }
 
     private void onRefused(PendingRecord record, Throwable cause, String code, String message, boolean retryable,
-            long now, Outcome outcome) {
+            long now, double jitter, Outcome outcome) {
         if (retryable && record.attempts < settings.maxRetries() && !SendFailures.isStreamNotFound(cause)) {
             record.attempts++;
-            record.notBeforeNanos = now + backoffNanos(record.attempts);
+            record.notBeforeNanos = now + backoffNanos(record.attempts, jitter);
             waiting.add(record);
             outcome.retried(code);
             return;
@@ -309,8 +334,11 @@ final class RecordBatcher {
         heldBytes -= record.size;
     }
 
-    /** Exponential backoff with jitter: between half and all of retry-backoff * 2^(attempt-1), capped. */
-    private long backoffNanos(int attempt) {
+    /**
+     * Exponential backoff with jitter: between half and all of retry-backoff * 2^(attempt-1), capped; {@code jitter}
+     * (from 0 to 1) picks the point in that range.
+     */
+    private long backoffNanos(int attempt, double jitter) {
         long base = settings.retryBackoff().toNanos();
         long max = settings.maxRetryBackoff().toNanos();
         long delay = base;
@@ -318,6 +346,6 @@ final class RecordBatcher {
             delay *= 2;
         }
         delay = Math.min(delay, max);
-        return delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
+        return delay / 2 + (long) (jitter * (delay / 2));
     }
 }
