@@ -69,6 +69,8 @@ import io.smallrye.reactive.messaging.providers.connectors.ExecutionHolder;
 @ConnectorAttribute(name = "max-retries", type = "int", direction = OUTGOING, description = "How many times a record that Kinesis refused (throttling, internal failure, failed request) is sent again before its message is nacked", defaultValue = "8")
 @ConnectorAttribute(name = "shutdown-timeout", type = "string", direction = OUTGOING, description = "At shutdown, how long the channel may take to send what it buffered and wait for requests in flight; messages still unsent then are nacked", defaultValue = "10s")
 @ConnectorAttribute(name = "ordering", type = "string", direction = OUTGOING, description = "Ordering of records with the same partition key. 'strict': at most one record per key in flight, so a retried record is never overtaken; 'relaxed': records of a key travel in one request at a time, in order, but a record refused while a later one of the same request is accepted is overtaken; 'none': no per-key constraint, most parallelism", defaultValue = "strict")
+@ConnectorAttribute(name = "aggregation", type = "boolean", direction = OUTGOING, description = "Whether to pack messages bound for the same shard into KPL aggregated records (readable by the KCL, the KPL's consumers and this connector), so a shard takes far more small messages per second. Needs ListShards permission for the shard map", defaultValue = "false")
+@ConnectorAttribute(name = "aggregation-max-bytes", type = "long", direction = OUTGOING, description = "The largest aggregated record (data plus partition key), at most max-record-bytes; the KPL's default is 51200", defaultValue = "51200")
 public class KinesisConnector implements InboundConnector, OutboundConnector, HealthReporter {
 
     public static final String CONNECTOR_NAME = "smallrye-kinesis";
@@ -127,7 +129,9 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
             @Observes(notifyObserver = Reception.IF_EXISTS) @Priority(50) @BeforeDestroyed(ApplicationScoped.class) Object event) {
         inboundChannels.forEach(KinesisInboundChannel::close);
         inboundChannels.clear();
-        outboundChannels.forEach(KinesisOutboundChannel::close);
+        // all channels flush at once, so shutdown takes at most the longest shutdown-timeout, not their sum
+        outboundChannels.forEach(KinesisOutboundChannel::beginShutdown);
+        outboundChannels.forEach(KinesisOutboundChannel::finishShutdown);
         outboundChannels.clear();
         clients.close();
     }

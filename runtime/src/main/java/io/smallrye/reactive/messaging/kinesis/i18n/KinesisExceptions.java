@@ -49,4 +49,7 @@ public interface KinesisExceptions {
 
     @Message(id = 2011, value = "Record for stream '%s' was not written after %d attempt(s): %s: %s")
     String recordFailed(String stream, int attempts, String errorCode, String errorMessage);
+
+    @Message(id = 2012, value = "Channel '%s': no answer from Kinesis for the record to stream '%s' within the shutdown timeout of %d ms ('shutdown-timeout'): it may or may not have been stored")
+    IllegalStateException unansweredBeforeShutdown(String channel, String stream, long timeoutMs);
 }

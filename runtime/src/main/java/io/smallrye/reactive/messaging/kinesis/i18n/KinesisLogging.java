@@ -37,7 +37,7 @@ public interface KinesisLogging extends BasicLogger {
     void recordNotWritten(String channel, String stream, String reason);
 
     @LogMessage(level = Level.WARN)
-    @Message(id = 1004, value = "Channel '%s': PutRecords request to stream '%s' failed, %d record(s) will be retried")
+    @Message(id = 1004, value = "Channel '%s': PutRecords request to stream '%s' with %d record(s) failed")
     void requestFailed(String channel, String stream, int records, @Cause Throwable cause);
 
     @LogMessage(level = Level.ERROR)
@@ -59,4 +59,19 @@ public interface KinesisLogging extends BasicLogger {
     @LogMessage(level = Level.WARN)
     @Message(id = 1009, value = "Failed to close a Kinesis client")
     void clientCloseFailed(@Cause Throwable cause);
+
+    // KPL aggregation: ids 1200-1299
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 1200, value = "Record %s of shard %s looks aggregated but is not (%s: %s): delivered as one record")
+    void notAggregated(String sequenceNumber, String shardId, String reason, String detail);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 1201, value = "Aggregated record %s of shard %s holds %d user record(s) whose hash key is outside the shard's range %s (first: sub-sequence number %d, partition key '%s'): delivered anyway; not reported again for this shard")
+    void userRecordsOutsideShard(String sequenceNumber, String shardId, int count, String range, long subSequenceNumber,
+            String partitionKey);
+
+    @LogMessage(level = Level.DEBUG)
+    @Message(id = 1202, value = "Channel '%s': shard map of stream '%s' not available (%s); records are sent unaggregated until it is")
+    void shardMapUnavailable(String channel, String stream, String reason);
 }

@@ -1,5 +1,6 @@
 package io.smallrye.reactive.messaging.kinesis.outgoing;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,8 +31,9 @@ public class KinesisOutboundChannel implements Flow.Subscriber<Message<?>> {
     private final AtomicLong requested = new AtomicLong();
     private final AtomicLong sequence = new AtomicLong();
     private final Object demandLock = new Object();
-    private volatile long averageRecordBytes = 1024;
     private volatile boolean closed;
+    private volatile CompletableFuture<Void> flushed;
+    private volatile long shutdownDeadlineNanos;
     private volatile Throwable upstreamFailure;
 
     public KinesisOutboundChannel(OutgoingSettings settings, KinesisAsyncClient client,
@@ -95,9 +97,9 @@ public class KinesisOutboundChannel implements Flow.Subscriber<Message<?>> {
     }
 
     /**
-     * Tops the upstream demand up to what the buffer bounds allow. Requests go out in chunks (when at least half
-     * the allowed demand is missing), not one per message. Byte room is turned into records with the average size
-     * seen so far.
+     * Tops the upstream demand up to what the buffer bounds allow, counting every requested message at
+     * max-record-bytes, so held bytes never exceed max-buffered-bytes whatever sizes arrive. Requests go out in
+     * chunks (when at least half the allowed demand is missing), not one per message.
      */
     private void requestMore() {
         Flow.Subscription s = subscription.get();
@@ -105,13 +107,8 @@ public class KinesisOutboundChannel implements Flow.Subscriber<Message<?>> {
             return;
         }
         synchronized (demandLock) {
-            int held = batcher.heldRecords();
-            long heldBytes = batcher.heldBytes();
-            if (held > 0) {
-                averageRecordBytes = Math.max(1, heldBytes / held);
-            }
-            long byteRoom = (settings.maxBufferedBytes() - heldBytes) / averageRecordBytes;
-            long target = Math.min(settings.maxBufferedRecords() - held, byteRoom);
+            long byteRoom = (settings.maxBufferedBytes() - batcher.heldBytes()) / settings.maxRecordBytes();
+            long target = Math.min(settings.maxBufferedRecords() - batcher.heldRecords(), byteRoom);
             long missing = target - requested.get();
             if (missing > 0 && missing >= Math.max(1, target / 2)) {
                 requested.addAndGet(missing);
@@ -125,35 +122,55 @@ public class KinesisOutboundChannel implements Flow.Subscriber<Message<?>> {
      * left then is nacked. Called at shutdown, before the client is closed.
      */
     public void close() {
-        if (closed) {
-            return;
-        }
-        int held = batcher.heldRecords();
-        if (Context.isOnEventLoopThread()) {
-            KinesisLogging.log.closingOnEventLoop(settings.channel());
-            batcher.flush();
-        } else {
+        beginShutdown();
+        finishShutdown();
+    }
+
+    /** Starts sending everything buffered at once; {@link #finishShutdown()} waits for it. */
+    public void beginShutdown() {
+        if (flushed == null) {
+            int held = batcher.heldRecords();
             if (held > 0) {
                 KinesisLogging.log.flushingOnShutdown(settings.channel(), held);
             }
+            shutdownDeadlineNanos = System.nanoTime() + settings.shutdownTimeout().toNanos();
+            flushed = batcher.flush();
+        }
+    }
+
+    /**
+     * Waits until the flush started by {@link #beginShutdown()} is done or shutdown-timeout has passed since it
+     * started, then nacks whatever is left and stops requesting messages. Never waits on an event-loop thread.
+     */
+    public void finishShutdown() {
+        if (closed) {
+            return;
+        }
+        beginShutdown();
+        if (Context.isOnEventLoopThread()) {
+            KinesisLogging.log.closingOnEventLoop(settings.channel());
+        } else {
             try {
-                batcher.flush().get(settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                flushed.get(Math.max(0, shutdownDeadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (TimeoutException | ExecutionException e) {
-                // nacked below
+                // what is left is nacked below
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
         closed = true;
-        int abandoned = batcher.abandon(() -> KinesisExceptions.ex.notSentBeforeShutdown(settings.channel(),
-                settings.stream(), settings.shutdownTimeout().toMillis()));
+        long timeoutMs = settings.shutdownTimeout().toMillis();
+        int abandoned = batcher.abandon(
+                () -> KinesisExceptions.ex.notSentBeforeShutdown(settings.channel(), settings.stream(), timeoutMs),
+                () -> KinesisExceptions.ex.unansweredBeforeShutdown(settings.channel(), settings.stream(), timeoutMs));
         if (abandoned > 0) {
-            KinesisLogging.log.shutdownTimeoutExpired(settings.channel(), abandoned,
-                    settings.shutdownTimeout().toMillis());
+            KinesisLogging.log.shutdownTimeoutExpired(settings.channel(), abandoned, timeoutMs);
         }
-        Flow.Subscription s = subscription.getAndSet(null);
+        // Messages the Emitter still buffers were accepted by send(): take them all now, so each one is nacked as
+        // "channel closed" (see onNext) instead of vanishing with a cancelled subscription.
+        Flow.Subscription s = subscription.get();
         if (s != null) {
-            s.cancel();
+            s.request(Long.MAX_VALUE);
         }
     }
 

@@ -2,7 +2,6 @@ package io.smallrye.reactive.messaging.kinesis.outgoing;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 import io.smallrye.reactive.messaging.OutgoingMessageMetadata;
 import io.smallrye.reactive.messaging.kinesis.KinesisSendResult;
@@ -16,15 +15,16 @@ final class Outcome {
 
     private final List<PendingRecord> succeeded = new ArrayList<>();
     private final List<PutRecordsResultEntry> results = new ArrayList<>();
+    private final List<Integer> subSequences = new ArrayList<>();
     private final List<PendingRecord> failed = new ArrayList<>();
     private final List<Throwable> reasons = new ArrayList<>();
     int retried;
     String firstRetryCode;
-    CompletableFuture<Void> emptied;
 
-    void succeeded(PendingRecord record, PutRecordsResultEntry result) {
+    void succeeded(PendingRecord record, PutRecordsResultEntry result, int subSequence) {
         succeeded.add(record);
         results.add(result);
+        subSequences.add(subSequence);
     }
 
     void failed(PendingRecord record, Throwable reason) {
@@ -43,16 +43,14 @@ final class Outcome {
             PendingRecord record = succeeded.get(i);
             PutRecordsResultEntry result = results.get(i);
             OutgoingMessageMetadata.setResultOnMessage(record.message,
-                    new KinesisSendResult(record.stream, result.shardId(), result.sequenceNumber()));
+                    new KinesisSendResult(record.stream, result.shardId(), result.sequenceNumber(),
+                            subSequences.get(i)));
             MessageCompletion.ack(record.message);
         }
         for (int i = 0; i < failed.size(); i++) {
             PendingRecord record = failed.get(i);
             KinesisLogging.log.recordNotWritten(channel, record.stream, reasons.get(i).getMessage());
             MessageCompletion.nack(record.message, reasons.get(i));
-        }
-        if (emptied != null) {
-            emptied.complete(null);
         }
     }
 }

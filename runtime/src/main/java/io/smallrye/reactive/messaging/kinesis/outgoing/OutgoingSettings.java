@@ -24,6 +24,8 @@ public record OutgoingSettings(
         Duration maxRetryBackoff,
         Duration shutdownTimeout,
         Ordering ordering,
+        boolean aggregation,
+        int aggregationMaxBytes,
         boolean healthEnabled) {
 
     public static final int PUT_RECORDS_MAX_RECORDS = 500;
@@ -56,6 +58,18 @@ public record OutgoingSettings(
                 maxRetryBackoff,
                 check.positiveDuration("shutdown-timeout", conf.getShutdownTimeout()),
                 check.enumValue("ordering", conf.getOrdering(), Ordering.class),
+                conf.getAggregation(),
+                aggregationMaxBytes(conf, check, maxRecordBytes),
                 conf.getHealthEnabled());
+    }
+
+    /** Checked against max-record-bytes only when aggregating, so lowering that limit alone stays valid. */
+    private static int aggregationMaxBytes(KinesisConnectorOutgoingConfiguration conf, AttributeValidator check,
+            long maxRecordBytes) {
+        long value = conf.getAggregationMaxBytes();
+        if (conf.getAggregation()) {
+            return (int) check.longInRange("aggregation-max-bytes", value, 1, maxRecordBytes);
+        }
+        return (int) Math.min(Math.max(1, value), maxRecordBytes);
     }
 }

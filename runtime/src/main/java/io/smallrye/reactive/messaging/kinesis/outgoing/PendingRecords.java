@@ -6,8 +6,10 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The records waiting to be sent, in emission order, and the choice of the next batch under the ordering rule.
@@ -17,7 +19,8 @@ import java.util.TreeMap;
 final class PendingRecords {
 
     private final Ordering ordering;
-    private final int maxBatchRecords;
+    /** Records that fill a request: max-batch-records, or unbounded when aggregating (bytes fill it first). */
+    private final int recordsToFill;
     private final long maxBatchBytes;
 
     private final TreeMap<Long, PendingRecord> waiting = new TreeMap<>();
@@ -26,9 +29,9 @@ final class PendingRecords {
     private final Map<String, Integer> inFlightKeys = new HashMap<>();
     private long waitingBytes;
 
-    PendingRecords(Ordering ordering, int maxBatchRecords, long maxBatchBytes) {
+    PendingRecords(Ordering ordering, int recordsToFill, long maxBatchBytes) {
         this.ordering = ordering;
-        this.maxBatchRecords = maxBatchRecords;
+        this.recordsToFill = recordsToFill;
         this.maxBatchBytes = maxBatchBytes;
     }
 
@@ -50,7 +53,7 @@ final class PendingRecords {
 
     /** Whether enough is waiting to fill a request, by records or bytes. */
     boolean fillsABatch() {
-        return waiting.size() >= maxBatchRecords || waitingBytes >= maxBatchBytes;
+        return waiting.size() >= recordsToFill || waitingBytes >= maxBatchBytes;
     }
 
     /** When the oldest waiting record was accepted (emission order is acceptance order). */
@@ -58,64 +61,74 @@ final class PendingRecords {
         return waiting.firstEntry().getValue().enqueuedAtNanos;
     }
 
-    boolean hasRetries() {
-        return !backingOff.isEmpty();
-    }
-
-    /** The earliest end of a retry backoff; only meaningful when {@link #hasRetries()}. */
-    long earliestRetryAtNanos() {
-        Iterator<PendingRecord> it = backingOff.iterator();
-        long earliest = it.next().notBeforeNanos;
-        while (it.hasNext()) {
-            long at = it.next().notBeforeNanos;
-            if (at - earliest < 0) {
-                earliest = at;
+    /** Whether a refused record has waited out its backoff: it is due to be sent again, whatever buffer-time says. */
+    boolean retryDue(long nowNanos) {
+        for (PendingRecord record : backingOff) {
+            if (nowNanos - record.notBeforeNanos >= 0) {
+                return true;
             }
         }
-        return earliest;
+        return false;
+    }
+
+    /** The earliest end of a retry backoff still ahead of {@code nowNanos}, if any. */
+    OptionalLong nextRetryAtNanos(long nowNanos) {
+        boolean found = false;
+        long earliest = 0;
+        for (PendingRecord record : backingOff) {
+            long at = record.notBeforeNanos;
+            if (at - nowNanos > 0 && (!found || at - earliest < 0)) {
+                earliest = at;
+                found = true;
+            }
+        }
+        return found ? OptionalLong.of(earliest) : OptionalLong.empty();
     }
 
     /**
-     * Takes the next batch: records of one stream, in emission order, within the request limits, skipping records
-     * that must wait for an earlier record of their key (in flight, backing off, or in this batch under strict
-     * ordering). The chosen records are marked in flight.
+     * Takes the next batch: records of one stream, in emission order, packed by the packer made for that stream
+     * (request limits, aggregation), skipping records that must wait for an earlier record of their key (in flight,
+     * backing off, or refused by the packer). The chosen records are marked in flight.
      */
-    List<PendingRecord> nextBatch(long nowNanos) {
-        List<PendingRecord> batch = new ArrayList<>(Math.min(maxBatchRecords, waiting.size()));
+    List<RequestEntry> nextBatch(long nowNanos, Function<String, BatchPacker> packerForStream) {
         Set<String> heldBack = ordering == Ordering.NONE ? Set.of() : new HashSet<>();
+        List<PendingRecord> taken = new ArrayList<>();
+        BatchPacker packer = null;
         String stream = null;
-        long bytes = 0;
         Iterator<PendingRecord> it = waiting.values().iterator();
-        while (it.hasNext() && batch.size() < maxBatchRecords) {
+        while (it.hasNext()) {
             PendingRecord record = it.next();
             if (ordering != Ordering.NONE
                     && (heldBack.contains(record.orderKey) || inFlightKeys.containsKey(record.orderKey))) {
                 continue;
             }
-            boolean otherStream = stream != null && !stream.equals(record.stream);
-            if (record.backingOff(nowNanos) || otherStream) {
+            if (record.backingOff(nowNanos) || (stream != null && !stream.equals(record.stream))) {
                 holdBack(heldBack, record);
                 continue;
             }
-            if (!batch.isEmpty() && bytes + record.size > maxBatchBytes) {
+            if (packer == null) {
+                stream = record.stream;
+                packer = packerForStream.apply(stream);
+            }
+            BatchPacker.Offer offer = packer.offer(record);
+            if (offer == BatchPacker.Offer.FULL) {
                 break;
+            }
+            if (offer == BatchPacker.Offer.HOLD_BACK) {
+                holdBack(heldBack, record);
+                continue;
             }
             it.remove();
             backingOff.remove(record);
             waitingBytes -= record.size;
-            batch.add(record);
-            bytes += record.size;
-            stream = record.stream;
-            if (ordering == Ordering.STRICT) {
-                heldBack.add(record.orderKey);
-            }
+            taken.add(record);
         }
         if (ordering != Ordering.NONE) {
-            for (PendingRecord record : batch) {
+            for (PendingRecord record : taken) {
                 inFlightKeys.merge(record.orderKey, 1, Integer::sum);
             }
         }
-        return batch;
+        return packer == null ? List.of() : packer.finish();
     }
 
     private void holdBack(Set<String> heldBack, PendingRecord record) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,13 +41,16 @@ final class RecordBatcher {
     private final Runnable onRelease;
     private final PendingRecords waiting;
     private final long bufferTimeNanos;
+    private final ShardMaps shardMaps;
 
-    private final Set<List<PendingRecord>> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<List<RequestEntry>> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private int heldRecords;
     private long heldBytes;
     private boolean flushing;
     private CompletableFuture<Void> emptied;
+    /** Answers whose messages are being acked or nacked, outside the lock. */
+    private int completing;
     private ScheduledFuture<?> timer;
     private long timerAtNanos;
     private volatile String streamProblem;
@@ -58,7 +62,9 @@ final class RecordBatcher {
         this.region = region;
         this.scheduler = scheduler;
         this.onRelease = onRelease;
-        this.waiting = new PendingRecords(settings.ordering(), settings.maxBatchRecords(), settings.maxBatchBytes());
+        this.waiting = new PendingRecords(settings.ordering(),
+                settings.aggregation() ? Integer.MAX_VALUE : settings.maxBatchRecords(), settings.maxBatchBytes());
+        this.shardMaps = settings.aggregation() ? new ShardMaps(client, settings.channel()) : null;
         this.bufferTimeNanos = settings.bufferTime().toNanos();
     }
 
@@ -94,13 +100,13 @@ final class RecordBatcher {
     /**
      * Sends everything waiting without waiting for buffer-time, from now on.
      *
-     * @return completed when no record is waiting or in flight any more
+     * @return completed when no record is waiting or in flight any more, and every message was acked or nacked
      */
     CompletableFuture<Void> flush() {
         CompletableFuture<Void> done;
         synchronized (this) {
             flushing = true;
-            if (heldRecords == 0) {
+            if (heldRecords == 0 && completing == 0) {
                 return CompletableFuture.completedFuture(null);
             }
             if (emptied == null) {
@@ -113,24 +119,29 @@ final class RecordBatcher {
     }
 
     /**
-     * Gives up on every record still waiting or in flight: each message is nacked with the given reason.
+     * Gives up on every record still waiting or in flight: each message is nacked, those never sent with
+     * {@code notSent}, those whose request got no answer in time with {@code unanswered} (they may have been stored).
      *
      * @return how many messages were nacked
      */
-    int abandon(Supplier<Throwable> reason) {
-        List<PendingRecord> given = new ArrayList<>();
+    int abandon(Supplier<Throwable> notSent, Supplier<Throwable> unanswered) {
+        List<PendingRecord> waitingRecords;
+        List<PendingRecord> inFlightRecords = new ArrayList<>();
         synchronized (this) {
-            given.addAll(waiting.drainAll());
-            inFlight.forEach(given::addAll);
+            waitingRecords = waiting.drainAll();
+            inFlight.forEach(batch -> batch.forEach(entry -> inFlightRecords.addAll(entry.records())));
             inFlight.clear();
-            given.removeIf(record -> record.completed);
-            given.forEach(this::release);
+            waitingRecords.removeIf(record -> record.completed);
+            inFlightRecords.removeIf(record -> record.completed);
+            waitingRecords.forEach(this::release);
+            inFlightRecords.forEach(this::release);
             if (timer != null) {
                 timer.cancel(false);
             }
         }
-        given.forEach(record -> MessageCompletion.nack(record.message, reason.get()));
-        return given.size();
+        waitingRecords.forEach(record -> MessageCompletion.nack(record.message, notSent.get()));
+        inFlightRecords.forEach(record -> MessageCompletion.nack(record.message, unanswered.get()));
+        return waitingRecords.size() + inFlightRecords.size();
     }
 
     private void scheduleDrain() {
@@ -141,16 +152,22 @@ final class RecordBatcher {
 
     private void drain() {
         drainScheduled.set(false);
-        List<List<PendingRecord>> batches = new ArrayList<>();
+        List<List<RequestEntry>> batches = new ArrayList<>();
         synchronized (this) {
             long now = System.nanoTime();
+            if (timer != null && timerAtNanos - now <= 0) {
+                // spent: it is running this drain (so it is not done yet), or will run one that finds nothing
+                // more to do; either way a later deadline needs a new timer
+                timer = null;
+            }
             while (inFlight.size() < settings.maxInFlight() && !waiting.isEmpty()) {
                 boolean due = flushing || waiting.fillsABatch()
-                        || now - (waiting.oldestEnqueuedAtNanos() + bufferTimeNanos) >= 0;
+                        || now - (waiting.oldestEnqueuedAtNanos() + bufferTimeNanos) >= 0
+                        || waiting.retryDue(now);
                 if (!due) {
                     break;
                 }
-                List<PendingRecord> batch = waiting.nextBatch(now);
+                List<RequestEntry> batch = waiting.nextBatch(now, this::packerFor);
                 if (batch.isEmpty()) {
                     break; // the rest waits for requests in flight or for a retry backoff
                 }
@@ -162,19 +179,29 @@ final class RecordBatcher {
         batches.forEach(this::send);
     }
 
-    /** Wakes up for the next buffer-time deadline or retry; a completing request wakes the drain up otherwise. */
+    private BatchPacker packerFor(String stream) {
+        if (shardMaps == null) {
+            return new PlainPacker(settings.maxBatchRecords(), settings.maxBatchBytes(), settings.ordering());
+        }
+        return new AggregatingPacker(settings.maxBatchRecords(), settings.maxBatchBytes(),
+                settings.aggregationMaxBytes(), settings.ordering(), shardMaps.current(stream));
+    }
+
+    /**
+     * Wakes up for the next deadline still ahead: the oldest record's buffer-time or the end of a retry backoff.
+     * Deadlines already passed need no timer: what is due but could not be sent now waits for a request in flight
+     * (max-in-flight reached, or its partition key in flight), whose completion drains again.
+     */
     private void rearmTimer(long now) {
         if (waiting.isEmpty()) {
             return;
         }
         long next = waiting.oldestEnqueuedAtNanos() + bufferTimeNanos;
         boolean hasNext = next - now > 0;
-        if (waiting.hasRetries()) {
-            long retryAt = waiting.earliestRetryAtNanos();
-            if (!hasNext || retryAt - next < 0) {
-                next = retryAt;
-                hasNext = true;
-            }
+        OptionalLong retryAt = waiting.nextRetryAtNanos(now);
+        if (retryAt.isPresent() && (!hasNext || retryAt.getAsLong() - next < 0)) {
+            next = retryAt.getAsLong();
+            hasNext = true;
         }
         if (hasNext) {
             armTimer(next, now);
@@ -192,11 +219,11 @@ final class RecordBatcher {
         timer = scheduler.schedule(this::drain, Math.max(0, atNanos - now), TimeUnit.NANOSECONDS);
     }
 
-    private void send(List<PendingRecord> batch) {
-        String stream = batch.get(0).stream;
+    private void send(List<RequestEntry> batch) {
+        String stream = batch.get(0).records().get(0).stream;
         List<PutRecordsRequestEntry> entries = new ArrayList<>(batch.size());
-        for (PendingRecord record : batch) {
-            entries.add(record.entry);
+        for (RequestEntry entry : batch) {
+            entries.add(entry.entry());
         }
         PutRecordsRequest.Builder request = PutRecordsRequest.builder().records(entries);
         if (stream.startsWith("arn:")) {
@@ -213,57 +240,78 @@ final class RecordBatcher {
         response.whenComplete((result, failure) -> onResponse(batch, result, failure));
     }
 
-    private void onResponse(List<PendingRecord> batch, PutRecordsResponse response, Throwable failure) {
+    private void onResponse(List<RequestEntry> batch, PutRecordsResponse response, Throwable failure) {
         Outcome outcome = new Outcome();
+        String stream = batch.get(0).records().get(0).stream;
         synchronized (this) {
             if (!inFlight.remove(batch)) {
                 return; // abandoned at shutdown: already nacked
             }
             long now = System.nanoTime();
+            // one draw per answer: records refused together wait the same backoff (per attempt count) and go back
+            // together in one request, instead of each drawing its own delay and leaving in a request of its own
+            double jitter = ThreadLocalRandom.current().nextDouble();
             Throwable cause = failure == null ? null : SendFailures.unwrap(failure);
             if (cause != null && SendFailures.isStreamNotFound(cause)) {
-                streamProblem = KinesisExceptions.ex.streamNotFound(batch.get(0).stream, region,
-                        SendFailures.errorMessage(cause)).getMessage();
+                streamProblem = KinesisExceptions.ex.streamNotFound(stream, region, SendFailures.errorMessage(cause))
+                        .getMessage();
             } else if (cause == null) {
                 streamProblem = null;
             } else {
-                KinesisLogging.log.requestFailed(settings.channel(), batch.get(0).stream, batch.size(), cause);
+                KinesisLogging.log.requestFailed(settings.channel(), stream, batch.size(), cause);
             }
             for (int i = 0; i < batch.size(); i++) {
-                PendingRecord record = batch.get(i);
-                waiting.landed(record);
-                if (cause != null) {
-                    onRefused(record, cause, SendFailures.errorCode(cause), SendFailures.errorMessage(cause),
-                            SendFailures.isRetryableRequestFailure(cause), now, outcome);
-                } else {
-                    PutRecordsResultEntry result = response.records().get(i);
-                    if (result.errorCode() == null) {
+                RequestEntry entry = batch.get(i);
+                PutRecordsResultEntry result = cause == null ? response.records().get(i) : null;
+                boolean stored = result != null && result.errorCode() == null;
+                if (stored && entry.predictedShard() != null && !entry.predictedShard().equals(result.shardId())) {
+                    shardMaps.invalidate(stream); // the stream was resharded
+                }
+                List<PendingRecord> records = entry.records();
+                for (int sub = 0; sub < records.size(); sub++) {
+                    PendingRecord record = records.get(sub);
+                    waiting.landed(record);
+                    if (stored) {
                         release(record);
-                        outcome.succeeded(record, result);
+                        outcome.succeeded(record, result, entry.aggregated() ? sub : 0);
+                    } else if (cause != null) {
+                        onRefused(record, cause, SendFailures.errorCode(cause), SendFailures.errorMessage(cause),
+                                SendFailures.isRetryableRequestFailure(cause), now, jitter, outcome);
                     } else {
                         onRefused(record, null, result.errorCode(), result.errorMessage(),
-                                SendFailures.isRetryableEntryError(result.errorCode()), now, outcome);
+                                SendFailures.isRetryableEntryError(result.errorCode()), now, jitter, outcome);
                     }
                 }
             }
             if (outcome.retried > 0 && cause == null) {
-                KinesisLogging.log.retryingFailedEntries(settings.channel(), outcome.retried, batch.get(0).stream,
+                KinesisLogging.log.retryingFailedEntries(settings.channel(), outcome.retried, stream,
                         outcome.firstRetryCode);
             }
-            if (flushing && heldRecords == 0 && emptied != null) {
-                outcome.emptied = emptied;
+            completing++;
+        }
+        CompletableFuture<Void> nowEmpty;
+        try {
+            outcome.complete(settings.channel());
+        } finally {
+            // the flush is over when the last answer has acked and nacked its messages, not merely when it released
+            // them: another answer may still be completing its own
+            synchronized (this) {
+                completing--;
+                nowEmpty = flushing && heldRecords == 0 && completing == 0 ? emptied : null;
             }
         }
-        outcome.complete(settings.channel());
+        if (nowEmpty != null) {
+            nowEmpty.complete(null);
+        }
         onRelease.run();
         scheduleDrain();
     }
 
     private void onRefused(PendingRecord record, Throwable cause, String code, String message, boolean retryable,
-            long now, Outcome outcome) {
+            long now, double jitter, Outcome outcome) {
         if (retryable && record.attempts < settings.maxRetries() && !SendFailures.isStreamNotFound(cause)) {
             record.attempts++;
-            record.notBeforeNanos = now + backoffNanos(record.attempts);
+            record.notBeforeNanos = now + backoffNanos(record.attempts, jitter);
             waiting.add(record);
             outcome.retried(code);
             return;
@@ -286,8 +334,11 @@ final class RecordBatcher {
         heldBytes -= record.size;
     }
 
-    /** Exponential backoff with jitter: between half and all of retry-backoff * 2^(attempt-1), capped. */
-    private long backoffNanos(int attempt) {
+    /**
+     * Exponential backoff with jitter: between half and all of retry-backoff * 2^(attempt-1), capped; {@code jitter}
+     * (from 0 to 1) picks the point in that range.
+     */
+    private long backoffNanos(int attempt, double jitter) {
         long base = settings.retryBackoff().toNanos();
         long max = settings.maxRetryBackoff().toNanos();
         long delay = base;
@@ -295,6 +346,6 @@ final class RecordBatcher {
             delay *= 2;
         }
         delay = Math.min(delay, max);
-        return delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
+        return delay / 2 + (long) (jitter * (delay / 2));
     }
 }

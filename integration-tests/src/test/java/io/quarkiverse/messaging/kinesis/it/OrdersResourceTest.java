@@ -1,0 +1,183 @@
+package io.quarkiverse.messaging.kinesis.it;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.smallrye.reactive.messaging.kinesis.test.KinesisMock;
+import io.smallrye.reactive.messaging.kinesis.test.KinesisMock.ShardRecord;
+import io.smallrye.reactive.messaging.kinesis.test.KinesisMockTestResource;
+
+/**
+ * The orders application against kinesis-mock: what the endpoints answer is what the stream holds. Each test starts
+ * from an empty {@code orders} stream, so "exactly these records" means exactly.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = KinesisMockTestResource.class, initArgs = @ResourceArg(name = "streams", value = "orders:4"))
+class OrdersResourceTest {
+
+    static final String STREAM = "orders";
+    static final int SHARDS = 4;
+
+    /** Injected by {@link KinesisMockTestResource}. */
+    KinesisMock kinesis;
+
+    @BeforeEach
+    void emptyStream() {
+        kinesis.deleteStream(STREAM);
+        kinesis.createStream(STREAM, SHARDS);
+    }
+
+    @Test
+    void ordersAreAnsweredWithWhereKinesisStoredThem() {
+        Map<String, String> orders = new LinkedHashMap<>();
+        orders.put("alice", "{\"item\":\"book\",\"quantity\":1}");
+        orders.put("bob", "{\"item\":\"pen\",\"quantity\":12}");
+        orders.put("carol", "plain text order: 3 mugs");
+        orders.put("dave", "{\"item\":\"caf\u00e9 cr\u00e8me\",\"quantity\":2}");
+
+        Map<String, JsonPath> receipts = new HashMap<>();
+        orders.forEach((customer, body) -> receipts.put(customer, given()
+                .contentType(body.startsWith("{") ? "application/json" : "text/plain; charset=UTF-8")
+                .queryParam("customer", customer)
+                .body(body.getBytes(StandardCharsets.UTF_8))
+                .when().post("/orders")
+                .then().statusCode(200)
+                .body("customer", equalTo(customer))
+                .body("stream", equalTo(STREAM))
+                .body("shardId", startsWith("shardId-"))
+                .extract().jsonPath()));
+
+        List<ShardRecord> records = kinesis.readAll(STREAM);
+        assertThat(records).as("records in the stream").hasSize(orders.size());
+        Map<String, ShardRecord> byKey = records.stream()
+                .collect(Collectors.toMap(ShardRecord::partitionKey, Function.identity()));
+        assertThat(byKey).containsOnlyKeys(orders.keySet());
+        orders.forEach((customer, body) -> {
+            ShardRecord record = byKey.get(customer);
+            JsonPath receipt = receipts.get(customer);
+            assertThat(record.dataAsUtf8()).as("payload of %s", customer).isEqualTo(body);
+            assertThat(record.shardId()).as("shard of %s", customer).isEqualTo(receipt.getString("shardId"));
+            assertThat(record.sequenceNumber()).as("sequence number of %s", customer)
+                    .isEqualTo(receipt.getString("sequenceNumber"));
+        });
+    }
+
+    @Test
+    void anOrderWithoutCustomerIsRefused() {
+        given().contentType("text/plain").body("no key").when().post("/orders")
+                .then().statusCode(400);
+        assertThat(kinesis.readAll(STREAM)).isEmpty();
+    }
+
+    @Test
+    void aNackedOrderIsAnswered5xxWithTheReason() {
+        // Kinesis allows partition keys of at most 256 characters: the connector nacks the message
+        String customer = "k".repeat(300);
+        given().contentType("application/json").queryParam("customer", customer).body("{\"item\":\"book\"}")
+                .when().post("/orders")
+                .then().statusCode(502)
+                .body("customer", equalTo(customer))
+                .body("error", containsString("256"));
+        assertThat(kinesis.readAll(STREAM)).isEmpty();
+    }
+
+    @Test
+    void bulkOrdersAreAllWrittenOnceInOrderPerCustomer() {
+        int count = 2_000;
+        int customers = 50;
+        long ackedBefore = given().get("/orders/stats").then().statusCode(200).extract().jsonPath().getLong("acked");
+
+        given().queryParam("count", count).queryParam("customers", customers)
+                .when().post("/orders/bulk")
+                .then().statusCode(200)
+                .body("emitted", equalTo(count));
+
+        // the bulk answer does not wait for Kinesis: wait until the application saw every ack
+        Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> {
+                    JsonPath stats = given().get("/orders/stats").then().statusCode(200).extract().jsonPath();
+                    assertThat(stats.getLong("nacked")).as("nacked bulk orders").isZero();
+                    assertThat(stats.getLong("acked") - ackedBefore).as("acked bulk orders").isEqualTo(count);
+                });
+
+        List<ShardRecord> records = kinesis.readAll(STREAM);
+        assertBulkRecords(records, count, customers);
+    }
+
+    /**
+     * Every {@code order-<i>} exactly once with key {@code customer-<i % customers>}, nothing else; the orders of a
+     * customer all on one shard, their sequence numbers increasing in emission order; and several shards used.
+     */
+    static void assertBulkRecords(List<ShardRecord> records, int count, int customers) {
+        Map<String, Long> occurrences = records.stream()
+                .collect(Collectors.groupingBy(ShardRecord::dataAsUtf8, Collectors.counting()));
+        List<String> duplicated = occurrences.entrySet().stream().filter(e -> e.getValue() > 1)
+                .map(e -> e.getKey() + " x" + e.getValue()).sorted().toList();
+        List<String> missing = new ArrayList<>();
+        Set<String> expected = new HashSet<>();
+        for (int i = 0; i < count; i++) {
+            expected.add("order-" + i);
+            if (!occurrences.containsKey("order-" + i)) {
+                missing.add("order-" + i);
+            }
+        }
+        List<String> unexpected = occurrences.keySet().stream().filter(data -> !expected.contains(data)).sorted()
+                .toList();
+        if (!missing.isEmpty() || !duplicated.isEmpty() || !unexpected.isEmpty()) {
+            throw new AssertionError(String.format("Expected each of order-0..order-%d exactly once; the stream holds %d "
+                    + "records: %d order(s) missing %s, %d written more than once %s, %d unexpected %s", count - 1,
+                    records.size(), missing.size(), first(missing), duplicated.size(), first(duplicated),
+                    unexpected.size(), first(unexpected)));
+        }
+        assertThat(records).hasSize(count);
+
+        Map<String, List<ShardRecord>> byCustomer = new HashMap<>();
+        for (ShardRecord record : records) {
+            int index = Integer.parseInt(record.dataAsUtf8().substring("order-".length()));
+            assertThat(record.partitionKey()).as("partition key of order-%d", index)
+                    .isEqualTo("customer-" + (index % customers));
+            byCustomer.computeIfAbsent(record.partitionKey(), key -> new ArrayList<>()).add(record);
+        }
+        assertThat(byCustomer).hasSize(Math.min(customers, count));
+        byCustomer.forEach((customer, ofCustomer) -> {
+            assertThat(ofCustomer).extracting(ShardRecord::shardId).as("shards of %s", customer).containsOnly(
+                    ofCustomer.get(0).shardId());
+            List<Integer> inSequenceOrder = ofCustomer.stream()
+                    .sorted(Comparator.comparing(record -> new BigInteger(record.sequenceNumber())))
+                    .map(record -> Integer.parseInt(record.dataAsUtf8().substring("order-".length())))
+                    .toList();
+            assertThat(inSequenceOrder).as("orders of %s in sequence-number order", customer).isSorted();
+        });
+        assertThat(records.stream().map(ShardRecord::shardId).distinct().count()).as("shards used")
+                .isGreaterThan(1);
+    }
+
+    private static String first(List<String> items) {
+        return items.size() <= 10 ? items.toString() : items.subList(0, 10) + " and " + (items.size() - 10) + " more";
+    }
+}

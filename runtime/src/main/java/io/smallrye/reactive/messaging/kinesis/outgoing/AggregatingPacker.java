@@ -1,0 +1,140 @@
+package io.smallrye.reactive.messaging.kinesis.outgoing;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.smallrye.reactive.messaging.kinesis.aggregation.AggregatedRecordWriter;
+import io.smallrye.reactive.messaging.kinesis.aggregation.PackedRecord;
+import io.smallrye.reactive.messaging.kinesis.aggregation.ShardMap;
+
+/**
+ * Packs records into KPL aggregated records, one open container per target shard (from the stream's shard map), each
+ * up to aggregation-max-bytes; a container holding one record is sent as a plain record. Records whose shard is
+ * unknown go as plain records.
+ * <p>
+ * A container is accepted or refused as a whole, so under strict ordering several records of one key may share a
+ * container, but a key never spreads over two entries of one request.
+ */
+final class AggregatingPacker implements BatchPacker {
+
+    /** Room kept per record for protobuf framing and a container's outer partition key, so the request never overflows. */
+    private static final int FRAMING_RESERVE = 2048;
+
+    private final int maxEntries;
+    private final long maxBytes;
+    private final int containerMaxBytes;
+    private final boolean oneEntryPerKey;
+    private final ShardMap shards;
+
+    private final List<RequestEntry> closed = new ArrayList<>();
+    private final Map<String, Container> open = new LinkedHashMap<>();
+    private final Map<String, Object> entryOfKey = new HashMap<>();
+    private long closedBytes;
+    private long openBytes;
+
+    AggregatingPacker(int maxEntries, long maxBytes, int containerMaxBytes, Ordering ordering, ShardMap shards) {
+        this.maxEntries = maxEntries;
+        this.maxBytes = maxBytes;
+        this.containerMaxBytes = containerMaxBytes;
+        this.oneEntryPerKey = ordering == Ordering.STRICT;
+        this.shards = shards;
+    }
+
+    @Override
+    public Offer offer(PendingRecord record) {
+        boolean empty = closed.isEmpty() && open.isEmpty();
+        if (!empty && closedBytes + openBytes + record.size + FRAMING_RESERVE > maxBytes) {
+            return Offer.FULL;
+        }
+        String shard = shards.shardFor(record.entry.partitionKey(), record.entry.explicitHashKey());
+        Object assigned = oneEntryPerKey ? entryOfKey.get(record.orderKey) : null;
+        if (shard == null) {
+            if (assigned != null) {
+                return Offer.HOLD_BACK;
+            }
+            if (closed.size() + open.size() == maxEntries) {
+                return Offer.FULL;
+            }
+            RequestEntry entry = RequestEntry.plain(record);
+            closed.add(entry);
+            closedBytes += record.size;
+            assign(record, entry);
+            return Offer.TAKEN;
+        }
+        Container container = open.get(shard);
+        if (assigned != null && assigned != container) {
+            return Offer.HOLD_BACK;
+        }
+        if (container != null) {
+            long before = container.entrySize();
+            if (container.add(record)) {
+                openBytes += container.entrySize() - before;
+                return Offer.TAKEN;
+            }
+            if (assigned != null) {
+                return Offer.HOLD_BACK; // its key is in this container: a second entry could overtake it
+            }
+            open.remove(shard);
+            openBytes -= before;
+            closedBytes += before;
+            closed.add(container.toEntry(shard));
+        }
+        if (closed.size() + open.size() == maxEntries) {
+            return Offer.FULL;
+        }
+        container = new Container(new AggregatedRecordWriter(containerMaxBytes));
+        container.add(record);
+        open.put(shard, container);
+        openBytes += container.entrySize();
+        return Offer.TAKEN;
+    }
+
+    private void assign(PendingRecord record, Object entry) {
+        if (oneEntryPerKey) {
+            entryOfKey.put(record.orderKey, entry);
+        }
+    }
+
+    @Override
+    public List<RequestEntry> finish() {
+        List<RequestEntry> entries = new ArrayList<>(closed);
+        open.forEach((shard, container) -> entries.add(container.toEntry(shard)));
+        return entries;
+    }
+
+    private final class Container {
+        final AggregatedRecordWriter writer;
+        final List<PendingRecord> records = new ArrayList<>();
+
+        Container(AggregatedRecordWriter writer) {
+            this.writer = writer;
+        }
+
+        boolean add(PendingRecord record) {
+            if (!writer.tryAdd(record.entry.partitionKey(), record.entry.explicitHashKey(), record.entry.data())) {
+                return false;
+            }
+            records.add(record);
+            if (oneEntryPerKey) {
+                entryOfKey.put(record.orderKey, this);
+            }
+            return true;
+        }
+
+        /** What Kinesis counts for this entry: a lone record goes plain. */
+        long entrySize() {
+            return records.size() == 1 ? records.get(0).size : writer.recordSize();
+        }
+
+        RequestEntry toEntry(String shard) {
+            if (records.size() == 1) {
+                return new RequestEntry(List.copyOf(records), records.get(0).entry, false, shard);
+            }
+            PackedRecord packed = writer.build();
+            return new RequestEntry(List.copyOf(records), packed.toPutRecordsRequestEntry(), true, shard);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.smallrye.reactive.messaging.kinesis.outgoing;
+
+import java.util.List;
+
+/**
+ * Fills one PutRecords request from records offered in emission order, within the request limits and the ordering
+ * rule, and turns them into request entries.
+ */
+interface BatchPacker {
+
+    enum Offer {
+        /** The record is in the request. */
+        TAKEN,
+        /** The record cannot go in this request, but others may: later records of its key must wait too. */
+        HOLD_BACK,
+        /** The request is full. */
+        FULL
+    }
+
+    Offer offer(PendingRecord record);
+
+    /** The entries of the request, in the order they are sent. */
+    List<RequestEntry> finish();
+}

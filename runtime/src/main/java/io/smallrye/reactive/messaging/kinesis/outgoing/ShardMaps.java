@@ -1,0 +1,96 @@
+package io.smallrye.reactive.messaging.kinesis.outgoing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import io.smallrye.reactive.messaging.kinesis.aggregation.ShardMap;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
+import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
+
+/**
+ * The shard maps of the streams a channel aggregates for, loaded with ListShards in the background. Until a stream's
+ * map is known, its records go unaggregated; a map is reloaded when a record lands on another shard than predicted
+ * (resharding). Never blocks.
+ */
+final class ShardMaps {
+
+    private static final long RETRY_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final KinesisAsyncClient client;
+    private final String channel;
+    private final Map<String, State> states = new ConcurrentHashMap<>();
+
+    ShardMaps(KinesisAsyncClient client, String channel) {
+        this.client = client;
+        this.channel = channel;
+    }
+
+    private static final class State {
+        volatile ShardMap map;
+        volatile boolean loading;
+        volatile boolean stale = true;
+        volatile long notBeforeNanos;
+    }
+
+    /** The stream's shard map if known (starting a load if needed), otherwise an empty map. */
+    ShardMap current(String stream) {
+        State state = states.computeIfAbsent(stream, s -> new State());
+        if (state.stale && !state.loading && System.nanoTime() - state.notBeforeNanos >= 0) {
+            load(stream, state);
+        }
+        ShardMap map = state.map;
+        return map == null ? ShardMap.empty() : map;
+    }
+
+    /** The stream's shards changed: reload its map (the old one is used meanwhile). */
+    void invalidate(String stream) {
+        State state = states.get(stream);
+        if (state != null) {
+            state.stale = true;
+        }
+    }
+
+    private void load(String stream, State state) {
+        state.loading = true;
+        state.stale = false;
+        List<ListShardsResponse> pages = new ArrayList<>();
+        ListShardsRequest.Builder first = ListShardsRequest.builder();
+        if (stream.startsWith("arn:")) {
+            first.streamARN(stream);
+        } else {
+            first.streamName(stream);
+        }
+        page(first.build(), pages).whenComplete((ignored, failure) -> {
+            if (failure == null) {
+                state.map = ShardMap.fromListShards(pages);
+            } else {
+                state.stale = true;
+                state.notBeforeNanos = System.nanoTime() + RETRY_AFTER_NANOS;
+                KinesisLogging.log.shardMapUnavailable(channel, stream, String.valueOf(failure.getMessage()));
+            }
+            state.loading = false;
+        });
+    }
+
+    private CompletableFuture<Void> page(ListShardsRequest request, List<ListShardsResponse> pages) {
+        CompletableFuture<ListShardsResponse> response;
+        try {
+            response = client.listShards(request);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return response.thenCompose(page -> {
+            pages.add(page);
+            if (page.nextToken() == null) {
+                return CompletableFuture.completedFuture(null);
+            }
+            return page(ListShardsRequest.builder().nextToken(page.nextToken()).build(), pages);
+        });
+    }
+}
