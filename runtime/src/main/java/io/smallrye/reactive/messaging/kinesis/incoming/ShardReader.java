@@ -1,6 +1,5 @@
 package io.smallrye.reactive.messaging.kinesis.incoming;
 
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.Flow;
@@ -14,7 +13,6 @@ import software.amazon.awssdk.services.kinesis.model.ChildShard;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.GetShardIteratorResponse;
 import software.amazon.awssdk.services.kinesis.model.Record;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /**
  * Reads one shard as a demand-driven stream of records. GetRecords is called only when the subscriber has requested
@@ -50,7 +48,7 @@ final class ShardReader implements Flow.Subscription {
     private final Listener listener;
     private final ReadPacer pacer;
     private final ArrayDeque<ReceivedRecord> buffer = new ArrayDeque<>();
-    private final IteratorStart initialStart;
+    private final ShardCursor cursor;
     /**
      * The least room worth a GetRecords call: a quarter of the pending bound (or a full call, if smaller). A slow
      * consumer then lets the reader fetch in chunks rather than one record per call, which would spend the shard's
@@ -59,10 +57,7 @@ final class ShardReader implements Flow.Subscription {
     private final int minimumFetch;
 
     private Flow.Subscriber<? super ReceivedRecord> subscriber;
-    private IteratorStart start;
     private String iterator;
-    private Instant latestRequestedAt;
-    private ShardPosition lastFetched;
     private long requested;
     private boolean fetching;
     private long timerId = -1;
@@ -81,8 +76,7 @@ final class ShardReader implements Flow.Subscription {
         this.stream = stream;
         this.shardId = progress.shardId();
         this.progress = progress;
-        this.initialStart = start;
-        this.start = start;
+        this.cursor = new ShardCursor(start);
         this.context = context;
         this.listener = listener;
         this.pacer = new ReadPacer(settings.pollInterval(), settings.retryBackoff(), settings.maxRetryBackoff());
@@ -214,10 +208,7 @@ final class ShardReader implements Flow.Subscription {
 
     private void requestIterator() {
         fetching = true;
-        IteratorStart from = start;
-        if (from.type() == ShardIteratorType.LATEST) {
-            latestRequestedAt = Instant.now();
-        }
+        IteratorStart from = cursor.iteratorRequested();
         client.getShardIterator(request -> {
             request.streamName(stream.name()).streamARN(stream.arn()).shardId(shardId);
             from.applyTo(request);
@@ -266,11 +257,9 @@ final class ShardReader implements Flow.Subscription {
         long behind = response.millisBehindLatest() == null ? 0 : response.millisBehindLatest();
         for (Record record : response.records()) {
             ShardPosition position = ShardPosition.of(record.sequenceNumber());
-            if (start.skips(position)) {
-                continue;
+            if (cursor.fetched(position)) {
+                buffer.addLast(new ReceivedRecord(progress, progress.fetched(position), record, behind));
             }
-            lastFetched = position;
-            buffer.addLast(new ReceivedRecord(progress, progress.fetched(position), record, behind));
         }
         problem = null;
         iterator = response.nextShardIterator();
@@ -286,8 +275,7 @@ final class ShardReader implements Flow.Subscription {
         switch (ReadFailures.classify(failure)) {
             case EXPIRED_ITERATOR -> {
                 iterator = null;
-                start = resumePoint();
-                KinesisIncomingLogging.log.iteratorExpired(settings.channel(), shardId, start.toString());
+                KinesisIncomingLogging.log.iteratorExpired(settings.channel(), shardId, cursor.expired().toString());
             }
             case THROTTLED -> {
                 long wait = pacer.failed(System.nanoTime());
@@ -303,18 +291,6 @@ final class ShardReader implements Flow.Subscription {
             }
             case FATAL -> fail(ReadFailures.unwrap(failure));
         }
-    }
-
-    /** After the last fetched record; with nothing fetched yet, where the first iterator pointed. */
-    private IteratorStart resumePoint() {
-        if (lastFetched != null) {
-            return IteratorStart.after(lastFetched);
-        }
-        if (initialStart.type() == ShardIteratorType.LATEST && latestRequestedAt != null) {
-            // a new LATEST iterator would skip what arrived since the first one: read from when that one was asked
-            return IteratorStart.atTimestamp(latestRequestedAt);
-        }
-        return initialStart;
     }
 
     /** After {@link #PROBLEM_THRESHOLD} failures in a row, health hears of them (a throttled call now and then is normal). */

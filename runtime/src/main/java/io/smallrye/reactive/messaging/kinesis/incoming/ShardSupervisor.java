@@ -40,18 +40,14 @@ final class ShardSupervisor implements ShardReader.Listener {
     private final ShardLineage lineage;
     private final Consumer<Multi<ReceivedRecord>> readerSink;
     private final Consumer<Throwable> fatal;
-    private final Backoff backoff;
     private final Map<String, ShardReader> readers = new ConcurrentHashMap<>();
     private final AtomicLong fetchedByFinishedReaders = new AtomicLong();
     private final AtomicInteger claimsInFlight = new AtomicInteger();
     private volatile boolean started;
     private volatile boolean positioned;
     private volatile String waitingFor;
+    private final ShardDiscovery discovery;
     private boolean stopped;
-    private boolean discovering;
-    private boolean discoverAgain;
-    private int failedListings;
-    private long discoveryTimer = -1;
     private long checkpointTimer = -1;
 
     ShardSupervisor(IncomingSettings settings, KinesisAsyncClient client, StreamRef stream, StreamShards shards,
@@ -65,7 +61,7 @@ final class ShardSupervisor implements ShardReader.Listener {
         this.checkpointer = checkpointer;
         this.readerSink = readerSink;
         this.fatal = fatal;
-        this.backoff = new Backoff(settings.retryBackoff(), settings.maxRetryBackoff());
+        this.discovery = new ShardDiscovery(settings, shards, context, this::onListing, fatal);
         this.lineage = new ShardLineage(settings.startingPosition() == StartingPosition.LATEST);
     }
 
@@ -77,7 +73,7 @@ final class ShardSupervisor implements ShardReader.Listener {
                     if (failure != null) {
                         fatal.accept(ReadFailures.unwrap(failure));
                     } else {
-                        discover();
+                        discovery.discover();
                         checkpointTimer = context.setTimer(settings.checkpointInterval().toMillis(), this::checkpoint);
                     }
                 })));
@@ -100,51 +96,10 @@ final class ShardSupervisor implements ShardReader.Listener {
         return waitingFor;
     }
 
-    private void discover() {
-        if (stopped) {
-            return;
-        }
-        if (discovering) {
-            discoverAgain = true;
-            return;
-        }
-        discovering = true;
-        shards.list().whenComplete((list, failure) -> context.execute(() -> {
-            discovering = false;
-            if (!stopped) {
-                onListing(list, failure);
-            }
-            if (discoverAgain) {
-                discoverAgain = false;
-                discover();
-            }
-        }));
-    }
-
-    private void onListing(List<Shard> list, Throwable failure) {
-        if (failure == null) {
-            failedListings = 0;
-            lineage.listed(list);
-            started = true;
-            startStartable();
-            scheduleDiscovery(settings.shardDiscoveryInterval().toMillis());
-        } else if (!StreamShards.retryable(failure) || (!started && ++failedListings >= StreamShards.STARTUP_ATTEMPTS)) {
-            fatal.accept(shards.failure(failure));
-        } else {
-            KinesisIncomingLogging.log.shardDiscoveryFailed(settings.channel(), stream.value(),
-                    ReadFailures.unwrap(failure));
-            scheduleDiscovery(started ? settings.shardDiscoveryInterval().toMillis() : backoff.millis(failedListings));
-        }
-    }
-
-    private void scheduleDiscovery(long delayMillis) {
-        if (discoveryTimer != -1) {
-            context.cancelTimer(discoveryTimer);
-        }
-        discoveryTimer = context.setTimer(delayMillis, () -> {
-            discoveryTimer = -1;
-            discover();
-        });
+    private void onListing(List<Shard> list) {
+        lineage.listed(list);
+        started = true;
+        startStartable();
     }
 
     private void startStartable() {
@@ -216,7 +171,7 @@ final class ShardSupervisor implements ShardReader.Listener {
         KinesisIncomingLogging.log.shardClosed(settings.channel(), reader.shardId(),
                 children.stream().map(ChildShard::shardId).collect(Collectors.joining(", ", "[", "]")));
         if (children.isEmpty() || lineage.childrenFound(children)) {
-            discover(); // Kinesis did not name them all: ListShards will
+            discovery.discover(); // Kinesis did not name them all: ListShards will
         }
     }
 
@@ -286,10 +241,9 @@ final class ShardSupervisor implements ShardReader.Listener {
                 return;
             }
             stopped = true;
-            for (long timer : new long[] { discoveryTimer, checkpointTimer }) {
-                if (timer != -1) {
-                    context.cancelTimer(timer);
-                }
+            discovery.stop();
+            if (checkpointTimer != -1) {
+                context.cancelTimer(checkpointTimer);
             }
             readers.values().forEach(ShardReader::stop);
             checkpointer.releaseAllAndClose(progresses()).whenComplete((ignored, failure) -> done.complete(null));
