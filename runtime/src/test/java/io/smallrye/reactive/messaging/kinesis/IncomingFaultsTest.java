@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -22,6 +24,9 @@ import org.junit.jupiter.api.Test;
 
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.health.HealthReport;
+import io.smallrye.reactive.messaging.kinesis.checkpoint.CheckpointStore;
+import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardClaim;
+import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
 import io.smallrye.reactive.messaging.test.common.config.MapBasedConfig;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
@@ -192,6 +197,92 @@ class IncomingFaultsTest extends WeldTestBase {
         assertThat(received).isLessThan(30);
         await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
         assertThat(kinesis.shard("shardId-000000000000").calls()).isEqualTo(2);
+    }
+
+    @Test
+    void theCheckpointStoreDecidesWhichShardsAreReadAndFromWhere() {
+        kinesis.addShard("shardId-000000000000").withRecords(30);
+        ScriptedKinesis.ScriptedShard second = kinesis.addShard("shardId-000000000001").withRecords(20);
+        ScriptedStore store = new ScriptedStore();
+        ScriptedStore.current = store;
+        // shard 0 was processed up to its record 9; shard 1 is someone else's until the store says otherwise
+        store.checkpoints.put("shardId-000000000000",
+                ShardPosition.of(kinesis.shard("shardId-000000000000").records.get(9).sequenceNumber()));
+        store.owned.put("shardId-000000000001", false);
+        addBeans(ScriptedStore.Factory.class);
+        Collector app = runApplication(channel()
+                .with("mp.messaging.incoming.scripted-in.checkpoint-store", "scripted-store")
+                .with("mp.messaging.incoming.scripted-in.checkpoint-interval", "100ms")
+                .with("mp.messaging.incoming.scripted-in.shard-discovery-interval", "500ms"), Collector.class);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.received().size() >= 20);
+        assertThat(perShard(app.received()).get("shardId-000000000000"))
+                .containsExactlyElementsOf(expected("shardId-000000000000", 30).subList(10, 30));
+        assertThat(perShard(app.received())).doesNotContainKey("shardId-000000000001");
+        await().atMost(Duration.ofSeconds(5)).until(() -> ShardPosition.of(kinesis.shard("shardId-000000000000")
+                .records.get(29).sequenceNumber()).equals(store.checkpoints.get("shardId-000000000000")));
+
+        // the shard becomes ours: claimed again after the next listing
+        store.owned.put("shardId-000000000001", true);
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.received().size() >= 40);
+        assertThat(perShard(app.received()).get("shardId-000000000001"))
+                .containsExactlyElementsOf(expected("shardId-000000000001", 20));
+
+        // and is lost again: its reader stops, what is written to it then is not read
+        store.owned.put("shardId-000000000001", false);
+        store.listener.shardLost("shardId-000000000001");
+        await().atMost(Duration.ofSeconds(5)).until(() -> connector().inboundChannel("scripted-in").activeShards() == 1);
+        second.withRecords(5);
+        await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+        assertThat(app.received()).hasSize(40);
+    }
+
+    /** A checkpoint store whose answers the test decides. */
+    public static class ScriptedStore implements CheckpointStore {
+        static volatile ScriptedStore current;
+        final Map<String, ShardPosition> checkpoints = new java.util.concurrent.ConcurrentHashMap<>();
+        final Map<String, Boolean> owned = new java.util.concurrent.ConcurrentHashMap<>();
+        volatile OwnershipListener listener;
+
+        @ApplicationScoped
+        @Identifier("scripted-store")
+        public static class Factory implements CheckpointStore.Factory {
+            @Override
+            public CheckpointStore create(KinesisConnectorIncomingConfiguration configuration, String stream,
+                    OwnershipListener listener) {
+                current.listener = listener;
+                return current;
+            }
+        }
+
+        @Override
+        public CompletionStage<ShardClaim> claim(String shardId) {
+            if (!owned.getOrDefault(shardId, true)) {
+                return CompletableFuture.completedFuture(ShardClaim.notOwned());
+            }
+            ShardPosition checkpoint = checkpoints.get(shardId);
+            return CompletableFuture.supplyAsync(
+                    () -> checkpoint == null ? ShardClaim.noCheckpoint() : ShardClaim.resumeAfter(checkpoint));
+        }
+
+        @Override
+        public CompletionStage<Void> save(String shardId, ShardPosition position) {
+            checkpoints.put(shardId, position);
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletionStage<Void> ended(String shardId) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletionStage<Void> release(String shardId, ShardPosition position) {
+            if (position != null) {
+                checkpoints.put(shardId, position);
+            }
+            return CompletableFuture.completedFuture(null);
+        }
     }
 
     @ApplicationScoped
