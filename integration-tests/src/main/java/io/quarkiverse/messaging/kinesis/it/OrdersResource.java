@@ -1,6 +1,7 @@
 package io.quarkiverse.messaging.kinesis.it;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,6 +40,7 @@ import io.smallrye.reactive.messaging.kinesis.OutgoingKinesisMetadata;
  * <li>{@code POST /orders/bulk?count=N&customers=K}: emits {@code order-<i>} with key {@code customer-<i % K>} for
  * i in 0..N-1 and answers as soon as all were handed to the channel, without waiting for Kinesis.</li>
  * <li>{@code GET /orders/stats}: how many bulk orders were acked and nacked so far.</li>
+ * <li>{@code GET /orders/received}: the orders {@link OrdersConsumer} received from the stream so far.</li>
  * </ul>
  */
 @Path("/orders")
@@ -60,6 +62,9 @@ public class OrdersResource {
     @Channel("orders-out")
     @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 2 * MAX_BULK)
     Emitter<byte[]> emitter;
+
+    @Inject
+    OrdersConsumer consumer;
 
     private final AtomicLong bulkAcked = new AtomicLong();
     private final AtomicLong bulkNacked = new AtomicLong();
@@ -142,6 +147,14 @@ public class OrdersResource {
     @Produces(MediaType.APPLICATION_JSON)
     public BulkStats stats() {
         return new BulkStats(bulkAcked.get(), bulkNacked.get());
+    }
+
+    @GET
+    @NonBlocking
+    @Path("/received")
+    @Produces(MediaType.APPLICATION_JSON)
+    public List<OrdersConsumer.ReceivedOrder> received() {
+        return consumer.received();
     }
 
     private static Response badRequest(String why) {

@@ -5,9 +5,11 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -114,6 +116,23 @@ public final class OrdersDemo {
                     problems.add("bulk: " + stats + " (expected " + BULK + " acked, 0 nacked); " + app.logTail(40));
                 }
 
+                step("GET /orders/received : what the application's @Incoming(\"orders\") method received");
+                int sent = bodies.size() + BULK;
+                JsonNode received = awaitReceived(app, sent);
+                Map<String, Integer> receivedPerShard = new TreeMap<>();
+                Set<String> distinct = new HashSet<>();
+                received.forEach(order -> {
+                    receivedPerShard.merge(order.path("shardId").asText(), 1, Integer::sum);
+                    distinct.add(order.path("order").asText());
+                });
+                receivedPerShard.forEach((shard, count) -> System.out.printf("    %-22s %7d received%n", shard, count));
+                System.out.printf("    %-22s %7d received (%d distinct) of %d sent%n", "total", received.size(),
+                        distinct.size(), sent);
+                if (received.size() != sent || distinct.size() != sent) {
+                    problems.add("the consumer received " + received.size() + " orders (" + distinct.size()
+                            + " distinct), expected each of the " + sent + " sent exactly once; " + app.logTail(40));
+                }
+
                 step("stopping the application with SIGTERM");
                 Integer exit = app.terminate(Duration.ofSeconds(60));
                 System.out.printf("    exited with code %s%n", exit == null ? "none (killed after 60 s)" : exit);
@@ -129,13 +148,25 @@ public final class OrdersDemo {
 
         System.out.println();
         if (problems.isEmpty()) {
-            banner(String.format("DEMO OK: %d orders sent, the same %d records in the stream (%.1f s)", SINGLE_ORDERS.size()
-                    + BULK, SINGLE_ORDERS.size() + BULK, millisSince(DEMO_STARTED) / 1000.0));
+            int total = SINGLE_ORDERS.size() + BULK;
+            banner(String.format("DEMO OK: %d orders sent, the same %d records in the stream, all %d received by the"
+                    + " consumer (%.1f s)", total, total, total, millisSince(DEMO_STARTED) / 1000.0));
             return 0;
         }
         banner("DEMO FAILED: " + problems.size() + " problem(s)");
         problems.forEach(problem -> System.out.println("  - " + problem));
         return 1;
+    }
+
+    private static JsonNode awaitReceived(PackagedApp app, int expected) throws Exception {
+        long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
+        while (true) {
+            JsonNode received = JSON.readTree(app.get("/orders/received").body());
+            if (received.size() >= expected || System.nanoTime() > deadline) {
+                return received;
+            }
+            PackagedApp.sleep(200);
+        }
     }
 
     private static JsonNode awaitBulkAcks(PackagedApp app) throws Exception {

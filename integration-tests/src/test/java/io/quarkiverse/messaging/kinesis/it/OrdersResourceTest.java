@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import io.smallrye.reactive.messaging.kinesis.test.KinesisMock;
 import io.smallrye.reactive.messaging.kinesis.test.KinesisMock.ShardRecord;
@@ -37,7 +38,9 @@ import io.smallrye.reactive.messaging.kinesis.test.KinesisMockTestResource;
  * from an empty {@code orders} stream, so "exactly these records" means exactly.
  */
 @QuarkusTest
-@QuarkusTestResource(value = KinesisMockTestResource.class, initArgs = @ResourceArg(name = "streams", value = "orders:4"))
+@TestProfile(ProducerOnlyProfile.class)
+@QuarkusTestResource(value = KinesisMockTestResource.class, restrictToAnnotatedClass = true, initArgs = @ResourceArg(name = "streams", value = "orders:4,"
+        + ProducerOnlyProfile.CONSUMER_STREAM + ":1"))
 class OrdersResourceTest {
 
     static final String STREAM = "orders";
