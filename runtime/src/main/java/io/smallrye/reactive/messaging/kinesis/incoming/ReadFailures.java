@@ -1,9 +1,8 @@
 package io.smallrye.reactive.messaging.kinesis.incoming;
 
 import java.io.IOException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
+import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
@@ -29,12 +28,7 @@ final class ReadFailures {
     }
 
     static Throwable unwrap(Throwable failure) {
-        Throwable current = failure;
-        while ((current instanceof CompletionException || current instanceof ExecutionException)
-                && current.getCause() != null) {
-            current = current.getCause();
-        }
-        return current;
+        return AwsErrors.unwrap(failure);
     }
 
     static Kind classify(Throwable failure) {
@@ -56,23 +50,11 @@ final class ReadFailures {
         return cause instanceof SdkClientException || cause instanceof IOException ? Kind.TRANSIENT : Kind.FATAL;
     }
 
-    /** The AWS error code, or the exception's simple name. */
     static String errorCode(Throwable failure) {
-        Throwable cause = unwrap(failure);
-        if (cause instanceof AwsServiceException service && service.awsErrorDetails() != null
-                && service.awsErrorDetails().errorCode() != null) {
-            return service.awsErrorDetails().errorCode();
-        }
-        return cause.getClass().getSimpleName();
+        return AwsErrors.errorCode(failure);
     }
 
-    /** The AWS error message, or the exception's message. */
     static String errorMessage(Throwable failure) {
-        Throwable cause = unwrap(failure);
-        if (cause instanceof AwsServiceException service && service.awsErrorDetails() != null
-                && service.awsErrorDetails().errorMessage() != null) {
-            return service.awsErrorDetails().errorMessage();
-        }
-        return String.valueOf(cause.getMessage());
+        return AwsErrors.errorMessage(failure);
     }
 }

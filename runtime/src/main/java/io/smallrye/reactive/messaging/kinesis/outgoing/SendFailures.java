@@ -1,9 +1,8 @@
 package io.smallrye.reactive.messaging.kinesis.outgoing;
 
 import java.io.IOException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
+import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.kinesis.model.KmsThrottlingException;
@@ -21,12 +20,7 @@ final class SendFailures {
     }
 
     static Throwable unwrap(Throwable failure) {
-        Throwable current = failure;
-        while ((current instanceof CompletionException || current instanceof ExecutionException)
-                && current.getCause() != null) {
-            current = current.getCause();
-        }
-        return current;
+        return AwsErrors.unwrap(failure);
     }
 
     static boolean isStreamNotFound(Throwable failure) {
@@ -45,21 +39,12 @@ final class SendFailures {
         return failure instanceof SdkClientException || failure instanceof IOException;
     }
 
-    /** The AWS error code of a failed request, or the exception's simple name when there is none. */
     static String errorCode(Throwable failure) {
-        if (failure instanceof AwsServiceException service && service.awsErrorDetails() != null
-                && service.awsErrorDetails().errorCode() != null) {
-            return service.awsErrorDetails().errorCode();
-        }
-        return failure.getClass().getSimpleName();
+        return AwsErrors.errorCode(failure);
     }
 
     static String errorMessage(Throwable failure) {
-        if (failure instanceof AwsServiceException service && service.awsErrorDetails() != null
-                && service.awsErrorDetails().errorMessage() != null) {
-            return service.awsErrorDetails().errorMessage();
-        }
-        return String.valueOf(failure.getMessage());
+        return AwsErrors.errorMessage(failure);
     }
 
     /**
