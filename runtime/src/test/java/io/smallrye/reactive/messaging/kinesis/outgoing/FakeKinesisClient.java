@@ -164,7 +164,7 @@ final class FakeKinesisClient implements KinesisAsyncClient {
 
         @Override
         public String toString() {
-            return "Call#" + index + stream() + data();
+            return "Call#" + index + stream() + userData();
         }
     }
 
@@ -172,8 +172,8 @@ final class FakeKinesisClient implements KinesisAsyncClient {
      * A (user) record the fake accepted, in the order it accepted them. Those of one aggregated entry share its
      * sequence number and have sub-sequence numbers 0..n-1; a plain record has 0 and {@code aggregated} false.
      */
-    record Write(int call, String stream, String partitionKey, String data, String shardId, String sequenceNumber,
-            long subSequenceNumber, boolean aggregated) {
+    record Write(int call, String stream, String partitionKey, String explicitHashKey, String data, String shardId,
+            String sequenceNumber, long subSequenceNumber, boolean aggregated) {
 
         /** Where the record stands in its shard: sequence number, then sub-sequence number. */
         static final java.util.Comparator<Write> SHARD_ORDER = java.util.Comparator
@@ -340,8 +340,9 @@ final class FakeKinesisClient implements KinesisAsyncClient {
                     String shardId = shardOf(entry.entry());
                     String sequenceNumber = String.valueOf(++sequence);
                     for (UserRecord record : entry.records()) {
-                        writes.add(new Write(call.index, call.stream(), record.partitionKey(), record.data(), shardId,
-                                sequenceNumber, record.subSequenceNumber(), entry.aggregated()));
+                        writes.add(new Write(call.index, call.stream(), record.partitionKey(),
+                                record.explicitHashKey(), record.data(), shardId, sequenceNumber,
+                                record.subSequenceNumber(), entry.aggregated()));
                     }
                     results.add(PutRecordsResultEntry.builder().shardId(shardId).sequenceNumber(sequenceNumber).build());
                 } else {

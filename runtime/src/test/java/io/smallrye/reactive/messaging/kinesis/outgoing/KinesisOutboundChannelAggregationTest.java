@@ -116,7 +116,7 @@ class KinesisOutboundChannelAggregationTest {
     private static void assertWrittenOnTheirShards(List<Write> writes, ShardMap map) {
         for (Write write : writes) {
             assertThat(write.shardId()).as("shard of %s", write.data())
-                    .isEqualTo(map.shardFor(HashKeys.ofPartitionKey(write.partitionKey())));
+                    .isEqualTo(map.shardFor(HashKeys.effective(write.partitionKey(), write.explicitHashKey())));
         }
     }
 
@@ -226,6 +226,53 @@ class KinesisOutboundChannelAggregationTest {
         assertThat(fake.listings()).isEqualTo(1);
         System.out.printf("Aggregation: %d messages in %d entries of %d requests%n", messages.size(), entries.size(),
                 calls.size());
+    }
+
+    /**
+     * Explicit hash keys place records as Kinesis would, at shard boundaries too; a partition key whose records go
+     * to several shards (by their explicit hash keys) is still in one entry per request under strict ordering, and
+     * its records are written in emission order.
+     */
+    @Test
+    void explicitHashKeysDecideTheShard() {
+        FakeKinesisClient fake = fakeWithShards(FOUR_SHARDS);
+        harness = aggregating(fake, "buffer-time=1h");
+        ShardMap map = ShardMap.fromShards(FOUR_SHARDS);
+        java.math.BigInteger quarter = java.math.BigInteger.ONE.shiftLeft(126);
+        List<String> hashKeys = new ArrayList<>(List.of("0", HashKeys.MAX.toString(),
+                quarter.subtract(java.math.BigInteger.ONE).toString(), quarter.toString(),
+                quarter.multiply(java.math.BigInteger.TWO).toString(), "000123"));
+        java.util.Random random = new java.util.Random(42);
+        for (int i = 0; i < 10; i++) {
+            hashKeys.add(new java.math.BigInteger(128, random).toString());
+        }
+
+        List<Tracked> messages = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            String key = "k" + (i % 20);
+            StringBuilder data = new StringBuilder(key).append('/').append(i).append('/');
+            OutgoingKinesisMetadata.Builder metadata = OutgoingKinesisMetadata.builder().partitionKey(key);
+            if (i % 2 == 0) {
+                String hashKey = hashKeys.get((i / 2) % hashKeys.size());
+                metadata.explicitHashKey(hashKey);
+                data.append(hashKey);
+            }
+            messages.add(harness.messageWithResult(data.toString(), metadata.build()));
+        }
+        harness.send(messages);
+        await().atMost(TIMEOUT).until(() -> fake.listings() == 1);
+        harness.channel.close();
+
+        assertAckedWhereWritten(messages, fake);
+        List<Call> calls = fake.calls();
+        assertEveryEntryOnOneShard(calls, map);
+        assertWrittenOnTheirShards(fake.writes(), map);
+        assertThat(fake.writes()).extracting(Write::shardId).containsAll(map.shardIds());
+        assertThat(entries(calls)).anySatisfy(entry -> assertThat(entry.records())
+                .anyMatch(record -> record.explicitHashKey() != null).anyMatch(record -> record.explicitHashKey() == null));
+        assertNoKeyInTwoEntriesOfARequest(calls);
+        // per key, written in emission order (the fake's sequence numbers grow across shards)
+        assertThat(writtenPerKeyInShardOrder(fake.writes())).isEqualTo(emittedPerKey(messages));
     }
 
     @Test
