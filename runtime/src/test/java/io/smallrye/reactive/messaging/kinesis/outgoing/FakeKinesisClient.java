@@ -26,6 +26,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisServiceClientConfiguration;
+import software.amazon.awssdk.services.kinesis.model.AccessDeniedException;
 import software.amazon.awssdk.services.kinesis.model.HashKeyRange;
 import software.amazon.awssdk.services.kinesis.model.InvalidArgumentException;
 import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
@@ -194,6 +195,7 @@ final class FakeKinesisClient implements KinesisAsyncClient {
     private volatile int listShardsPageSize = 1000;
     private volatile CompletableFuture<Void> listShardsGate = CompletableFuture.completedFuture(null);
     private final List<ListShardsRequest> listShardsRequests = new ArrayList<>();
+    private volatile int listingsToFail;
 
     FakeKinesisClient() {
         this(2);
@@ -236,6 +238,11 @@ final class FakeKinesisClient implements KinesisAsyncClient {
     /** How many shards ListShards puts in one page. */
     void listShardsPageSize(int size) {
         this.listShardsPageSize = size;
+    }
+
+    /** The next {@code count} listings fail (access denied); later ones are answered. */
+    void failListings(int count) {
+        listingsToFail = count;
     }
 
     /** ListShards is answered only once {@link #releaseListShards()} is called. */
@@ -382,6 +389,14 @@ final class FakeKinesisClient implements KinesisAsyncClient {
         return (int) listShardsRequests.stream().filter(request -> request.nextToken() == null).count();
     }
 
+    /** The streams listed, in order: "name:{name}" or "arn:{arn}" as the first page of each listing named them. */
+    synchronized List<String> listedStreams() {
+        return listShardsRequests.stream().filter(request -> request.nextToken() == null)
+                .map(request -> request.streamName() != null ? "name:" + request.streamName()
+                        : "arn:" + request.streamARN())
+                .toList();
+    }
+
     /** The data written for this partition key, in the order the fake accepted it. */
     synchronized List<String> writtenDataOfKey(String partitionKey) {
         return writes.stream().filter(write -> write.partitionKey().equals(partitionKey)).map(Write::data).toList();
@@ -458,6 +473,10 @@ final class FakeKinesisClient implements KinesisAsyncClient {
     public CompletableFuture<ListShardsResponse> listShards(ListShardsRequest request) {
         synchronized (this) {
             listShardsRequests.add(request);
+            if (listingsToFail > 0 && request.nextToken() == null) {
+                listingsToFail--;
+                return CompletableFuture.failedFuture(accessDenied());
+            }
         }
         // answered on the thread that releases the gate, or at once: the caller has the map when this returns
         return listShardsGate.thenApply(ignored -> answerListShards(request));
@@ -533,6 +552,16 @@ final class FakeKinesisClient implements KinesisAsyncClient {
                 .statusCode(400)
                 .awsErrorDetails(AwsErrorDetails.builder().serviceName("Kinesis").errorCode(THROUGHPUT_EXCEEDED)
                         .errorMessage(THROUGHPUT_MESSAGE).build())
+                .build();
+    }
+
+    static AccessDeniedException accessDenied() {
+        String message = "User: arn:aws:iam::000000000000:user/app is not authorized to perform: kinesis:ListShards";
+        return AccessDeniedException.builder()
+                .message(message)
+                .statusCode(400)
+                .awsErrorDetails(AwsErrorDetails.builder().serviceName("Kinesis").errorCode("AccessDeniedException")
+                        .errorMessage(message).build())
                 .build();
     }
 

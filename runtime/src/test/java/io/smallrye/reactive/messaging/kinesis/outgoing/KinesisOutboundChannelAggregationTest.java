@@ -134,7 +134,7 @@ class KinesisOutboundChannelAggregationTest {
             Write write = writes.get(message.id);
             assertThat(write).as("write of %s", message.id).isNotNull();
             assertThat(message.result.getResult()).as("send result of %s", message.id)
-                    .isEqualTo(new KinesisSendResult(STREAM, write.shardId(), write.sequenceNumber(),
+                    .isEqualTo(new KinesisSendResult(write.stream(), write.shardId(), write.sequenceNumber(),
                             write.subSequenceNumber()));
         }
     }
@@ -310,6 +310,62 @@ class KinesisOutboundChannelAggregationTest {
         assertAckedWhereWritten(all, fake);
         assertThat(writtenPerKeyInShardOrder(fake.writes())).isEqualTo(emittedPerKey(all));
         assertThat(fake.listings()).isEqualTo(1);
+    }
+
+    /** Without ListShards (access denied), records go plain; the listing is tried again a second later. */
+    @Test
+    void recordsGoPlainWhileTheShardsCannotBeListed() throws InterruptedException {
+        FakeKinesisClient fake = fakeWithShards(FOUR_SHARDS);
+        fake.failListings(1);
+        harness = aggregating(fake, "buffer-time=20ms");
+
+        List<Tracked> before = messages("a", 100, 10, 30);
+        harness.send(before);
+        harness.awaitCompleted(before.size());
+        assertThat(entries(fake.calls())).hasSize(before.size()).noneMatch(SentEntry::aggregated);
+        assertThat(fake.listings()).isEqualTo(1);
+
+        Thread.sleep(1_100); // the channel waits a second before listing again
+        int callsBefore = fake.callCount();
+        List<Tracked> after = messages("b", 100, 10, 30);
+        harness.send(after);
+        harness.awaitCompleted(before.size() + after.size());
+
+        assertThat(fake.listings()).isEqualTo(2);
+        List<SentEntry> laterEntries = entries(fake.calls().subList(callsBefore, fake.callCount()));
+        assertThat(laterEntries).anyMatch(SentEntry::aggregated).hasSizeLessThan(after.size() / 5);
+        List<Tracked> all = new ArrayList<>(before);
+        all.addAll(after);
+        assertAckedWhereWritten(all, fake);
+    }
+
+    /** Messages sent to another stream (by name or ARN) are aggregated by that stream's own shard map. */
+    @Test
+    void eachStreamHasItsOwnShardMap() {
+        FakeKinesisClient fake = fakeWithShards(FOUR_SHARDS);
+        harness = aggregating(fake, "buffer-time=1h");
+        String other = "arn:aws:kinesis:us-east-1:000000000000:stream/other";
+
+        List<Tracked> messages = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            String key = "k" + (i % 30);
+            OutgoingKinesisMetadata.Builder metadata = OutgoingKinesisMetadata.builder().partitionKey(key);
+            if (i % 3 == 0) {
+                metadata.stream(other);
+            }
+            messages.add(harness.messageWithResult(key + "/" + i + "/" + (i % 3 == 0 ? "other" : ""), metadata.build()));
+        }
+        harness.send(messages);
+        await().atMost(TIMEOUT).until(() -> fake.listings() == 2);
+        harness.channel.close();
+
+        assertAckedWhereWritten(messages, fake);
+        assertThat(fake.writes()).allSatisfy(write -> assertThat(write.stream())
+                .isEqualTo(write.data().endsWith("other") ? other : STREAM));
+        assertThat(entries(fake.calls())).allMatch(SentEntry::aggregated);
+        assertThat(fake.calls()).extracting(Call::stream).contains(STREAM, other);
+        assertEveryEntryOnOneShard(fake.calls(), ShardMap.fromShards(FOUR_SHARDS));
+        assertThat(fake.listedStreams()).containsExactlyInAnyOrder("name:" + STREAM, "arn:" + other);
     }
 
     /**
