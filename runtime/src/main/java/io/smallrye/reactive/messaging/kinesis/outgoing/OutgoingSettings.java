@@ -59,16 +59,21 @@ public record OutgoingSettings(
                 check.positiveDuration("shutdown-timeout", conf.getShutdownTimeout()),
                 check.enumValue("ordering", conf.getOrdering(), Ordering.class),
                 conf.getAggregation(),
-                aggregationMaxBytes(conf, check, maxRecordBytes),
+                aggregationMaxBytes(conf, maxRecordBytes),
                 conf.getHealthEnabled());
     }
 
     /** Checked against max-record-bytes only when aggregating, so lowering that limit alone stays valid. */
-    private static int aggregationMaxBytes(KinesisConnectorOutgoingConfiguration conf, AttributeValidator check,
-            long maxRecordBytes) {
+    private static int aggregationMaxBytes(KinesisConnectorOutgoingConfiguration conf, long maxRecordBytes) {
         long value = conf.getAggregationMaxBytes();
         if (conf.getAggregation()) {
-            return (int) check.longInRange("aggregation-max-bytes", value, 1, maxRecordBytes);
+            if (value < 1 || value > maxRecordBytes) {
+                // name the other attribute: lowering max-record-bytes alone makes the default too large
+                throw io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions.ex.invalidAttribute(
+                        conf.getChannel(), "aggregation-max-bytes", String.valueOf(value),
+                        "an integer from 1 to max-record-bytes (" + maxRecordBytes + ")");
+            }
+            return (int) value;
         }
         return (int) Math.min(Math.max(1, value), maxRecordBytes);
     }

@@ -82,6 +82,16 @@ final class RecordBatcher {
         if (drainNow) {
             scheduleDrain();
         }
+        if (shardMaps != null && shardMaps.firstSight(record.stream)) {
+            // load the stream's shard map while its first records wait, so that the first request is aggregated
+            // too; on the scheduler thread, like every call to Kinesis
+            String stream = record.stream;
+            scheduler.execute(() -> loadShardMap(stream));
+        }
+    }
+
+    private synchronized void loadShardMap(String stream) {
+        shardMaps.current(stream);
     }
 
     synchronized int heldRecords() {

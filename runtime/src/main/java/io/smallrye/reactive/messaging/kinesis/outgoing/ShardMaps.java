@@ -14,9 +14,9 @@ import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 
 /**
- * The shard maps of the streams a channel aggregates for, loaded with ListShards in the background. Until a stream's
- * map is known, its records go unaggregated; a map is reloaded when a record lands on another shard than predicted
- * (resharding). Never blocks.
+ * The shard maps of the streams a channel aggregates for, loaded with ListShards in the background as soon as a
+ * stream's first record is accepted. Until a stream's map is known, its records go unaggregated; a map is reloaded
+ * when a record lands on another shard than predicted (resharding). Never blocks.
  */
 final class ShardMaps {
 
@@ -36,6 +36,14 @@ final class ShardMaps {
         volatile boolean loading;
         volatile boolean stale = true;
         volatile long notBeforeNanos;
+    }
+
+    /**
+     * Whether the stream is new to this channel: {@code true} once per stream, the first time, so that its caller can
+     * start loading the stream's map with {@link #current}. Cheap enough for every record.
+     */
+    boolean firstSight(String stream) {
+        return !states.containsKey(stream) && states.putIfAbsent(stream, new State()) == null;
     }
 
     /** The stream's shard map if known (starting a load if needed), otherwise an empty map. */

@@ -115,4 +115,42 @@ class OutgoingSettingsTest {
         assertThat(settings("retry-backoff=1s", "max-retry-backoff=1000ms").maxRetryBackoff())
                 .isEqualTo(Duration.ofSeconds(1));
     }
+
+    @Test
+    void aggregationDefaults() {
+        OutgoingSettings settings = settings("aggregation=true");
+
+        assertThat(settings.aggregation()).isTrue();
+        assertThat(settings.aggregationMaxBytes()).isEqualTo(51200);
+        assertThat(settings().aggregation()).isFalse();
+    }
+
+    @Test
+    void aggregationMaxBytesMustNotExceedMaxRecordBytesWhenAggregating() {
+        assertThatThrownBy(() -> settings("aggregation=true", "max-record-bytes=1000", "aggregation-max-bytes=2000"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("channel '" + CHANNEL + "'")
+                .hasMessageContaining("'aggregation-max-bytes' is '2000'")
+                .hasMessageContaining("max-record-bytes")
+                .hasMessageContaining("1000");
+        // the default aggregation-max-bytes (51200) is too large for max-record-bytes=1000 too
+        assertThatThrownBy(() -> settings("aggregation=true", "max-record-bytes=1000"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'aggregation-max-bytes' is '51200'")
+                .hasMessageContaining("max-record-bytes");
+        assertThat(settings("aggregation=true", "max-record-bytes=1000", "aggregation-max-bytes=1000")
+                .aggregationMaxBytes()).isEqualTo(1000);
+        assertThatThrownBy(() -> settings("aggregation=true", "aggregation-max-bytes=0"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'aggregation-max-bytes' is '0'");
+    }
+
+    @Test
+    void aggregationMaxBytesIsNotCheckedWithoutAggregation() {
+        OutgoingSettings settings = settings("aggregation=false", "max-record-bytes=1000");
+
+        assertThat(settings.aggregation()).isFalse();
+        assertThat(settings.maxRecordBytes()).isEqualTo(1000);
+        assertThat(settings("max-record-bytes=1000").aggregation()).isFalse();
+    }
 }
