@@ -71,7 +71,11 @@ public interface KinesisLogging extends BasicLogger {
     void userRecordsOutsideShard(String sequenceNumber, String shardId, int count, String range, long subSequenceNumber,
             String partitionKey);
 
-    @LogMessage(level = Level.DEBUG)
+    @LogMessage(level = Level.WARN)
     @Message(id = 1202, value = "Channel '%s': shard map of stream '%s' not available (%s); records are sent unaggregated until it is")
     void shardMapUnavailable(String channel, String stream, String reason);
+
+    @LogMessage(level = Level.DEBUG)
+    @Message(id = 1203, value = "Channel '%s': shard map of stream '%s' still not available (%s)")
+    void shardMapStillUnavailable(String channel, String stream, String reason);
 }

@@ -35,7 +35,8 @@ final class ShardMaps {
         volatile ShardMap map;
         volatile boolean loading;
         volatile boolean stale = true;
-        volatile long notBeforeNanos;
+        volatile long notBeforeNanos = System.nanoTime();
+        volatile boolean failing;
     }
 
     /**
@@ -77,10 +78,18 @@ final class ShardMaps {
         page(first.build(), pages).whenComplete((ignored, failure) -> {
             if (failure == null) {
                 state.map = ShardMap.fromListShards(pages);
+                state.failing = false;
             } else {
                 state.stale = true;
                 state.notBeforeNanos = System.nanoTime() + RETRY_AFTER_NANOS;
-                KinesisLogging.log.shardMapUnavailable(channel, stream, String.valueOf(failure.getMessage()));
+                String reason = String.valueOf(failure.getMessage());
+                if (state.failing) {
+                    KinesisLogging.log.shardMapStillUnavailable(channel, stream, reason);
+                } else {
+                    // once per outage: an application without ListShards permission must hear why nothing is aggregated
+                    KinesisLogging.log.shardMapUnavailable(channel, stream, reason);
+                    state.failing = true;
+                }
             }
             state.loading = false;
         });
