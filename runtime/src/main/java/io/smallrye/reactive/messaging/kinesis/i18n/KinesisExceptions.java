@@ -52,4 +52,15 @@ public interface KinesisExceptions {
 
     @Message(id = 2012, value = "Channel '%s': no answer from Kinesis for the record to stream '%s' within the shutdown timeout of %d ms ('shutdown-timeout'): it may or may not have been stored")
     IllegalStateException unansweredBeforeShutdown(String channel, String stream, long timeoutMs);
+
+    // Quarkus-level settings and client defaults: ids 2300-2399
+
+    @Message(id = 2300, value = "Invalid configuration: '%s' is '%s', allowed: %s")
+    IllegalArgumentException invalidSetting(String property, String value, String allowed);
+
+    @Message(id = 2301, value = "The AWS CRT HTTP client was chosen ('%s' is 'crt') but is not on the class path: add the dependency software.amazon.awssdk:aws-crt-client, or use 'netty' (allowed: netty, crt)")
+    IllegalStateException crtHttpClientMissing(String setting);
+
+    @Message(id = 2302, value = "Invalid configuration: '%s' is 'static' but '%s' is not set; set both %s, or use the type 'default' (the AWS default credentials chain)")
+    IllegalArgumentException staticCredentialMissing(String typeProperty, String missingProperty, String bothProperties);
 }
