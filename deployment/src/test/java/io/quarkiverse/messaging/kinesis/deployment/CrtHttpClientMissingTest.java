@@ -13,6 +13,7 @@ class CrtHttpClientMissingTest {
     @RegisterExtension
     static final QuarkusUnitTest config = new QuarkusUnitTest()
             .withApplicationRoot(jar -> jar.addClasses(OrdersApp.class))
+            .overrideConfigKey("quarkus.messaging.kinesis.endpoint-override", "http://127.0.0.1:1")
             .overrideConfigKey("quarkus.messaging.kinesis.http-client.type", "crt")
             .assertException(failure -> StartFailures.assertSomeCauseMentions(failure,
                     "quarkus.messaging.kinesis.http-client.type", "software.amazon.awssdk:aws-crt-client", "netty"));

@@ -25,26 +25,30 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import io.smallrye.reactive.messaging.kinesis.test.KinesisMock;
 import io.smallrye.reactive.messaging.kinesis.test.KinesisMock.ShardRecord;
-import io.smallrye.reactive.messaging.kinesis.test.KinesisMockTestResource;
 
 /**
- * The orders application against kinesis-mock: what the endpoints answer is what the stream holds. Each test starts
- * from an empty {@code orders} stream, so "exactly these records" means exactly.
+ * The orders application on Dev Services (no endpoint configured: kinesis-mock is started and the {@code orders}
+ * stream created with 4 shards, see application.properties): what the endpoints answer is what the stream holds.
+ * Each test starts from an empty {@code orders} stream, so "exactly these records" means exactly.
  */
 @QuarkusTest
-@QuarkusTestResource(value = KinesisMockTestResource.class, initArgs = @ResourceArg(name = "streams", value = "orders:4"))
+@QuarkusTestResource(DevServicesStreams.class)
 class OrdersResourceTest {
 
     static final String STREAM = "orders";
     static final int SHARDS = 4;
 
-    /** Injected by {@link KinesisMockTestResource}. */
-    KinesisMock kinesis;
+    /** Injected by {@link DevServicesStreams}. */
+    EmulatorStreams kinesis;
+
+    @Test
+    void devServicesCreatedTheStreamWithItsShards() {
+        assertThat(kinesis.endpoint().toString()).startsWith("http://localhost:");
+        assertThat(kinesis.openShards(STREAM)).isEqualTo(SHARDS);
+    }
 
     @BeforeEach
     void emptyStream() {

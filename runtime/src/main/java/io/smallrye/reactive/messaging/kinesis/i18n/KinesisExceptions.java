@@ -63,4 +63,11 @@ public interface KinesisExceptions {
 
     @Message(id = 2302, value = "Invalid configuration: '%s' is 'static' but '%s' is not set; set both %s, or use the type 'default' (the AWS default credentials chain)")
     IllegalArgumentException staticCredentialMissing(String typeProperty, String missingProperty, String bothProperties);
+
+    @Message(id = 2303, value = "Dev Services for Kinesis could not install the emulator: `%s` %s; output ends with:%n%s%nInstall Node.js 20+ and npm, set quarkus.messaging.kinesis.devservices.node / .npm, or configure quarkus.messaging.kinesis.endpoint-override")
+    IllegalStateException emulatorInstallFailed(String command, String outcome, String output);
+
+    @Message(id = 2304, value = "Dev Services for Kinesis could not start the emulator: %s; log %s ends with:%n%s")
+    IllegalStateException emulatorStartFailed(String reason, String logFile, String tail);
 }
+
