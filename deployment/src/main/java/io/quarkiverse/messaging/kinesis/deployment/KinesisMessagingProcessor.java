@@ -11,8 +11,13 @@ import io.quarkus.deployment.builditem.RunTimeConfigurationDefaultBuildItem;
 import io.quarkus.deployment.builditem.nativeimage.ServiceProviderBuildItem;
 import io.quarkus.runtime.LaunchMode;
 import io.smallrye.reactive.messaging.kinesis.KinesisConnector;
+import io.smallrye.reactive.messaging.kinesis.checkpoint.InMemoryCheckpointStore;
 import io.smallrye.reactive.messaging.kinesis.client.KinesisClients;
+import io.smallrye.reactive.messaging.kinesis.fault.KinesisDeadLetterStream;
+import io.smallrye.reactive.messaging.kinesis.fault.KinesisFailStop;
+import io.smallrye.reactive.messaging.kinesis.fault.KinesisIgnoreFailure;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
+import io.smallrye.reactive.messaging.kinesis.incoming.StringPayloadConverter;
 
 class KinesisMessagingProcessor {
 
@@ -41,6 +46,10 @@ class KinesisMessagingProcessor {
         checkHttpClient(config);
         return AdditionalBeanBuildItem.builder()
                 .addBeanClasses(KinesisConnector.class, KinesisClients.class, QuarkusKinesisClientSettings.class)
+                // incoming channels: failure strategies and checkpoint stores chosen by @Identifier, String payloads
+                .addBeanClasses(KinesisFailStop.Factory.class, KinesisIgnoreFailure.Factory.class,
+                        KinesisDeadLetterStream.Factory.class, InMemoryCheckpointStore.Factory.class,
+                        StringPayloadConverter.class)
                 .setUnremovable()
                 .build();
     }

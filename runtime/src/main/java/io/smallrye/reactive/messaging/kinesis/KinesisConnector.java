@@ -1,5 +1,6 @@
 package io.smallrye.reactive.messaging.kinesis;
 
+import static io.smallrye.reactive.messaging.annotations.ConnectorAttribute.Direction.INCOMING;
 import static io.smallrye.reactive.messaging.annotations.ConnectorAttribute.Direction.INCOMING_AND_OUTGOING;
 import static io.smallrye.reactive.messaging.annotations.ConnectorAttribute.Direction.OUTGOING;
 
@@ -13,6 +14,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Reception;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.Config;
@@ -20,12 +23,17 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.spi.Connector;
 
 import io.smallrye.reactive.messaging.annotations.ConnectorAttribute;
+import io.smallrye.reactive.messaging.connector.InboundConnector;
 import io.smallrye.reactive.messaging.connector.OutboundConnector;
 import io.smallrye.reactive.messaging.health.HealthReport;
 import io.smallrye.reactive.messaging.health.HealthReporter;
+import io.smallrye.reactive.messaging.kinesis.checkpoint.CheckpointStore;
 import io.smallrye.reactive.messaging.kinesis.client.KinesisClients;
+import io.smallrye.reactive.messaging.kinesis.fault.KinesisFailureHandler;
+import io.smallrye.reactive.messaging.kinesis.incoming.KinesisInboundChannel;
 import io.smallrye.reactive.messaging.kinesis.outgoing.KinesisOutboundChannel;
 import io.smallrye.reactive.messaging.kinesis.outgoing.OutgoingSettings;
+import io.smallrye.reactive.messaging.providers.connectors.ExecutionHolder;
 
 /**
  * The {@code smallrye-kinesis} connector: channels backed by Amazon Kinesis Data Streams.
@@ -37,6 +45,19 @@ import io.smallrye.reactive.messaging.kinesis.outgoing.OutgoingSettings;
 @ConnectorAttribute(name = "endpoint-override", type = "string", direction = INCOMING_AND_OUTGOING, description = "A Kinesis endpoint URI to use instead of the region's, e.g. a local emulator")
 @ConnectorAttribute(name = "client-bean", type = "string", direction = INCOMING_AND_OUTGOING, description = "The @Identifier of a CDI bean of type KinesisAsyncClient to use instead of a client built from region and endpoint-override; the application owns and closes that client")
 @ConnectorAttribute(name = "health-enabled", type = "boolean", direction = INCOMING_AND_OUTGOING, description = "Whether the channel reports its state to health checks", defaultValue = "true")
+@ConnectorAttribute(name = "retry-backoff", type = "string", direction = INCOMING_AND_OUTGOING, description = "The wait before the first retry: of a record Kinesis refused (outgoing), of a throttled or failed read (incoming), of a dead-letter write; doubled at each further attempt, with jitter", defaultValue = "100ms")
+@ConnectorAttribute(name = "max-retry-backoff", type = "string", direction = INCOMING_AND_OUTGOING, description = "The longest wait between two attempts", defaultValue = "5s")
+
+@ConnectorAttribute(name = "starting-position", type = "string", direction = INCOMING, description = "Where to start reading shards without a checkpoint: 'latest' (records written after the channel started; shards created later by resharding are read from their start), 'trim_horizon' (the oldest records kept), 'at_timestamp' (records written at or after starting-timestamp)", defaultValue = "latest")
+@ConnectorAttribute(name = "starting-timestamp", type = "string", direction = INCOMING, description = "With starting-position at_timestamp: an ISO-8601 instant (2024-05-01T12:00:00Z) or epoch milliseconds")
+@ConnectorAttribute(name = "poll-interval", type = "string", direction = INCOMING, description = "How long a shard's reader that caught up waits before its next GetRecords call. A reader that is behind calls again at once; in any case calls to one shard start at least 200 ms apart (Kinesis allows 5 per second per shard, shared by all applications reading it)", defaultValue = "200ms")
+@ConnectorAttribute(name = "max-records", type = "int", direction = INCOMING, description = "The most records asked for in one GetRecords call, 1 to 10000 (never more than the room left under max-pending-records)", defaultValue = "10000")
+@ConnectorAttribute(name = "max-pending-records", type = "int", direction = INCOMING, description = "The most records of one shard fetched and not yet acked or nacked; when reached, the shard's reader stops calling GetRecords until messages complete. Bounds memory whatever the backlog", defaultValue = "1000")
+@ConnectorAttribute(name = "shard-discovery-interval", type = "string", direction = INCOMING, description = "How often the shards are listed to find new ones (resharding). Children of a closed shard are also found at once from the GetRecords answer", defaultValue = "30s")
+@ConnectorAttribute(name = "failure-strategy", type = "string", direction = INCOMING, description = "What a nacked message does: 'fail' (the channel stops, health reports it), 'ignore' (logged, reading goes on), 'dead-letter-stream' (the record is written to dead-letter-stream, reading goes on), or the @Identifier of a KinesisFailureHandler.Factory bean", defaultValue = "fail")
+@ConnectorAttribute(name = "dead-letter-stream", type = "string", direction = INCOMING, description = "With failure-strategy dead-letter-stream: the stream (name or ARN) nacked records are written to, with their partition key, through the channel's client")
+@ConnectorAttribute(name = "checkpoint-store", type = "string", direction = INCOMING, description = "Where the position up to which every record of a shard was processed is kept: 'in-memory', or the @Identifier of a CheckpointStore.Factory bean", defaultValue = "in-memory")
+@ConnectorAttribute(name = "checkpoint-interval", type = "string", direction = INCOMING, description = "How often processed positions are handed to the checkpoint store (also when a closed shard is done and at shutdown)", defaultValue = "5s")
 
 @ConnectorAttribute(name = "buffer-time", type = "string", direction = OUTGOING, description = "The longest a message waits in the buffer before its batch is sent (e.g. 500ms, 2s, PT1S)", defaultValue = "500ms")
 @ConnectorAttribute(name = "max-batch-records", type = "int", direction = OUTGOING, description = "The most records in one PutRecords request, 1 to 500", defaultValue = "500")
@@ -46,24 +67,48 @@ import io.smallrye.reactive.messaging.kinesis.outgoing.OutgoingSettings;
 @ConnectorAttribute(name = "max-buffered-records", type = "int", direction = OUTGOING, description = "The most messages held by the channel (buffered or in flight); when reached, the channel stops requesting messages and the Emitter's overflow strategy applies", defaultValue = "10000")
 @ConnectorAttribute(name = "max-buffered-bytes", type = "long", direction = OUTGOING, description = "The most bytes held by the channel (buffered or in flight); when reached, the channel stops requesting messages. Must be at least max-record-bytes", defaultValue = "33554432")
 @ConnectorAttribute(name = "max-retries", type = "int", direction = OUTGOING, description = "How many times a record that Kinesis refused (throttling, internal failure, failed request) is sent again before its message is nacked", defaultValue = "8")
-@ConnectorAttribute(name = "retry-backoff", type = "string", direction = OUTGOING, description = "The wait before the first retry of a refused record; doubled at each further attempt, with jitter", defaultValue = "100ms")
-@ConnectorAttribute(name = "max-retry-backoff", type = "string", direction = OUTGOING, description = "The longest wait between two attempts of a record", defaultValue = "5s")
 @ConnectorAttribute(name = "shutdown-timeout", type = "string", direction = OUTGOING, description = "At shutdown, how long the channel may take to send what it buffered and wait for requests in flight; messages still unsent then are nacked", defaultValue = "10s")
 @ConnectorAttribute(name = "ordering", type = "string", direction = OUTGOING, description = "Ordering of records with the same partition key. 'strict': at most one record per key in flight, so a retried record is never overtaken; 'relaxed': records of a key travel in one request at a time, in order, but a record refused while a later one of the same request is accepted is overtaken; 'none': no per-key constraint, most parallelism", defaultValue = "strict")
 @ConnectorAttribute(name = "aggregation", type = "boolean", direction = OUTGOING, description = "Whether to pack messages bound for the same shard into KPL aggregated records (readable by the KCL, the KPL's consumers and this connector), so a shard takes far more small messages per second. Needs ListShards permission for the shard map", defaultValue = "false")
 @ConnectorAttribute(name = "aggregation-max-bytes", type = "long", direction = OUTGOING, description = "The largest aggregated record (data plus partition key), at most max-record-bytes; the KPL's default is 51200", defaultValue = "51200")
-public class KinesisConnector implements OutboundConnector, HealthReporter {
+public class KinesisConnector implements InboundConnector, OutboundConnector, HealthReporter {
 
     public static final String CONNECTOR_NAME = "smallrye-kinesis";
 
     @Inject
     KinesisClients clients;
 
+    @Inject
+    ExecutionHolder executionHolder;
+
+    @Inject
+    @Any
+    Instance<KinesisFailureHandler.Factory> failureHandlers;
+
+    @Inject
+    @Any
+    Instance<CheckpointStore.Factory> checkpointStores;
+
+    private final List<KinesisInboundChannel> inboundChannels = new CopyOnWriteArrayList<>();
     private final List<KinesisOutboundChannel> outboundChannels = new CopyOnWriteArrayList<>();
 
     @PostConstruct
     void init() {
         clients.start();
+    }
+
+    @Override
+    public Flow.Publisher<? extends Message<?>> getPublisher(Config config) {
+        KinesisConnectorIncomingConfiguration conf = new KinesisConnectorIncomingConfiguration(config);
+        KinesisInboundChannel channel = new KinesisInboundChannel(conf, clients.clientFor(conf),
+                executionHolder.vertx().getDelegate(), failureHandlers, checkpointStores);
+        inboundChannels.add(channel);
+        return channel.getStream();
+    }
+
+    /** The incoming channel of that name, if this connector created it. */
+    KinesisInboundChannel inboundChannel(String name) {
+        return inboundChannels.stream().filter(channel -> channel.channel().equals(name)).findFirst().orElse(null);
     }
 
     @Override
@@ -77,10 +122,13 @@ public class KinesisConnector implements OutboundConnector, HealthReporter {
     }
 
     /**
-     * Flushes the outgoing channels (before the clients they use are closed), then releases the clients.
+     * Stops the incoming channels (saving their checkpoints) and flushes the outgoing channels, before the clients
+     * they use are closed; then releases the clients.
      */
     public void terminate(
             @Observes(notifyObserver = Reception.IF_EXISTS) @Priority(50) @BeforeDestroyed(ApplicationScoped.class) Object event) {
+        inboundChannels.forEach(KinesisInboundChannel::close);
+        inboundChannels.clear();
         // all channels flush at once, so shutdown takes at most the longest shutdown-timeout, not their sum
         outboundChannels.forEach(KinesisOutboundChannel::beginShutdown);
         outboundChannels.forEach(KinesisOutboundChannel::finishShutdown);
@@ -91,6 +139,7 @@ public class KinesisConnector implements OutboundConnector, HealthReporter {
     @Override
     public HealthReport getReadiness() {
         HealthReport.HealthReportBuilder builder = HealthReport.builder();
+        inboundChannels.forEach(channel -> channel.reportReadiness(builder));
         outboundChannels.forEach(channel -> channel.reportReadiness(builder));
         return builder.build();
     }
@@ -98,6 +147,7 @@ public class KinesisConnector implements OutboundConnector, HealthReporter {
     @Override
     public HealthReport getLiveness() {
         HealthReport.HealthReportBuilder builder = HealthReport.builder();
+        inboundChannels.forEach(channel -> channel.reportLiveness(builder));
         outboundChannels.forEach(channel -> channel.reportLiveness(builder));
         return builder.build();
     }

@@ -2,6 +2,7 @@ package io.smallrye.reactive.messaging.kinesis;
 
 import jakarta.enterprise.inject.spi.BeanManager;
 
+import org.eclipse.microprofile.reactive.messaging.spi.ConnectorLiteral;
 import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.junit.jupiter.api.AfterEach;
@@ -14,7 +15,12 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.SmallRyeConfigProviderResolver;
 import io.smallrye.config.inject.ConfigExtension;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.reactive.messaging.kinesis.checkpoint.InMemoryCheckpointStore;
 import io.smallrye.reactive.messaging.kinesis.client.KinesisClients;
+import io.smallrye.reactive.messaging.kinesis.fault.KinesisDeadLetterStream;
+import io.smallrye.reactive.messaging.kinesis.fault.KinesisFailStop;
+import io.smallrye.reactive.messaging.kinesis.fault.KinesisIgnoreFailure;
+import io.smallrye.reactive.messaging.kinesis.incoming.StringPayloadConverter;
 import io.smallrye.reactive.messaging.providers.MediatorFactory;
 import io.smallrye.reactive.messaging.providers.connectors.ExecutionHolder;
 import io.smallrye.reactive.messaging.providers.connectors.WorkerPoolRegistry;
@@ -67,6 +73,12 @@ public abstract class WeldTestBase {
 
         weld.addBeanClass(KinesisConnector.class);
         weld.addBeanClass(KinesisClients.class);
+        // incoming channels: failure strategies and checkpoint stores chosen by @Identifier, String payloads
+        weld.addBeanClass(KinesisFailStop.Factory.class);
+        weld.addBeanClass(KinesisIgnoreFailure.Factory.class);
+        weld.addBeanClass(KinesisDeadLetterStream.Factory.class);
+        weld.addBeanClass(InMemoryCheckpointStore.Factory.class);
+        weld.addBeanClass(StringPayloadConverter.class);
         weld.disableDiscovery();
     }
 
@@ -88,6 +100,12 @@ public abstract class WeldTestBase {
 
     protected <T> T get(Class<T> type) {
         return getBeanManager().createInstance().select(type).get();
+    }
+
+    /** The connector bean (it is qualified with {@code @Connector}). */
+    protected KinesisConnector connector() {
+        return getBeanManager().createInstance()
+                .select(KinesisConnector.class, ConnectorLiteral.of(KinesisConnector.CONNECTOR_NAME)).get();
     }
 
     protected void runApplication(MapBasedConfig config) {

@@ -106,11 +106,13 @@ public class KinesisClients {
         return owned.computeIfAbsent(region + "|" + endpoint, key -> build(defaults, region, endpoint));
     }
 
-    /** Whether the endpoint is this machine (an emulator), where plain HTTP and test credentials are expected. */
-    public static boolean isLocal(URI endpoint) {
-        String host = endpoint.getHost();
-        return host != null && (host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]")
-                || host.equals("::1") || host.endsWith(".localhost"));
+    /** The region a client talks to, for messages; "(unknown region)" when the client does not say. */
+    public static String regionOf(KinesisAsyncClient client) {
+        try {
+            return String.valueOf(client.serviceClientConfiguration().region());
+        } catch (RuntimeException e) {
+            return "(unknown region)";
+        }
     }
 
     private static URI endpoint(String value, java.util.function.Function<String, RuntimeException> invalid) {

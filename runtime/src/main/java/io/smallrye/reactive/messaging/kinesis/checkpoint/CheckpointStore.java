@@ -1,0 +1,58 @@
+package io.smallrye.reactive.messaging.kinesis.checkpoint;
+
+import java.util.concurrent.CompletionStage;
+
+import io.smallrye.reactive.messaging.kinesis.KinesisConnectorIncomingConfiguration;
+
+/**
+ * Where an incoming channel keeps, per shard, the position up to which every record was processed (acked or nacked
+ * and handled by the failure strategy), so that reading can resume there.
+ * <p>
+ * A store may also decide which shards a channel reads (a store shared by several nodes hands out leases): it answers
+ * {@link #claim(String)} with {@link ShardClaim#notOwned()} for a shard read elsewhere, and tells the channel through
+ * {@link OwnershipListener#shardLost(String)} when a shard it was reading is no longer its own; the channel then stops
+ * that shard's reader without saving, and claims the shard again at its next shard discovery.
+ * <p>
+ * The channel calls a store from its Vert.x event loop: methods must not block; they return a stage completed when
+ * the work is done. For one shard, calls come in this order: {@code claim}, then any number of {@code save}, then
+ * {@code ended} (the shard is closed and fully processed) or {@code release} (the channel stops reading it).
+ * <p>
+ * Stores are created by {@link Factory} beans, chosen with the channel attribute {@code checkpoint-store} matching the
+ * factory's {@code @Identifier}.
+ */
+public interface CheckpointStore {
+
+    /** Creates the store of one incoming channel. A CDI bean qualified with {@code @Identifier}. */
+    interface Factory {
+        CheckpointStore create(KinesisConnectorIncomingConfiguration configuration, String stream,
+                OwnershipListener listener);
+    }
+
+    /** How a store tells the channel that it may no longer read a shard. Can be called from any thread. */
+    @FunctionalInterface
+    interface OwnershipListener {
+        void shardLost(String shardId);
+    }
+
+    /**
+     * The channel wants to read the shard: may it, and from where?
+     */
+    CompletionStage<ShardClaim> claim(String shardId);
+
+    /** Every record of the shard up to {@code position} (included) was processed. Called periodically. */
+    CompletionStage<Void> save(String shardId, ShardPosition position);
+
+    /** The shard is closed and every record of it was processed; children of the shard can be read from now on. */
+    CompletionStage<Void> ended(String shardId);
+
+    /**
+     * The channel stops reading the shard (shutdown). {@code position} is the last processed position, or {@code null}
+     * when nothing was processed since the claim.
+     */
+    CompletionStage<Void> release(String shardId, ShardPosition position);
+
+    /** The channel is stopping; called after the last {@code release}. */
+    default CompletionStage<Void> close() {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+}

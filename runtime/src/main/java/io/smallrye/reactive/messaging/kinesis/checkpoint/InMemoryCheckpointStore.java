@@ -1,0 +1,75 @@
+package io.smallrye.reactive.messaging.kinesis.checkpoint;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.reactive.messaging.kinesis.KinesisConnectorIncomingConfiguration;
+
+/**
+ * The default checkpoint store: positions live in the channel's memory, so they survive the restart of a shard's
+ * reader but not of the application. Every shard is the channel's own.
+ */
+public class InMemoryCheckpointStore implements CheckpointStore {
+
+    public static final String IDENTIFIER = "in-memory";
+
+    /** Creates one store per channel. */
+    @ApplicationScoped
+    @Identifier(IDENTIFIER)
+    public static class Factory implements CheckpointStore.Factory {
+        @Override
+        public CheckpointStore create(KinesisConnectorIncomingConfiguration configuration, String stream,
+                OwnershipListener listener) {
+            return new InMemoryCheckpointStore();
+        }
+    }
+
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    private final Map<String, ShardPosition> positions = new ConcurrentHashMap<>();
+    private final Set<String> ended = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public CompletionStage<ShardClaim> claim(String shardId) {
+        if (ended.contains(shardId)) {
+            return CompletableFuture.completedFuture(ShardClaim.alreadyEnded());
+        }
+        ShardPosition position = positions.get(shardId);
+        return CompletableFuture.completedFuture(
+                position == null ? ShardClaim.noCheckpoint() : ShardClaim.resumeAfter(position));
+    }
+
+    @Override
+    public CompletionStage<Void> save(String shardId, ShardPosition position) {
+        positions.merge(shardId, position, (old, updated) -> old.compareTo(updated) > 0 ? old : updated);
+        return DONE;
+    }
+
+    @Override
+    public CompletionStage<Void> ended(String shardId) {
+        ended.add(shardId);
+        return DONE;
+    }
+
+    @Override
+    public CompletionStage<Void> release(String shardId, ShardPosition position) {
+        return position == null ? DONE : save(shardId, position);
+    }
+
+    /** The last saved position of a shard, empty when nothing was saved. */
+    public Optional<ShardPosition> position(String shardId) {
+        return Optional.ofNullable(positions.get(shardId));
+    }
+
+    /** Whether the shard was recorded as closed and fully processed. */
+    public boolean hasEnded(String shardId) {
+        return ended.contains(shardId);
+    }
+}

@@ -1,0 +1,102 @@
+package io.smallrye.reactive.messaging.kinesis.fault;
+
+import java.time.Duration;
+import java.util.function.BiConsumer;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kinesis.IncomingKinesisMetadata;
+import io.smallrye.reactive.messaging.kinesis.KinesisConnectorIncomingConfiguration;
+import io.smallrye.reactive.messaging.kinesis.config.AttributeValidator;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingExceptions;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
+import io.smallrye.reactive.messaging.kinesis.incoming.IncomingKinesisMessage;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.Record;
+
+/**
+ * {@code failure-strategy=dead-letter-stream}: the nacked message's record (its data and partition key, as read) is
+ * written with PutRecord to the stream named by {@code dead-letter-stream}, through the channel's client; then it
+ * counts as processed and the channel goes on. Throttling and transient failures are retried with the channel's
+ * retry-backoff, up to {@link #ATTEMPTS} attempts; if the record still cannot be written, the nack fails and the
+ * record does not count as processed.
+ */
+public class KinesisDeadLetterStream implements KinesisFailureHandler {
+
+    static final int ATTEMPTS = 6;
+
+    @ApplicationScoped
+    @Identifier(Strategy.DEAD_LETTER_STREAM)
+    public static class Factory implements KinesisFailureHandler.Factory {
+        @Override
+        public KinesisFailureHandler create(KinesisConnectorIncomingConfiguration configuration,
+                KinesisAsyncClient client, BiConsumer<Throwable, Boolean> reportFailure) {
+            String channel = configuration.getChannel();
+            String stream = configuration.getDeadLetterStream().filter(value -> !value.isBlank())
+                    .orElseThrow(() -> KinesisExceptions.ex.invalidAttribute(channel, "dead-letter-stream", "",
+                            "the name or ARN of a stream, required by failure-strategy dead-letter-stream"));
+            AttributeValidator check = new AttributeValidator(channel);
+            return new KinesisDeadLetterStream(channel, stream, client,
+                    check.positiveDuration("retry-backoff", configuration.getRetryBackoff()),
+                    check.positiveDuration("max-retry-backoff", configuration.getMaxRetryBackoff()));
+        }
+    }
+
+    private final String channel;
+    private final String deadLetterStream;
+    private final KinesisAsyncClient client;
+    private final Duration backoff;
+    private final Duration maxBackoff;
+
+    public KinesisDeadLetterStream(String channel, String deadLetterStream, KinesisAsyncClient client,
+            Duration backoff, Duration maxBackoff) {
+        this.channel = channel;
+        this.deadLetterStream = deadLetterStream;
+        this.client = client;
+        this.backoff = backoff;
+        this.maxBackoff = maxBackoff;
+    }
+
+    @Override
+    public Uni<Void> handle(IncomingKinesisMessage<?> message, Throwable reason, Metadata metadata) {
+        IncomingKinesisMetadata kinesis = message.getKinesisMetadata();
+        Record record = message.getRecord();
+        KinesisIncomingLogging.log.nackedToDeadLetterStream(channel, kinesis.getShardId(),
+                kinesis.getPosition().toString(), deadLetterStream, String.valueOf(reason));
+        boolean arn = deadLetterStream.startsWith("arn:");
+        return Uni.createFrom()
+                .completionStage(() -> client.putRecord(request -> request
+                        .streamName(arn ? null : deadLetterStream)
+                        .streamARN(arn ? deadLetterStream : null)
+                        .partitionKey(record.partitionKey())
+                        .data(record.data())))
+                .onFailure(KinesisDeadLetterStream::retryable).retry().withBackOff(backoff, maxBackoff)
+                .atMost(ATTEMPTS - 1)
+                .onFailure().transform(failure -> KinesisIncomingExceptions.ex.deadLetterWriteFailed(
+                        kinesis.getShardId(), kinesis.getPosition().toString(), deadLetterStream, channel,
+                        String.valueOf(failure.getMessage()), failure))
+                .replaceWithVoid();
+    }
+
+    private static boolean retryable(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause()
+                : failure;
+        if (cause instanceof AwsServiceException service) {
+            return service.isThrottlingException() || service.statusCode() >= 500
+                    || "ProvisionedThroughputExceededException".equals(errorCode(service));
+        }
+        return cause instanceof SdkClientException;
+    }
+
+    private static String errorCode(AwsServiceException service) {
+        return service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
+    }
+}

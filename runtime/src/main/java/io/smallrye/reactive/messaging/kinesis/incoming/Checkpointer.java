@@ -1,0 +1,94 @@
+package io.smallrye.reactive.messaging.kinesis.incoming;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+import io.smallrye.reactive.messaging.kinesis.checkpoint.CheckpointStore;
+import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
+
+/**
+ * Hands the completed positions of a channel's shards to its {@link CheckpointStore}: periodically (only what moved),
+ * when a closed shard is fully processed, and when the channel stops. Used on the channel context; the store's
+ * failures are logged, a later save carries the position again.
+ */
+final class Checkpointer {
+
+    private final String channel;
+    private final CheckpointStore store;
+    private final Map<String, ShardPosition> saved = new HashMap<>();
+
+    Checkpointer(String channel, CheckpointStore store) {
+        this.channel = channel;
+        this.store = store;
+    }
+
+    CheckpointStore store() {
+        return store;
+    }
+
+    /** Saves the positions that moved since their last save. */
+    void saveMoved(Collection<ShardProgress> shards) {
+        for (ShardProgress shard : shards) {
+            ShardPosition position = shard.completedPosition();
+            if (position != null && !position.equals(saved.get(shard.shardId()))) {
+                saved.put(shard.shardId(), position);
+                call("save", shard.shardId(), () -> store.save(shard.shardId(), position));
+            }
+        }
+    }
+
+    /** The shard is closed and every record completed: saves its last position, then records its end. */
+    CompletionStage<Void> ended(ShardProgress shard) {
+        ShardPosition position = shard.completedPosition();
+        CompletionStage<Void> last = position == null || position.equals(saved.get(shard.shardId()))
+                ? CompletableFuture.completedFuture(null)
+                : call("save", shard.shardId(), () -> store.save(shard.shardId(), position));
+        saved.remove(shard.shardId());
+        return last.thenCompose(ignored -> call("record the end", shard.shardId(), () -> store.ended(shard.shardId())));
+    }
+
+    /** The channel no longer reads the shard (shutdown): hands its last position to the store. */
+    CompletionStage<Void> release(ShardProgress shard) {
+        return release(shard.shardId(), shard.completedPosition());
+    }
+
+    /** The channel no longer reads the shard, or will not start reading it after all. */
+    CompletionStage<Void> release(String shardId, ShardPosition position) {
+        saved.remove(shardId);
+        return call("release", shardId, () -> store.release(shardId, position));
+    }
+
+    /** Releases every shard, then closes the store. */
+    CompletionStage<Void> releaseAllAndClose(Collection<ShardProgress> shards) {
+        List<CompletableFuture<Void>> releases = new ArrayList<>();
+        for (ShardProgress shard : shards) {
+            releases.add(release(shard).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new))
+                .thenCompose(ignored -> call("close", "(all)", store::close));
+    }
+
+    /** Calls the store; a failure (thrown or in the stage) is logged and the stage completes normally. */
+    private CompletionStage<Void> call(String operation, String shardId, Supplier<CompletionStage<Void>> action) {
+        CompletionStage<Void> stage;
+        try {
+            stage = Objects.requireNonNull(action.get(), "the checkpoint store returned no stage");
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        return stage.handle((ignored, failure) -> {
+            if (failure != null) {
+                KinesisIncomingLogging.log.checkpointFailed(channel, operation, shardId, ReadFailures.unwrap(failure));
+            }
+            return null;
+        });
+    }
+}

@@ -1,0 +1,99 @@
+package io.smallrye.reactive.messaging.kinesis.incoming;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kinesis.IncomingKinesisMetadata;
+import io.smallrye.reactive.messaging.kinesis.fault.KinesisFailureHandler;
+import io.smallrye.reactive.messaging.providers.MetadataInjectableMessage;
+import io.smallrye.reactive.messaging.providers.locals.ContextAwareMessage;
+import software.amazon.awssdk.services.kinesis.model.Record;
+
+/**
+ * A message read from Kinesis: the record's data as a {@code byte[]} payload, {@link IncomingKinesisMetadata}, and
+ * the Vert.x context it was created on (a duplicate of the channel's). Acking marks the record processed; nacking
+ * hands it to the channel's failure strategy. Both complete on the message's context.
+ *
+ * @param <T> the payload type ({@code byte[]} as read)
+ */
+public class IncomingKinesisMessage<T> implements ContextAwareMessage<T>, MetadataInjectableMessage<T> {
+
+    private final ReceivedRecord received;
+    private final T payload;
+    private final KinesisFailureHandler failureHandler;
+    private Metadata metadata;
+
+    IncomingKinesisMessage(ReceivedRecord received, T payload, IncomingKinesisMetadata kinesisMetadata,
+            KinesisFailureHandler failureHandler) {
+        this.received = received;
+        this.payload = payload;
+        this.failureHandler = failureHandler;
+        this.metadata = ContextAwareMessage.captureContextMetadata(kinesisMetadata);
+    }
+
+    @Override
+    public T getPayload() {
+        return payload;
+    }
+
+    @Override
+    public Metadata getMetadata() {
+        return metadata;
+    }
+
+    /** The record as Kinesis returned it. */
+    public Record getRecord() {
+        return received.record();
+    }
+
+    /** The Kinesis metadata of this message. */
+    public IncomingKinesisMetadata getKinesisMetadata() {
+        return metadata.get(IncomingKinesisMetadata.class).orElseThrow();
+    }
+
+    @Override
+    public CompletionStage<Void> ack(Metadata ackMetadata) {
+        received.complete();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        runOnMessageContext(() -> done.complete(null));
+        return done;
+    }
+
+    @Override
+    public CompletionStage<Void> nack(Throwable reason, Metadata nackMetadata) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Uni<Void> handled;
+        try {
+            handled = failureHandler.handle(this, reason, nackMetadata == null ? Metadata.empty() : nackMetadata);
+        } catch (RuntimeException e) {
+            handled = Uni.createFrom().failure(e);
+        }
+        handled.subscribe().with(
+                        ignored -> {
+                            received.complete();
+                            runOnMessageContext(() -> done.complete(null));
+                        },
+                        failure -> runOnMessageContext(() -> done.completeExceptionally(failure)));
+        return done;
+    }
+
+    @Override
+    public Function<Metadata, CompletionStage<Void>> getAckWithMetadata() {
+        return this::ack;
+    }
+
+    @Override
+    public BiFunction<Throwable, Metadata, CompletionStage<Void>> getNackWithMetadata() {
+        return this::nack;
+    }
+
+    @Override
+    public void injectMetadata(Object metadataObject) {
+        this.metadata = metadata.with(metadataObject);
+    }
+}

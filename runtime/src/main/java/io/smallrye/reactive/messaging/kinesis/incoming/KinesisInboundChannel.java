@@ -1,0 +1,202 @@
+package io.smallrye.reactive.messaging.kinesis.incoming;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.inject.Instance;
+
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
+import io.smallrye.reactive.messaging.health.HealthReport;
+import io.smallrye.reactive.messaging.kinesis.IncomingKinesisMetadata;
+import io.smallrye.reactive.messaging.kinesis.KinesisConnectorIncomingConfiguration;
+import io.smallrye.reactive.messaging.kinesis.checkpoint.CheckpointStore;
+import io.smallrye.reactive.messaging.kinesis.client.KinesisClients;
+import io.smallrye.reactive.messaging.kinesis.fault.KinesisFailureHandler;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
+import io.smallrye.reactive.messaging.providers.helpers.CDIUtils;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.Record;
+
+/**
+ * An incoming channel: the records of every shard of a stream, as one stream of messages.
+ * <p>
+ * The {@link ShardSupervisor} starts a {@link ShardReader} per shard (and per child shard after resharding); their
+ * record streams are merged as they come (any number at once), moved onto the channel's Vert.x context, and turned
+ * into {@link IncomingKinesisMessage}s there, each with a duplicated context of its own. Reading starts when the
+ * channel is subscribed. A failure the channel cannot get over (stream missing, access denied, a nack under
+ * {@code failure-strategy=fail}) stops every reader and fails the stream; health reports it.
+ */
+public class KinesisInboundChannel {
+
+    /** How many records the merge takes from each reader ahead of demand. */
+    static final int MERGE_PREFETCH = 16;
+    /** How many records wait to be moved onto the channel context. */
+    static final int CONTEXT_BUFFER = 16;
+    /** The longest {@link #close()} waits for the checkpoint store. */
+    static final long CLOSE_TIMEOUT_MS = 10_000;
+
+    private final IncomingSettings settings;
+    private final String region;
+    private final ChannelContext context;
+    private final CheckpointStore store;
+    private final KinesisFailureHandler failureHandler;
+    private final ShardSupervisor supervisor;
+    private final UnicastProcessor<Multi<ReceivedRecord>> readers = UnicastProcessor.create();
+    private final Multi<? extends Message<?>> stream;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private volatile Throwable failure;
+    private volatile boolean closed;
+
+    public KinesisInboundChannel(KinesisConnectorIncomingConfiguration conf, KinesisAsyncClient client, Vertx vertx,
+            Instance<KinesisFailureHandler.Factory> failureHandlers, Instance<CheckpointStore.Factory> stores) {
+        this.settings = IncomingSettings.from(conf);
+        this.region = KinesisClients.regionOf(client);
+        this.context = new ChannelContext(vertx);
+        StreamRef streamRef = new StreamRef(settings.stream());
+        this.failureHandler = select(failureHandlers, "failure-strategy", conf.getFailureStrategy(),
+                "fail, ignore, dead-letter-stream, or the @Identifier of a KinesisFailureHandler.Factory bean")
+                .create(conf, client, this::reportFailure);
+        this.store = select(stores, "checkpoint-store", conf.getCheckpointStore(),
+                "in-memory, or the @Identifier of a CheckpointStore.Factory bean")
+                .create(conf, settings.stream(), this::shardLost);
+        this.supervisor = new ShardSupervisor(settings, client, streamRef,
+                new StreamShards(settings, client, streamRef, region, context), context,
+                new Checkpointer(settings.channel(), store), readers::onNext, failure -> reportFailure(failure, true));
+        this.stream = readers
+                .onItem().transformToMulti(records -> records).withRequests(MERGE_PREFETCH).merge(Integer.MAX_VALUE)
+                .emitOn(context::submit, CONTEXT_BUFFER)
+                .map(this::toMessage)
+                .onSubscription().invoke(() -> {
+                    if (started.compareAndSet(false, true)) {
+                        supervisor.start();
+                    }
+                });
+        KinesisIncomingLogging.log.incomingChannelReady(settings.channel(), settings.stream(),
+                settings.startingPosition() + (settings.startingTimestamp() == null ? "" : " " + settings.startingTimestamp()),
+                settings.pollInterval().toMillis(), settings.recordsPerCall(), settings.maxPendingRecords(),
+                conf.getFailureStrategy(), conf.getCheckpointStore());
+    }
+
+    private <F> F select(Instance<F> factories, String attribute, String identifier, String allowed) {
+        Instance<F> selected = CDIUtils.getInstanceById(factories, identifier);
+        if (!selected.isResolvable()) {
+            throw KinesisExceptions.ex.invalidAttribute(settings.channel(), attribute, identifier, allowed);
+        }
+        return selected.get();
+    }
+
+    private void shardLost(String shardId) {
+        ShardSupervisor current = supervisor;
+        if (current != null) {
+            current.shardLost(shardId);
+        }
+    }
+
+    private IncomingKinesisMessage<byte[]> toMessage(ReceivedRecord received) {
+        Record record = received.record();
+        Instant arrival = record.approximateArrivalTimestamp();
+        IncomingKinesisMetadata metadata = new IncomingKinesisMetadata(settings.stream(), received.shardId(),
+                record.sequenceNumber(), received.position().subSequenceNumber(), record.partitionKey(), null, arrival,
+                received.millisBehindLatest());
+        return new IncomingKinesisMessage<>(received, record.data().asByteArray(), metadata, failureHandler);
+    }
+
+    /** The messages of the channel. */
+    public Flow.Publisher<? extends Message<?>> getStream() {
+        return stream;
+    }
+
+    /**
+     * Reports a failure. A fatal one stops the readers, saves the checkpoints and fails the stream; health reports it.
+     */
+    public void reportFailure(Throwable reason, boolean fatal) {
+        if (!fatal || failure != null) {
+            return;
+        }
+        failure = reason;
+        KinesisIncomingLogging.log.channelFailed(settings.channel(), settings.stream(), reason);
+        supervisor.stop().whenComplete((ignored, error) -> context.execute(() -> readers.onError(reason)));
+    }
+
+    /** Stops the readers and hands the last positions to the checkpoint store (waits for it, within bounds). */
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        var stopped = supervisor.stop().toCompletableFuture();
+        if (!Context.isOnEventLoopThread()) {
+            try {
+                stopped.get(CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                KinesisIncomingLogging.log.checkpointsNotSavedInTime(settings.channel(), CLOSE_TIMEOUT_MS);
+            } catch (ExecutionException e) {
+                // logged by the checkpointer
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        context.execute(readers::onComplete);
+    }
+
+    public void reportReadiness(HealthReport.HealthReportBuilder builder) {
+        if (!settings.healthEnabled()) {
+            return;
+        }
+        Throwable failed = failure;
+        if (failed != null) {
+            builder.add(settings.channel(), false, String.valueOf(failed.getMessage()));
+        } else if (closed) {
+            builder.add(settings.channel(), false, "closed");
+        } else if (!supervisor.started()) {
+            String waiting = supervisor.waitingFor();
+            builder.add(settings.channel(), false, waiting != null
+                    ? "stream '" + settings.stream() + "' (region " + region + ") is " + waiting + ", not ACTIVE yet"
+                    : "listing the shards of stream '" + settings.stream() + "' (region " + region + ")");
+        } else {
+            List<String> problems = supervisor.problems();
+            builder.add(settings.channel(), problems.isEmpty(), problems.isEmpty() ? null : String.join("; ", problems));
+        }
+    }
+
+    public void reportLiveness(HealthReport.HealthReportBuilder builder) {
+        if (settings.healthEnabled()) {
+            Throwable failed = failure;
+            builder.add(settings.channel(), failed == null, failed == null ? null : String.valueOf(failed.getMessage()));
+        }
+    }
+
+    public String channel() {
+        return settings.channel();
+    }
+
+    /** Records fetched and not yet acked or nacked, all shards together. At most max-pending-records per shard. */
+    public int pendingRecords() {
+        return supervisor.pendingRecords();
+    }
+
+    /** Records fetched since the channel started. */
+    public long fetchedRecords() {
+        return supervisor.fetchedRecords();
+    }
+
+    /** Shards being read now. */
+    public int activeShards() {
+        return supervisor.activeReaders();
+    }
+
+    public CheckpointStore checkpointStore() {
+        return store;
+    }
+}

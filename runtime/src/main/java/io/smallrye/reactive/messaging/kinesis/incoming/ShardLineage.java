@@ -1,0 +1,145 @@
+package io.smallrye.reactive.messaging.kinesis.incoming;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import software.amazon.awssdk.services.kinesis.model.ChildShard;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+
+/**
+ * The shards a channel knows, their parents, and how far each got, so that a shard is read only after its parents
+ * were: a split child has one parent, a merge child two. A parent that ListShards no longer returns (past the
+ * retention period) counts as finished. Not thread-safe: used on the channel context only.
+ */
+final class ShardLineage {
+
+    enum State {
+        /** Known, not read yet: waits for its parents, or to be claimed. */
+        WAITING,
+        /** Asked the checkpoint store whether it may be read. */
+        CLAIMING,
+        /** The checkpoint store lets someone else read it for now. */
+        NOT_OWNED,
+        /** A reader reads it. */
+        READING,
+        /** Closed and fully read; waits for its pending records to complete. */
+        DRAINING,
+        /** Every record processed (or not to be read: closed before a LATEST start). */
+        FINISHED
+    }
+
+    private static final class Node {
+        final String id;
+        final List<String> parents = new ArrayList<>(2);
+        State state = State.WAITING;
+        boolean listed;
+        boolean initial;
+
+        Node(String id) {
+            this.id = id;
+        }
+    }
+
+    private final Map<String, Node> nodes = new LinkedHashMap<>();
+    private final boolean skipClosedAtStart;
+    private boolean listedOnce;
+
+    /** @param skipClosedAtStart whether shards already closed in the first listing are not read (LATEST) */
+    ShardLineage(boolean skipClosedAtStart) {
+        this.skipClosedAtStart = skipClosedAtStart;
+    }
+
+    /** Records the answer of a complete ListShards. Shards not-owned so far may be claimed again. */
+    void listed(List<Shard> shards) {
+        boolean first = !listedOnce;
+        listedOnce = true;
+        for (Shard shard : shards) {
+            Node node = nodes.computeIfAbsent(shard.shardId(), Node::new);
+            if (!node.listed) {
+                node.listed = true;
+                node.initial = first;
+                addParent(node, shard.parentShardId());
+                addParent(node, shard.adjacentParentShardId());
+                boolean closed = shard.sequenceNumberRange() != null
+                        && shard.sequenceNumberRange().endingSequenceNumber() != null;
+                if (first && closed && skipClosedAtStart) {
+                    node.state = State.FINISHED;
+                }
+            }
+        }
+        nodes.values().forEach(node -> {
+            if (node.state == State.NOT_OWNED) {
+                node.state = State.WAITING;
+            }
+        });
+    }
+
+    /** Records the children a closed shard named. Returns whether one has a parent not listed yet. */
+    boolean childrenFound(List<ChildShard> children) {
+        boolean unknownParent = false;
+        for (ChildShard child : children) {
+            Node node = nodes.computeIfAbsent(child.shardId(), Node::new);
+            for (String parent : child.parentShards()) {
+                addParent(node, parent);
+                unknownParent |= !nodes.containsKey(parent);
+            }
+        }
+        return unknownParent;
+    }
+
+    private static void addParent(Node node, String parent) {
+        if (parent != null && !node.parents.contains(parent)) {
+            node.parents.add(parent);
+        }
+    }
+
+    /** The waiting shards whose parents are finished, in discovery order. */
+    List<String> startable() {
+        List<String> ready = new ArrayList<>();
+        for (Node node : nodes.values()) {
+            if (node.state == State.WAITING && parentsFinished(node)) {
+                ready.add(node.id);
+            }
+        }
+        return ready;
+    }
+
+    private boolean parentsFinished(Node node) {
+        for (String parentId : node.parents) {
+            Node parent = nodes.get(parentId);
+            if (parent == null) {
+                // gone from ListShards (past retention) only if the child itself was listed without it
+                if (!node.listed) {
+                    return false;
+                }
+            } else if (parent.state != State.FINISHED) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the shard was in the channel's first listing (it then starts at the configured starting position). */
+    boolean initial(String shardId) {
+        Node node = nodes.get(shardId);
+        return node != null && node.initial;
+    }
+
+    State state(String shardId) {
+        Node node = nodes.get(shardId);
+        return node == null ? null : node.state;
+    }
+
+    void moveTo(String shardId, State state) {
+        Node node = nodes.get(shardId);
+        if (node != null) {
+            node.state = state;
+        }
+    }
+
+    int count(State state) {
+        return (int) nodes.values().stream().filter(node -> node.state == state).count();
+    }
+}
