@@ -31,6 +31,8 @@ class KinesisMessagingProcessor {
      * shutdown is short there, as Kafka's graceful shutdown is off there. Production keeps the attribute's 10s.
      */
     static final String DEV_SHUTDOWN_TIMEOUT = "1s";
+    static final String HEALTH_ENABLED_KEY = "mp.messaging.connector." + KinesisConnector.CONNECTOR_NAME
+            + ".health-enabled";
     static final String SDK_ASYNC_HTTP_SERVICE = "software.amazon.awssdk.http.async.SdkAsyncHttpService";
     static final String NETTY_HTTP_SERVICE = "software.amazon.awssdk.http.nio.netty.NettySdkAsyncHttpService";
     static final String CRT_HTTP_SERVICE = "software.amazon.awssdk.http.crt.AwsCrtSdkHttpService";
@@ -60,6 +62,17 @@ class KinesisMessagingProcessor {
         if (launchMode.getLaunchMode() != LaunchMode.NORMAL) {
             // a default: the connector-level or channel-level attribute set by the application wins
             defaults.produce(new RunTimeConfigurationDefaultBuildItem(SHUTDOWN_TIMEOUT_KEY, DEV_SHUTDOWN_TIMEOUT));
+        }
+    }
+
+    /**
+     * quarkus.messaging.kinesis.health.enabled=false: no channel reports to the health checks (the default of their
+     * health-enabled attribute becomes false, a channel may still turn it on) and no stream is probed.
+     */
+    @BuildStep
+    void healthDefault(KinesisMessagingBuildTimeConfig config, BuildProducer<RunTimeConfigurationDefaultBuildItem> defaults) {
+        if (!config.health().enabled()) {
+            defaults.produce(new RunTimeConfigurationDefaultBuildItem(HEALTH_ENABLED_KEY, "false"));
         }
     }
 
