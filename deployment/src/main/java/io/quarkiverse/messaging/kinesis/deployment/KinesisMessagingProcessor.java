@@ -1,8 +1,13 @@
 package io.quarkiverse.messaging.kinesis.deployment;
 
 import io.quarkiverse.messaging.kinesis.runtime.KinesisMessagingBuildTimeConfig;
+import io.quarkiverse.messaging.kinesis.runtime.MicrometerKinesisMetrics;
 import io.quarkiverse.messaging.kinesis.runtime.QuarkusKinesisClientSettings;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
+import io.quarkus.arc.processor.DotNames;
+import io.quarkus.bootstrap.classloading.QuarkusClassLoader;
+import io.quarkus.deployment.Capabilities;
+import io.quarkus.deployment.Capability;
 import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.builditem.FeatureBuildItem;
@@ -62,6 +67,18 @@ class KinesisMessagingProcessor {
         if (launchMode.getLaunchMode() != LaunchMode.NORMAL) {
             // a default: the connector-level or channel-level attribute set by the application wins
             defaults.produce(new RunTimeConfigurationDefaultBuildItem(SHUTDOWN_TIMEOUT_KEY, DEV_SHUTDOWN_TIMEOUT));
+        }
+    }
+
+    /** Micrometer metrics of the channels, only when quarkus-micrometer is present and metrics are enabled. */
+    @BuildStep
+    void metrics(KinesisMessagingBuildTimeConfig config, Capabilities capabilities,
+            BuildProducer<AdditionalBeanBuildItem> beans) {
+        // quarkus-micrometer provides the capability io.quarkus.metrics; the registry class tells it from others
+        if (config.metrics().enabled() && capabilities.isPresent(Capability.METRICS)
+                && QuarkusClassLoader.isClassPresentAtRuntime("io.micrometer.core.instrument.MeterRegistry")) {
+            beans.produce(AdditionalBeanBuildItem.builder().addBeanClasses(MicrometerKinesisMetrics.class)
+                    .setDefaultScope(DotNames.SINGLETON).setUnremovable().build());
         }
     }
 

@@ -92,6 +92,28 @@ class OrdersResourceTest {
     }
 
     @Test
+    void metricsCountTheSentOrders() {
+        double before = sentRecordsMetric();
+        for (String customer : List.of("metrics-a", "metrics-b", "metrics-c")) {
+            given().contentType("text/plain").queryParam("customer", customer).body("order of " + customer)
+                    .when().post("/orders").then().statusCode(200);
+        }
+        assertThat(sentRecordsMetric() - before).as("kinesis_records_sent_total of orders-out").isEqualTo(3.0);
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("kinesis_bytes_sent_total", "kinesis_putrecords_batch_size_records",
+                "kinesis_putrecords_latency_seconds", "kinesis_putrecords_requests_total");
+    }
+
+    /** The value of kinesis_records_sent_total for the orders channel in /q/metrics, 0 before the first send. */
+    static double sentRecordsMetric() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines()
+                .filter(line -> line.startsWith("kinesis_records_sent_total{") && line.contains("channel=\"orders-out\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    @Test
     void anOrderWithoutCustomerIsRefused() {
         given().contentType("text/plain").body("no key").when().post("/orders")
                 .then().statusCode(400);

@@ -35,6 +35,7 @@ import io.smallrye.reactive.messaging.kinesis.client.KinesisClients;
 import io.smallrye.reactive.messaging.kinesis.client.StreamProbe;
 import io.smallrye.reactive.messaging.kinesis.fault.KinesisFailureHandler;
 import io.smallrye.reactive.messaging.kinesis.incoming.KinesisInboundChannel;
+import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
 import io.smallrye.reactive.messaging.kinesis.outgoing.KinesisOutboundChannel;
 import io.smallrye.reactive.messaging.kinesis.outgoing.OutgoingSettings;
 import io.smallrye.reactive.messaging.providers.connectors.ExecutionHolder;
@@ -94,6 +95,10 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
     @Any
     Instance<CheckpointStore.Factory> checkpointStores;
 
+    /** The host's metrics (the Quarkus extension provides one when Micrometer is present); none otherwise. */
+    @Inject
+    Instance<KinesisMetrics> metricsBeans;
+
     private final List<KinesisInboundChannel> inboundChannels = new CopyOnWriteArrayList<>();
     private final List<KinesisOutboundChannel> outboundChannels = new CopyOnWriteArrayList<>();
     /** Readiness probes of the channels' streams, by channel; only with health on and a probe interval set. */
@@ -125,7 +130,8 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
         KinesisConnectorOutgoingConfiguration conf = new KinesisConnectorOutgoingConfiguration(config);
         OutgoingSettings settings = OutgoingSettings.from(conf);
         KinesisAsyncClient client = clients.clientFor(conf);
-        KinesisOutboundChannel channel = new KinesisOutboundChannel(settings, client, clients.scheduler());
+        KinesisOutboundChannel channel = new KinesisOutboundChannel(settings, client, clients.scheduler(),
+                metricsBeans.isResolvable() ? metricsBeans.get() : KinesisMetrics.NONE);
         outboundChannels.add(channel);
         probeStream(client, settings.channel(), settings.stream(), settings.healthEnabled());
         return channel;
