@@ -26,7 +26,10 @@ public interface KinesisMetrics {
     default void recordsSent(String channel, String stream, int records, long bytes) {
     }
 
-    /** Messages refused and queued again; {@code throttled} of them because of the shard's throughput limit. */
+    /**
+     * Messages refused and queued again ({@code records}, may be 0), and the refusals of this answer because of the
+     * shard's throughput limit ({@code throttled}, whether retried or given up).
+     */
     default void recordsRetried(String channel, String stream, int records, int throttled) {
     }
 

@@ -318,7 +318,7 @@ final class RecordBatcher {
             if (outcome.succeededCount() > 0) {
                 metrics.recordsSent(settings.channel(), stream, outcome.succeededCount(), outcome.succeededBytes());
             }
-            if (outcome.retried > 0) {
+            if (outcome.retried > 0 || outcome.throttled > 0) {
                 metrics.recordsRetried(settings.channel(), stream, outcome.retried, outcome.throttled);
             }
             if (outcome.failedCount() > 0) {
