@@ -28,6 +28,8 @@ class OutgoingChannelAutoAttachTest {
             // no mp.messaging.outgoing.orders-out.connector on purpose
             .overrideConfigKey("mp.messaging.outgoing.orders-out.region", "us-east-1")
             .overrideConfigKey("mp.messaging.outgoing.orders-out.endpoint-override", "http://127.0.0.1:1")
+            // nothing listens there: no stream probe, this test is about the channel alone
+            .overrideConfigKey("quarkus.messaging.kinesis.health.stream-probe-interval", "0s")
             .setLogRecordPredicate(record -> record.getLoggerName().equals("io.quarkus"))
             .assertLogRecords(records -> assertThat(records)
                     .map(OutgoingChannelAutoAttachTest::formatted)

@@ -25,29 +25,32 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
-import io.smallrye.reactive.messaging.kinesis.test.KinesisMock;
 import io.smallrye.reactive.messaging.kinesis.test.KinesisMock.ShardRecord;
-import io.smallrye.reactive.messaging.kinesis.test.KinesisMockTestResource;
 
 /**
- * The orders application against kinesis-mock: what the endpoints answer is what the stream holds. Each test starts
- * from an empty {@code orders} stream, so "exactly these records" means exactly.
+ * The orders application on Dev Services (no endpoint configured: kinesis-mock is started and the {@code orders}
+ * stream created with 4 shards, see application.properties): what the endpoints answer is what the stream holds.
+ * Each test starts from an empty {@code orders} stream, so "exactly these records" means exactly.
  */
 @QuarkusTest
 @TestProfile(ProducerOnlyProfile.class)
-@QuarkusTestResource(value = KinesisMockTestResource.class, restrictToAnnotatedClass = true, initArgs = @ResourceArg(name = "streams", value = "orders:4,"
-        + ProducerOnlyProfile.CONSUMER_STREAM + ":1"))
+@QuarkusTestResource(DevServicesStreams.class)
 class OrdersResourceTest {
 
     static final String STREAM = "orders";
     static final int SHARDS = 4;
 
-    /** Injected by {@link KinesisMockTestResource}. */
-    KinesisMock kinesis;
+    /** Injected by {@link DevServicesStreams}. */
+    EmulatorStreams kinesis;
+
+    @Test
+    void devServicesCreatedTheStreamWithItsShards() {
+        assertThat(kinesis.endpoint().toString()).startsWith("http://localhost:");
+        assertThat(kinesis.openShards(STREAM)).isEqualTo(SHARDS);
+    }
 
     @BeforeEach
     void emptyStream() {
@@ -88,6 +91,28 @@ class OrdersResourceTest {
             assertThat(record.sequenceNumber()).as("sequence number of %s", customer)
                     .isEqualTo(receipt.getString("sequenceNumber"));
         });
+    }
+
+    @Test
+    void metricsCountTheSentOrders() {
+        double before = sentRecordsMetric();
+        for (String customer : List.of("metrics-a", "metrics-b", "metrics-c")) {
+            given().contentType("text/plain").queryParam("customer", customer).body("order of " + customer)
+                    .when().post("/orders").then().statusCode(200);
+        }
+        assertThat(sentRecordsMetric() - before).as("kinesis_records_sent_total of orders-out").isEqualTo(3.0);
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("kinesis_bytes_sent_total", "kinesis_putrecords_batch_size_records",
+                "kinesis_putrecords_latency_seconds", "kinesis_putrecords_requests_total");
+    }
+
+    /** The value of kinesis_records_sent_total for the orders channel in /q/metrics, 0 before the first send. */
+    static double sentRecordsMetric() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines()
+                .filter(line -> line.startsWith("kinesis_records_sent_total{") && line.contains("channel=\"orders-out\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     @Test

@@ -4,7 +4,10 @@ import static io.smallrye.reactive.messaging.annotations.ConnectorAttribute.Dire
 import static io.smallrye.reactive.messaging.annotations.ConnectorAttribute.Direction.INCOMING_AND_OUTGOING;
 import static io.smallrye.reactive.messaging.annotations.ConnectorAttribute.Direction.OUTGOING;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
 
@@ -29,11 +32,14 @@ import io.smallrye.reactive.messaging.health.HealthReport;
 import io.smallrye.reactive.messaging.health.HealthReporter;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.CheckpointStore;
 import io.smallrye.reactive.messaging.kinesis.client.KinesisClients;
+import io.smallrye.reactive.messaging.kinesis.client.StreamProbe;
 import io.smallrye.reactive.messaging.kinesis.fault.KinesisFailureHandler;
 import io.smallrye.reactive.messaging.kinesis.incoming.KinesisInboundChannel;
+import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
 import io.smallrye.reactive.messaging.kinesis.outgoing.KinesisOutboundChannel;
 import io.smallrye.reactive.messaging.kinesis.outgoing.OutgoingSettings;
 import io.smallrye.reactive.messaging.providers.connectors.ExecutionHolder;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 /**
  * The {@code smallrye-kinesis} connector: channels backed by Amazon Kinesis Data Streams.
@@ -89,8 +95,14 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
     @Any
     Instance<CheckpointStore.Factory> checkpointStores;
 
+    /** The host's metrics (the Quarkus extension provides one when Micrometer is present); none otherwise. */
+    @Inject
+    Instance<KinesisMetrics> metricsBeans;
+
     private final List<KinesisInboundChannel> inboundChannels = new CopyOnWriteArrayList<>();
     private final List<KinesisOutboundChannel> outboundChannels = new CopyOnWriteArrayList<>();
+    /** Readiness probes of the channels' streams, by channel; only with health on and a probe interval set. */
+    private final Map<String, StreamProbe> streamProbes = new ConcurrentHashMap<>();
 
     @PostConstruct
     void init() {
@@ -100,9 +112,11 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
     @Override
     public Flow.Publisher<? extends Message<?>> getPublisher(Config config) {
         KinesisConnectorIncomingConfiguration conf = new KinesisConnectorIncomingConfiguration(config);
-        KinesisInboundChannel channel = new KinesisInboundChannel(conf, clients.clientFor(conf),
+        KinesisAsyncClient client = clients.clientFor(conf);
+        KinesisInboundChannel channel = new KinesisInboundChannel(conf, client,
                 executionHolder.vertx().getDelegate(), failureHandlers, checkpointStores);
         inboundChannels.add(channel);
+        probeStream(client, conf.getChannel(), conf.getStream().orElse(conf.getChannel()), conf.getHealthEnabled());
         return channel.getStream();
     }
 
@@ -115,10 +129,23 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
     public Flow.Subscriber<? extends Message<?>> getSubscriber(Config config) {
         KinesisConnectorOutgoingConfiguration conf = new KinesisConnectorOutgoingConfiguration(config);
         OutgoingSettings settings = OutgoingSettings.from(conf);
-        KinesisOutboundChannel channel = new KinesisOutboundChannel(settings, clients.clientFor(conf),
-                clients.scheduler());
+        KinesisAsyncClient client = clients.clientFor(conf);
+        KinesisOutboundChannel channel = new KinesisOutboundChannel(settings, client, clients.scheduler(),
+                metricsBeans.isResolvable() ? metricsBeans.get() : KinesisMetrics.NONE);
         outboundChannels.add(channel);
+        probeStream(client, settings.channel(), settings.stream(), settings.healthEnabled());
         return channel;
+    }
+
+    private void probeStream(KinesisAsyncClient client, String channel, String stream, boolean healthEnabled) {
+        Duration interval = clients.settings().streamProbeInterval();
+        if (healthEnabled && interval.compareTo(Duration.ZERO) > 0) {
+            StreamProbe previous = streamProbes.put(channel,
+                    new StreamProbe(client, channel, stream, interval).start(clients.scheduler()));
+            if (previous != null) {
+                previous.close();
+            }
+        }
     }
 
     /**
@@ -127,6 +154,8 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
      */
     public void terminate(
             @Observes(notifyObserver = Reception.IF_EXISTS) @Priority(50) @BeforeDestroyed(ApplicationScoped.class) Object event) {
+        streamProbes.values().forEach(StreamProbe::close);
+        streamProbes.clear();
         inboundChannels.forEach(KinesisInboundChannel::close);
         inboundChannels.clear();
         // all channels flush at once, so shutdown takes at most the longest shutdown-timeout, not their sum
@@ -141,7 +170,21 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
         HealthReport.HealthReportBuilder builder = HealthReport.builder();
         inboundChannels.forEach(channel -> channel.reportReadiness(builder));
         outboundChannels.forEach(channel -> channel.reportReadiness(builder));
-        return builder.build();
+        if (streamProbes.isEmpty()) {
+            return builder.build();
+        }
+        // a channel that is fine by itself is not ready when the probe finds its stream unreachable
+        HealthReport.HealthReportBuilder probed = HealthReport.builder();
+        for (HealthReport.ChannelInfo info : builder.build().getChannels()) {
+            StreamProbe probe = streamProbes.get(info.getChannel());
+            String problem = probe == null ? null : probe.problem();
+            if (info.isOk() && problem != null) {
+                probed.add(info.getChannel(), false, problem);
+            } else {
+                probed.add(info.getChannel(), info.isOk(), info.getMessage());
+            }
+        }
+        return probed.build();
     }
 
     @Override

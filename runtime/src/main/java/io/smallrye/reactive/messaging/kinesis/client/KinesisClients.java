@@ -2,7 +2,11 @@ package io.smallrye.reactive.messaging.kinesis.client;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,11 +21,15 @@ import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
 import io.smallrye.reactive.messaging.providers.connectors.ExecutionHolder;
 import io.smallrye.reactive.messaging.providers.helpers.CDIUtils;
+import software.amazon.awssdk.http.SdkHttpConfigurationOption;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
+import software.amazon.awssdk.http.async.SdkAsyncHttpService;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
+import software.amazon.awssdk.utils.AttributeMap;
 
 /**
  * The Kinesis clients of the connector: one per distinct (region, endpoint) configuration, shared by the channels
@@ -39,7 +47,16 @@ public class KinesisClients {
     @Any
     Instance<KinesisAsyncClient> clientBeans;
 
+    @Inject
+    Instance<KinesisClientSettings> settingsBeans;
+
+    /** The class of the AWS CRT HTTP client's service provider (software.amazon.awssdk:aws-crt-client). */
+    static final String CRT_HTTP_SERVICE = "software.amazon.awssdk.http.crt.AwsCrtSdkHttpService";
+
     private final Map<String, KinesisAsyncClient> owned = new ConcurrentHashMap<>();
+    /** HTTP clients built here and handed to a Kinesis client: the SDK does not close those. */
+    private final List<SdkAsyncHttpClient> ownedHttpClients = new CopyOnWriteArrayList<>();
+    private volatile KinesisClientSettings settings;
     private volatile ScheduledExecutorService scheduler;
 
     public synchronized void start() {
@@ -50,6 +67,17 @@ public class KinesisClients {
                 return thread;
             });
         }
+    }
+
+    /** The client defaults: the application's {@link KinesisClientSettings} bean, else the SDK's defaults. */
+    public KinesisClientSettings settings() {
+        KinesisClientSettings current = settings;
+        if (current == null) {
+            current = settingsBeans != null && settingsBeans.isResolvable() ? settingsBeans.get()
+                    : KinesisClientSettings.DEFAULTS;
+            settings = current;
+        }
+        return current;
     }
 
     public ScheduledExecutorService scheduler() {
@@ -65,9 +93,17 @@ public class KinesisClients {
             }
             return bean.get();
         }
-        String region = conf.getRegion().orElse(null);
-        URI endpoint = conf.getEndpointOverride().map(value -> endpoint(conf.getChannel(), value)).orElse(null);
-        return owned.computeIfAbsent(region + "|" + endpoint, key -> build(region, endpoint));
+        KinesisClientSettings defaults = settings();
+        String region = conf.getRegion().or(defaults::region).orElse(null);
+        Optional<String> channelEndpoint = conf.getEndpointOverride();
+        URI endpoint = channelEndpoint.isPresent()
+                ? endpoint(channelEndpoint.get(), allowed -> KinesisExceptions.ex.invalidAttribute(conf.getChannel(),
+                        "endpoint-override", channelEndpoint.get(), allowed))
+                : defaults.endpointOverride()
+                        .map(value -> endpoint(value, allowed -> KinesisExceptions.ex.invalidSetting(
+                                defaults.endpointOverrideSource(), value, allowed)))
+                        .orElse(null);
+        return owned.computeIfAbsent(region + "|" + endpoint, key -> build(defaults, region, endpoint));
     }
 
     /** The region a client talks to, for messages; "(unknown region)" when the client does not say. */
@@ -79,7 +115,7 @@ public class KinesisClients {
         }
     }
 
-    private static URI endpoint(String channel, String value) {
+    private static URI endpoint(String value, java.util.function.Function<String, RuntimeException> invalid) {
         try {
             URI uri = new URI(value);
             if (uri.getScheme() == null || uri.getHost() == null) {
@@ -87,16 +123,29 @@ public class KinesisClients {
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw KinesisExceptions.ex.invalidAttribute(channel, "endpoint-override", value,
+            throw invalid.apply(
                     "an absolute URI such as https://kinesis.eu-west-1.amazonaws.com or http://localhost:4567");
         }
     }
 
-    private KinesisAsyncClient build(String region, URI endpoint) {
-        KinesisAsyncClientBuilder builder = KinesisAsyncClient.builder()
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder()
-                        .eventLoopGroup(SdkEventLoopGroup.create(executionHolder.vertx().getDelegate()
-                                .nettyEventLoopGroup())));
+    private KinesisAsyncClient build(KinesisClientSettings defaults, String region, URI endpoint) {
+        KinesisAsyncClientBuilder builder = KinesisAsyncClient.builder();
+        if (KinesisClientSettings.CRT.equals(defaults.httpClient())) {
+            SdkAsyncHttpClient http = crtHttpClient(defaults);
+            ownedHttpClients.add(http);
+            builder.httpClient(http);
+        } else {
+            NettyNioAsyncHttpClient.Builder http = NettyNioAsyncHttpClient.builder()
+                    .eventLoopGroup(SdkEventLoopGroup.create(executionHolder.vertx().getDelegate()
+                            .nettyEventLoopGroup()));
+            defaults.maxConcurrency().ifPresent(http::maxConcurrency);
+            defaults.connectionTimeout().ifPresent(http::connectionTimeout);
+            defaults.connectionAcquisitionTimeout().ifPresent(http::connectionAcquisitionTimeout);
+            defaults.readTimeout().ifPresent(http::readTimeout);
+            defaults.writeTimeout().ifPresent(http::writeTimeout);
+            builder.httpClientBuilder(http);
+        }
+        defaults.credentialsProvider().ifPresent(builder::credentialsProvider);
         if (region != null) {
             builder.region(Region.of(region));
         }
@@ -104,6 +153,24 @@ public class KinesisClients {
             builder.endpointOverride(endpoint);
         }
         return builder.build();
+    }
+
+    /** The AWS CRT client, found through its SdkAsyncHttpService so that it stays an optional dependency. */
+    private static SdkAsyncHttpClient crtHttpClient(KinesisClientSettings defaults) {
+        SdkAsyncHttpService service = ServiceLoader.load(SdkAsyncHttpService.class, KinesisClients.class.getClassLoader())
+                .stream()
+                .filter(provider -> provider.type().getName().equals(CRT_HTTP_SERVICE))
+                .map(ServiceLoader.Provider::get)
+                .findFirst()
+                .orElseThrow(() -> KinesisExceptions.ex.crtHttpClientMissing("http-client"));
+        AttributeMap.Builder options = AttributeMap.builder();
+        defaults.maxConcurrency().ifPresent(max -> options.put(SdkHttpConfigurationOption.MAX_CONNECTIONS, max));
+        defaults.connectionTimeout().ifPresent(t -> options.put(SdkHttpConfigurationOption.CONNECTION_TIMEOUT, t));
+        defaults.connectionAcquisitionTimeout()
+                .ifPresent(t -> options.put(SdkHttpConfigurationOption.CONNECTION_ACQUIRE_TIMEOUT, t));
+        defaults.readTimeout().ifPresent(t -> options.put(SdkHttpConfigurationOption.READ_TIMEOUT, t));
+        defaults.writeTimeout().ifPresent(t -> options.put(SdkHttpConfigurationOption.WRITE_TIMEOUT, t));
+        return service.createAsyncHttpClientFactory().buildWithDefaults(options.build());
     }
 
     /** Closes the clients built here and stops the scheduler; called after the channels have flushed. */
@@ -116,6 +183,14 @@ public class KinesisClients {
             }
         });
         owned.clear();
+        ownedHttpClients.forEach(http -> {
+            try {
+                http.close();
+            } catch (RuntimeException e) {
+                KinesisLogging.log.clientCloseFailed(e);
+            }
+        });
+        ownedHttpClients.clear();
         if (scheduler != null) {
             scheduler.shutdownNow();
             scheduler = null;

@@ -52,4 +52,22 @@ public interface KinesisExceptions {
 
     @Message(id = 2012, value = "Channel '%s': no answer from Kinesis for the record to stream '%s' within the shutdown timeout of %d ms ('shutdown-timeout'): it may or may not have been stored")
     IllegalStateException unansweredBeforeShutdown(String channel, String stream, long timeoutMs);
+
+    // Quarkus-level settings and client defaults: ids 2300-2399
+
+    @Message(id = 2300, value = "Invalid configuration: '%s' is '%s', allowed: %s")
+    IllegalArgumentException invalidSetting(String property, String value, String allowed);
+
+    @Message(id = 2301, value = "The AWS CRT HTTP client was chosen ('%s' is 'crt') but is not on the class path: add the dependency software.amazon.awssdk:aws-crt-client, or use 'netty' (allowed: netty, crt)")
+    IllegalStateException crtHttpClientMissing(String setting);
+
+    @Message(id = 2302, value = "Invalid configuration: '%s' is 'static' but '%s' is not set; set both %s, or use the type 'default' (the AWS default credentials chain)")
+    IllegalArgumentException staticCredentialMissing(String typeProperty, String missingProperty, String bothProperties);
+
+    @Message(id = 2303, value = "Dev Services for Kinesis could not install the emulator: `%s` %s; output ends with:%n%s%nInstall Node.js 20+ and npm, set quarkus.messaging.kinesis.devservices.node / .npm, or configure quarkus.messaging.kinesis.endpoint-override")
+    IllegalStateException emulatorInstallFailed(String command, String outcome, String output);
+
+    @Message(id = 2304, value = "Dev Services for Kinesis could not start the emulator: %s; log %s ends with:%n%s")
+    IllegalStateException emulatorStartFailed(String reason, String logFile, String tail);
 }
+

@@ -78,4 +78,27 @@ public interface KinesisLogging extends BasicLogger {
     @LogMessage(level = Level.DEBUG)
     @Message(id = 1203, value = "Channel '%s': shard map of stream '%s' still not available (%s)")
     void shardMapStillUnavailable(String channel, String stream, String reason);
+
+    // Quarkus integration (Dev Services, configuration, health probes): ids 1300-1399
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 1300, value = "Dev Services for Kinesis: installing the emulator (npm package kinesis-local %s) into %s, once")
+    void installingEmulator(String version, String directory);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 1301, value = "Dev Services for Kinesis started kinesis-mock (process %d) on %s in %d ms, region %s, streams %s (log %s). Channels without endpoint-override use it.")
+    void devServicesStarted(long pid, String endpoint, long millis, String region, String streams, String logFile);
+
+    @LogMessage(level = Level.DEBUG)
+    @Message(id = 1302, value = "Dev Services for Kinesis not started: %s")
+    void devServicesNotStarted(String reason);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 1303, value = "Dev Services for Kinesis: the emulator process %d did not stop")
+    void emulatorDidNotStop(long pid);
+
+    @LogMessage(level = Level.DEBUG)
+    @Message(id = 1304, value = "Channel '%s': stream '%s' is not reachable: %s")
+    void streamUnreachable(String channel, String stream, String reason);
 }
+

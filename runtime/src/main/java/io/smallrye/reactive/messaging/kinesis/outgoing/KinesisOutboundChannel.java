@@ -14,6 +14,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import io.smallrye.reactive.messaging.health.HealthReport;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
+import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
 import io.vertx.core.Context;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
@@ -38,9 +39,14 @@ public class KinesisOutboundChannel implements Flow.Subscriber<Message<?>> {
 
     public KinesisOutboundChannel(OutgoingSettings settings, KinesisAsyncClient client,
             ScheduledExecutorService scheduler) {
+        this(settings, client, scheduler, KinesisMetrics.NONE);
+    }
+
+    public KinesisOutboundChannel(OutgoingSettings settings, KinesisAsyncClient client,
+            ScheduledExecutorService scheduler, KinesisMetrics metrics) {
         this.settings = settings;
         this.records = new OutgoingRecordFactory(settings);
-        this.batcher = new RecordBatcher(settings, client, regionOf(client), scheduler, this::requestMore);
+        this.batcher = new RecordBatcher(settings, client, regionOf(client), scheduler, this::requestMore, metrics);
         KinesisLogging.log.outgoingChannelReady(settings.channel(), settings.stream(), settings.bufferTime().toMillis(),
                 settings.maxBatchRecords(), settings.maxBatchBytes(), settings.maxInFlight(),
                 settings.ordering().attributeValue());

@@ -19,7 +19,25 @@ final class Outcome {
     private final List<PendingRecord> failed = new ArrayList<>();
     private final List<Throwable> reasons = new ArrayList<>();
     int retried;
+    /** Refusals for the shard's throughput limit (retried or not). */
+    int throttled;
     String firstRetryCode;
+
+    int succeededCount() {
+        return succeeded.size();
+    }
+
+    long succeededBytes() {
+        long bytes = 0;
+        for (PendingRecord record : succeeded) {
+            bytes += record.size;
+        }
+        return bytes;
+    }
+
+    int failedCount() {
+        return failed.size();
+    }
 
     void succeeded(PendingRecord record, PutRecordsResultEntry result, int subSequence) {
         succeeded.add(record);

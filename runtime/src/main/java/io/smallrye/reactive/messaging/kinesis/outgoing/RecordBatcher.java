@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 import io.smallrye.reactive.messaging.kinesis.KinesisWriteException;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
+import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
@@ -54,9 +55,11 @@ final class RecordBatcher {
     private ScheduledFuture<?> timer;
     private long timerAtNanos;
     private volatile String streamProblem;
+    private final KinesisMetrics metrics;
 
     RecordBatcher(OutgoingSettings settings, KinesisAsyncClient client, String region, ScheduledExecutorService scheduler,
-            Runnable onRelease) {
+            Runnable onRelease, KinesisMetrics metrics) {
+        this.metrics = metrics;
         this.settings = settings;
         this.client = client;
         this.region = region;
@@ -242,15 +245,16 @@ final class RecordBatcher {
             request.streamName(stream);
         }
         CompletableFuture<PutRecordsResponse> response;
+        long sentAt = System.nanoTime();
         try {
             response = client.putRecords(request.build());
         } catch (RuntimeException e) {
             response = CompletableFuture.failedFuture(e);
         }
-        response.whenComplete((result, failure) -> onResponse(batch, result, failure));
+        response.whenComplete((result, failure) -> onResponse(batch, result, failure, sentAt));
     }
 
-    private void onResponse(List<RequestEntry> batch, PutRecordsResponse response, Throwable failure) {
+    private void onResponse(List<RequestEntry> batch, PutRecordsResponse response, Throwable failure, long sentAt) {
         Outcome outcome = new Outcome();
         String stream = batch.get(0).records().get(0).stream;
         synchronized (this) {
@@ -298,6 +302,7 @@ final class RecordBatcher {
                         outcome.firstRetryCode);
             }
             completing++;
+            record(stream, batch.size(), System.nanoTime() - sentAt, cause != null, outcome);
         }
         CompletableFuture<Void> nowEmpty;
         try {
@@ -317,8 +322,28 @@ final class RecordBatcher {
         scheduleDrain();
     }
 
+    private void record(String stream, int entries, long latencyNanos, boolean requestFailed, Outcome outcome) {
+        try {
+            metrics.putRecordsAnswered(settings.channel(), stream, entries, latencyNanos, requestFailed);
+            if (outcome.succeededCount() > 0) {
+                metrics.recordsSent(settings.channel(), stream, outcome.succeededCount(), outcome.succeededBytes());
+            }
+            if (outcome.retried > 0 || outcome.throttled > 0) {
+                metrics.recordsRetried(settings.channel(), stream, outcome.retried, outcome.throttled);
+            }
+            if (outcome.failedCount() > 0) {
+                metrics.recordsFailed(settings.channel(), stream, outcome.failedCount());
+            }
+        } catch (RuntimeException e) {
+            // metrics never break sending
+        }
+    }
+
     private void onRefused(PendingRecord record, Throwable cause, String code, String message, boolean retryable,
             long now, double jitter, Outcome outcome) {
+        if (SendFailures.isThrottling(code)) {
+            outcome.throttled++;
+        }
         if (retryable && record.attempts < settings.maxRetries() && !SendFailures.isStreamNotFound(cause)) {
             record.attempts++;
             record.notBeforeNanos = now + backoffNanos(record.attempts, jitter);

@@ -55,4 +55,10 @@ final class SendFailures {
     static boolean isRetryableEntryError(String errorCode) {
         return !errorCode.startsWith("KMS") || errorCode.equals("KMSThrottlingException");
     }
+
+    /** Whether an error code (of an entry or a request) means throttling, for the throttles metric. */
+    static boolean isThrottling(String errorCode) {
+        return errorCode != null && (errorCode.equals("ProvisionedThroughputExceededException")
+                || errorCode.equals("LimitExceededException") || errorCode.contains("Throttling"));
+    }
 }

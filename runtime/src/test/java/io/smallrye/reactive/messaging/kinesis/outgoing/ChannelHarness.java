@@ -85,6 +85,8 @@ final class ChannelHarness implements AutoCloseable {
     final ScheduledExecutorService scheduler;
     final OutgoingSettings settings;
     final KinesisOutboundChannel channel;
+    /** What the channel reported to its metrics. */
+    final RecordingMetrics metrics = new RecordingMetrics();
     /** Messages acked or nacked so far (each completion counts once). */
     final AtomicInteger completed = new AtomicInteger();
     private final Map<String, Tracked> tracked = new LinkedHashMap<>();
@@ -101,7 +103,7 @@ final class ChannelHarness implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        this.channel = new KinesisOutboundChannel(settings, fake, scheduler);
+        this.channel = new KinesisOutboundChannel(settings, fake, scheduler, metrics);
     }
 
     /** A channel over a fake that accepts everything; attributes as "name=value". */

@@ -1,0 +1,99 @@
+package io.quarkiverse.messaging.kinesis.deployment;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import io.quarkus.runtime.annotations.ConfigDocMapKey;
+import io.quarkus.runtime.annotations.ConfigDocSection;
+import io.quarkus.runtime.annotations.ConfigPhase;
+import io.quarkus.runtime.annotations.ConfigRoot;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Build-time settings of the Kinesis messaging extension used only while building: Dev Services.
+ */
+@ConfigMapping(prefix = "quarkus.messaging.kinesis")
+@ConfigRoot(phase = ConfigPhase.BUILD_TIME)
+public interface KinesisDevServicesBuildTimeConfig {
+
+    /**
+     * Dev Services: in dev and test mode, a local Kinesis emulator for the channels that name no endpoint.
+     */
+    @ConfigDocSection
+    DevServices devservices();
+
+    interface DevServices {
+
+        /**
+         * Whether to start the emulator. By default it starts in dev and test mode when some
+         * {@code smallrye-kinesis} channel has neither {@code endpoint-override} nor {@code client-bean} and no
+         * {@code quarkus.messaging.kinesis.endpoint-override} is set.
+         */
+        Optional<Boolean> enabled();
+
+        /**
+         * How the emulator runs. {@code auto}: the best available ({@code process} in this version).
+         * {@code process}: kinesis-mock (npm package {@code kinesis-local}) as a child process of the machine's
+         * Node.js, installed with npm into {@code cache-dir} on first use.
+         */
+        @WithDefault("auto")
+        Provider provider();
+
+        /**
+         * The emulator's plain HTTP port; a free port when not set.
+         */
+        OptionalInt port();
+
+        /**
+         * The shards of each stream created for the channels.
+         */
+        @WithDefault("1")
+        int shards();
+
+        /**
+         * Shards of particular streams, overriding {@code shards}; streams named here are created even when no
+         * channel uses them.
+         */
+        @ConfigDocMapKey("stream-name")
+        Map<String, Integer> streamShards();
+
+        /**
+         * The Node.js executable.
+         */
+        @WithDefault("node")
+        String node();
+
+        /**
+         * The npm executable, used once to install the emulator.
+         */
+        @WithDefault("npm")
+        String npm();
+
+        /**
+         * Where the emulator is installed and logs; by default {@code ~/.cache/quarkus-messaging-kinesis}, or the
+         * temporary folder when the home folder is not writable.
+         */
+        Optional<Path> cacheDir();
+
+        /**
+         * The version of the npm package {@code kinesis-local} (kinesis-mock compiled to JavaScript).
+         */
+        @WithDefault("0.6.2")
+        String kinesisLocalVersion();
+
+        /**
+         * How long the emulator may take to answer and create the streams.
+         */
+        @WithDefault("60s")
+        Duration startupTimeout();
+    }
+
+    enum Provider {
+        AUTO,
+        PROCESS
+    }
+}

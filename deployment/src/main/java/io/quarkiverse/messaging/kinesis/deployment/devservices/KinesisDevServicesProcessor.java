@@ -1,0 +1,149 @@
+package io.quarkiverse.messaging.kinesis.deployment.devservices;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import io.quarkiverse.messaging.kinesis.deployment.KinesisDevServicesBuildTimeConfig;
+import io.quarkus.deployment.IsDevServicesSupportedByLaunchMode;
+import io.quarkus.deployment.annotations.BuildStep;
+import io.quarkus.deployment.annotations.BuildSteps;
+import io.quarkus.deployment.builditem.CuratedApplicationShutdownBuildItem;
+import io.quarkus.deployment.builditem.DevServicesResultBuildItem;
+import io.quarkus.deployment.dev.devservices.DevServicesConfig;
+import io.quarkus.smallrye.reactivemessaging.deployment.items.ConnectorManagedChannelBuildItem;
+import io.smallrye.reactive.messaging.kinesis.KinesisConnector;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
+
+/**
+ * Dev Services for Kinesis: in dev and test mode, when some {@code smallrye-kinesis} channel names no endpoint, runs
+ * kinesis-mock and creates the channels' streams, then points {@code quarkus.messaging.kinesis.*} (region, endpoint,
+ * static dummy credentials) at it. Explicit configuration wins: Dev Services values have the lowest priority. The
+ * emulator is started here, during the build, so that its endpoint is known when the configuration is handed over.
+ */
+@BuildSteps(onlyIf = { IsDevServicesSupportedByLaunchMode.class, DevServicesConfig.Enabled.class })
+public class KinesisDevServicesProcessor {
+
+    static final String SERVICE_NAME = "kinesis";
+    static final String PREFIX = "quarkus.messaging.kinesis.";
+    static final String ENDPOINT = PREFIX + "endpoint-override";
+    static final String REGION = PREFIX + "region";
+    static final String CONNECTOR_PREFIX = "mp.messaging.connector." + KinesisConnector.CONNECTOR_NAME + ".";
+    static final String DEFAULT_REGION = "us-east-1";
+    /** Dummy keys: kinesis-mock checks that requests are signed, not by whom. */
+    static final String ACCESS_KEY_ID = "devservices-access-key-id";
+    static final String SECRET_ACCESS_KEY = "devservices-secret-access-key";
+
+    /**
+     * The emulator of the previous build, kept across live reloads while its settings stay the same (the records
+     * survive a reload), closed with the application (end of dev mode, end of the tests).
+     */
+    private static volatile KinesisLocalProcess running;
+    private static volatile KinesisLocalProcess.Settings runningSettings;
+    private static volatile boolean closeTaskRegistered;
+
+    @BuildStep
+    DevServicesResultBuildItem startKinesis(KinesisDevServicesBuildTimeConfig buildTimeConfig,
+            List<ConnectorManagedChannelBuildItem> channels, CuratedApplicationShutdownBuildItem shutdown) {
+        KinesisDevServicesBuildTimeConfig.DevServices config = buildTimeConfig.devservices();
+        Config appConfig = ConfigProvider.getConfig();
+        if (!config.enabled().orElse(true)) {
+            KinesisLogging.log.devServicesNotStarted("quarkus.messaging.kinesis.devservices.enabled is false");
+            stopRunning();
+            return null;
+        }
+        if (isSet(appConfig, ENDPOINT) || isSet(appConfig, CONNECTOR_PREFIX + "endpoint-override")
+                || isSet(appConfig, CONNECTOR_PREFIX + "client-bean")) {
+            KinesisLogging.log.devServicesNotStarted("an endpoint (or client bean) is configured for every channel");
+            return null;
+        }
+        Map<String, Integer> streams = new LinkedHashMap<>();
+        for (ConnectorManagedChannelBuildItem channel : channels) {
+            if (!KinesisConnector.CONNECTOR_NAME.equals(channel.getConnector())) {
+                continue;
+            }
+            String prefix = (channel.isIncoming() ? "mp.messaging.incoming."
+                    : "mp.messaging.outgoing.") + channel.getName() + ".";
+            if (isSet(appConfig, prefix + "endpoint-override") || isSet(appConfig, prefix + "client-bean")) {
+                continue;
+            }
+            String stream = appConfig.getOptionalValue(prefix + "stream", String.class).orElse(channel.getName());
+            streams.putIfAbsent(streamName(stream), config.shards());
+        }
+        if (streams.isEmpty()) {
+            KinesisLogging.log.devServicesNotStarted("no smallrye-kinesis channel without endpoint-override");
+            return null;
+        }
+        streams.putAll(config.streamShards());
+
+        String region = appConfig.getOptionalValue(REGION, String.class)
+                .or(() -> appConfig.getOptionalValue(CONNECTOR_PREFIX + "region", String.class))
+                .orElse(DEFAULT_REGION);
+        KinesisLocalProcess.Settings settings = new KinesisLocalProcess.Settings(config.node(), config.npm(),
+                config.cacheDir().orElseGet(KinesisDevServicesProcessor::defaultCacheDir), config.kinesisLocalVersion(),
+                config.port().orElse(0), region, Map.copyOf(streams), config.startupTimeout());
+
+        KinesisLocalProcess process = startOrReuse(settings);
+        if (!closeTaskRegistered) {
+            closeTaskRegistered = true;
+            shutdown.addCloseTask(() -> {
+                stopRunning();
+                closeTaskRegistered = false;
+            }, true);
+        }
+
+        Map<String, String> devConfig = new LinkedHashMap<>();
+        devConfig.put(ENDPOINT, process.getConnectionInfo());
+        devConfig.put(REGION, region);
+        devConfig.put(PREFIX + "credentials.type", "static");
+        devConfig.put(PREFIX + "credentials.access-key-id", ACCESS_KEY_ID);
+        devConfig.put(PREFIX + "credentials.secret-access-key", SECRET_ACCESS_KEY);
+        return new DevServicesResultBuildItem(SERVICE_NAME, null, devConfig);
+    }
+
+    private static synchronized KinesisLocalProcess startOrReuse(KinesisLocalProcess.Settings settings) {
+        KinesisLocalProcess current = running;
+        if (current != null && settings.equals(runningSettings) && current.isAlive()) {
+            return current;
+        }
+        stopRunning();
+        KinesisLocalProcess started = new KinesisLocalProcess(settings);
+        started.start();
+        running = started;
+        runningSettings = settings;
+        return started;
+    }
+
+    private static synchronized void stopRunning() {
+        if (running != null) {
+            running.close();
+            running = null;
+            runningSettings = null;
+        }
+    }
+
+    /** The name of a stream given by name or ARN ({@code arn:aws:kinesis:<region>:<account>:stream/<name>}). */
+    static String streamName(String stream) {
+        int slash = stream.indexOf(":stream/");
+        return slash >= 0 ? stream.substring(slash + ":stream/".length()) : stream;
+    }
+
+    static Path defaultCacheDir() {
+        String home = System.getProperty("user.home");
+        if (home != null && !home.isBlank() && Files.isWritable(Path.of(home))) {
+            return Path.of(home, ".cache", "quarkus-messaging-kinesis");
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"), "quarkus-messaging-kinesis");
+    }
+
+    private static boolean isSet(Config config, String property) {
+        Optional<String> value = config.getOptionalValue(property, String.class);
+        return value.isPresent() && !value.get().isBlank();
+    }
+}

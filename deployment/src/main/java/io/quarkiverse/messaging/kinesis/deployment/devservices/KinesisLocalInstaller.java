@@ -1,0 +1,96 @@
+package io.quarkiverse.messaging.kinesis.deployment.devservices;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
+
+/**
+ * Installs the npm package {@code kinesis-local} (a pinned version) into {@code <cache>/kinesis-local-<version>} with
+ * {@code npm install --prefix}, once; concurrent builds wait on a file lock rather than install twice.
+ */
+final class KinesisLocalInstaller {
+
+    private static final long INSTALL_TIMEOUT_MINUTES = 5;
+
+    private final String npm;
+    private final Path cacheDir;
+    private final String version;
+
+    KinesisLocalInstaller(String npm, Path cacheDir, String version) {
+        this.npm = npm;
+        this.cacheDir = cacheDir;
+        this.version = version;
+    }
+
+    /** @return the package folder, holding {@code main.js} */
+    Path ensureInstalled() {
+        Path prefix = cacheDir.resolve("kinesis-local-" + version);
+        Path packageDir = prefix.resolve("node_modules").resolve("kinesis-local");
+        if (Files.isRegularFile(packageDir.resolve("main.js"))) {
+            return packageDir;
+        }
+        try {
+            Files.createDirectories(prefix);
+            try (FileChannel lockFile = FileChannel.open(cacheDir.resolve("install.lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+                    FileLock lock = lockFile.lock()) {
+                if (!Files.isRegularFile(packageDir.resolve("main.js"))) {
+                    install(prefix);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return packageDir;
+    }
+
+    private void install(Path prefix) throws IOException {
+        KinesisLogging.log.installingEmulator(version, prefix.toString());
+        List<String> command = List.of(npm, "install", "--prefix", prefix.toString(), "--no-audit", "--no-fund",
+                "--no-save", "--loglevel=error", "kinesis-local@" + version);
+        Path output = Files.createTempFile(cacheDir, "npm-install-", ".log");
+        Process process;
+        try {
+            process = new ProcessBuilder(command).directory(prefix.toFile()).redirectErrorStream(true)
+                    .redirectOutput(output.toFile()).start();
+        } catch (IOException e) {
+            throw KinesisExceptions.ex.emulatorInstallFailed(String.join(" ", command), "could not run",
+                    String.valueOf(e.getMessage()));
+        }
+        try {
+            if (!process.waitFor(INSTALL_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw KinesisExceptions.ex.emulatorInstallFailed(String.join(" ", command),
+                        "did not finish within " + INSTALL_TIMEOUT_MINUTES + " minutes", tail(output));
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw KinesisExceptions.ex.emulatorInstallFailed(String.join(" ", command), "was interrupted", "");
+        }
+        if (process.exitValue() != 0 || !Files.isRegularFile(prefix.resolve("node_modules/kinesis-local/main.js"))) {
+            throw KinesisExceptions.ex.emulatorInstallFailed(String.join(" ", command),
+                    "exited with code " + process.exitValue(), tail(output));
+        }
+        Files.deleteIfExists(output);
+    }
+
+    private static String tail(Path output) {
+        try {
+            List<String> lines = Files.readString(output, StandardCharsets.UTF_8).lines().toList();
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+}

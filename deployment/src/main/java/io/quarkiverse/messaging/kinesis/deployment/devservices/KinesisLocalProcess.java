@@ -1,0 +1,295 @@
+package io.quarkiverse.messaging.kinesis.deployment.devservices;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import io.quarkus.deployment.builditem.Startable;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
+
+/**
+ * kinesis-mock (npm package {@code kinesis-local}) run by the machine's Node.js as a child process of the build (dev
+ * mode, tests): plain HTTP on a loopback port, the streams created at startup. Installed with npm into a cache folder
+ * on first use. The process exits with this JVM: a preloaded script ends it when its stdin (a pipe from this JVM)
+ * closes, and {@link #close()} stops it and its descendants.
+ */
+public final class KinesisLocalProcess implements Startable {
+
+    /** What kinesis-mock is told and created. */
+    public record Settings(String node, String npm, Path cacheDir, String version, int port, String region,
+            Map<String, Integer> streams, Duration startupTimeout) {
+    }
+
+    static final String ACCOUNT_ID = "000000000000";
+    private static final int START_ATTEMPTS = 3;
+    private static final int STOP_GRACE_SECONDS = 5;
+    private static final Duration POLL = Duration.ofMillis(50);
+    private static final Pattern ACTIVE = Pattern.compile("\"StreamStatus\"\\s*:\\s*\"ACTIVE\"");
+    /** kinesis-mock's settings of how long a stream stays CREATING, DELETING, UPDATING... (500 ms by default). */
+    private static final List<String> DURATIONS = List.of("CREATE_STREAM_DURATION", "DELETE_STREAM_DURATION",
+            "UPDATE_SHARD_COUNT_DURATION", "MERGE_SHARDS_DURATION", "SPLIT_SHARD_DURATION", "UPDATE_STREAM_MODE_DURATION",
+            "REGISTER_STREAM_CONSUMER_DURATION", "DEREGISTER_STREAM_CONSUMER_DURATION",
+            "START_STREAM_ENCRYPTION_DURATION", "STOP_STREAM_ENCRYPTION_DURATION");
+    /**
+     * Preloaded into node: exits when this JVM goes away (stdin is a pipe from it) and at once on SIGTERM (kinesis-mock
+     * closes its servers on SIGTERM but would stay alive). kinesis-mock replaces process.exit, hence the copy.
+     */
+    private static final String EXIT_WITH_PARENT_JS = """
+            // preloaded by Dev Services for Kinesis (quarkus-messaging-kinesis)
+            const exit = process.exit.bind(process);
+            process.stdin.on('end', () => exit(0));
+            process.stdin.on('error', () => exit(0));
+            process.stdin.resume();
+            process.on('SIGTERM', () => exit(143));
+            """;
+
+    private final Settings settings;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(1)).build();
+    private Process process;
+    private int port;
+    private Path logFile;
+
+    public KinesisLocalProcess(Settings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (process != null) {
+            return;
+        }
+        Path packageDir = new KinesisLocalInstaller(settings.npm(), settings.cacheDir(), settings.version())
+                .ensureInstalled();
+        long started = System.nanoTime();
+        for (int attempt = 1;; attempt++) {
+            int[] ports = freePorts(settings.port() > 0 ? 1 : 2);
+            port = settings.port() > 0 ? settings.port() : ports[1];
+            int tlsPort = ports[0];
+            logFile = newLogFile();
+            process = launch(packageDir, tlsPort);
+            String failure = awaitReady();
+            if (failure == null) {
+                KinesisLogging.log.devServicesStarted(process.pid(), getConnectionInfo(),
+                        Duration.ofNanos(System.nanoTime() - started).toMillis(), settings.region(),
+                        settings.streams().toString(), logFile.toString());
+                return;
+            }
+            stopProcess();
+            String tail = logTail();
+            if (attempt < START_ATTEMPTS && settings.port() <= 0 && tail.contains("EADDRINUSE")) {
+                continue; // a chosen port was taken meanwhile
+            }
+            throw KinesisExceptions.ex.emulatorStartFailed(failure, String.valueOf(logFile), tail);
+        }
+    }
+
+    /** The emulator's endpoint, {@code http://localhost:<port>}. */
+    @Override
+    public String getConnectionInfo() {
+        return "http://localhost:" + port;
+    }
+
+    @Override
+    public String getContainerId() {
+        return null;
+    }
+
+    public synchronized boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** The running process, for tests. */
+    public synchronized ProcessHandle processHandle() {
+        return process == null ? null : process.toHandle();
+    }
+
+    @Override
+    public synchronized void close() {
+        stopProcess();
+    }
+
+    private Process launch(Path packageDir, int tlsPort) {
+        List<String> command = List.of(settings.node(), "--require", exitWithParentScript().toString(), "main.js");
+        // main.js finds its TLS certificate (server.json) in the working directory, the package folder
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(packageDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        Map<String, String> env = builder.environment();
+        env.keySet().removeIf(name -> name.startsWith("KINESIS_MOCK_") || name.equals("INITIALIZE_STREAMS"));
+        env.put("KINESIS_MOCK_PLAIN_PORT", String.valueOf(port));
+        env.put("KINESIS_MOCK_TLS_PORT", String.valueOf(tlsPort));
+        env.put("SHARD_LIMIT", "1000");
+        env.put("ON_DEMAND_STREAM_COUNT_LIMIT", "100");
+        DURATIONS.forEach(variable -> env.put(variable, "0ms"));
+        env.put("LOG_LEVEL", "WARN");
+        env.put("AWS_REGION", settings.region());
+        env.put("AWS_ACCOUNT_ID", ACCOUNT_ID);
+        env.put("SHOULD_PERSIST_DATA", "false");
+        env.put("LOAD_DATA_IF_EXISTS", "false");
+        if (!settings.streams().isEmpty()) {
+            // an empty INITIALIZE_STREAMS makes kinesis-mock exit
+            env.put("INITIALIZE_STREAMS", settings.streams().entrySet().stream()
+                    .map(stream -> stream.getKey() + ":" + stream.getValue())
+                    .collect(Collectors.joining(",")));
+        }
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw KinesisExceptions.ex.emulatorStartFailed("could not run " + command + " (" + e.getMessage()
+                    + "); install Node.js 20+ or set quarkus.messaging.kinesis.devservices.node", String.valueOf(logFile),
+                    "");
+        }
+    }
+
+    /** @return {@code null} once the emulator answers and every stream is ACTIVE, else why not */
+    private String awaitReady() {
+        long deadline = System.nanoTime() + settings.startupTimeout().toNanos();
+        List<String> pending = new ArrayList<>(settings.streams().keySet());
+        while (true) {
+            if (!process.isAlive()) {
+                return "it exited with code " + process.exitValue() + " before answering";
+            }
+            try {
+                if (pending.isEmpty()) {
+                    if (post("ListStreams", "{}").statusCode() == 200) {
+                        return null;
+                    }
+                } else if (ACTIVE.matcher(post("DescribeStreamSummary",
+                        "{\"StreamName\":\"" + pending.get(0) + "\"}").body()).find()) {
+                    pending.remove(0);
+                    continue;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "the start was interrupted";
+            }
+            if (System.nanoTime() > deadline) {
+                return "it did not answer, or create the streams " + pending + ", within "
+                        + settings.startupTimeout().toSeconds() + " s";
+            }
+            try {
+                Thread.sleep(POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "the start was interrupted";
+            }
+        }
+    }
+
+    /** An AWS JSON request with a syntactically valid, fake signature (kinesis-mock checks the form only). */
+    private HttpResponse<String> post(String action, String body) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port))
+                .timeout(Duration.ofSeconds(2))
+                .header("Content-Type", "application/x-amz-json-1.1")
+                .header("X-Amz-Target", "Kinesis_20131202." + action)
+                .header("X-Amz-Date", "20250101T000000Z")
+                .header("Authorization", "AWS4-HMAC-SHA256 Credential=devservices/20250101/" + settings.region()
+                        + "/kinesis/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=0")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void stopProcess() {
+        if (process == null) {
+            return;
+        }
+        Process stopping = process;
+        process = null;
+        List<ProcessHandle> descendants = stopping.descendants().toList();
+        stopping.destroy();
+        descendants.forEach(ProcessHandle::destroy);
+        try {
+            if (!stopping.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS)) {
+                stopping.destroyForcibly();
+                descendants.forEach(ProcessHandle::destroyForcibly);
+                if (!stopping.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS)) {
+                    KinesisLogging.log.emulatorDidNotStop(stopping.pid());
+                }
+            }
+        } catch (InterruptedException e) {
+            stopping.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Path newLogFile() {
+        try {
+            Path dir = Files.createDirectories(settings.cacheDir().resolve("logs"));
+            return Files.createTempFile(dir, "kinesis-local-", ".log");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String logTail() {
+        try {
+            List<String> lines = Files.readString(logFile, StandardCharsets.UTF_8).lines().toList();
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+
+    private Path exitWithParentScript() {
+        Path script = settings.cacheDir().resolve("exit-with-parent.js");
+        try {
+            if (!Files.exists(script) || !Files.readString(script).equals(EXIT_WITH_PARENT_JS)) {
+                // written aside and moved: a concurrent build never preloads a half-written file
+                Path temp = Files.createTempFile(settings.cacheDir(), "exit-with-parent", ".tmp");
+                Files.writeString(temp, EXIT_WITH_PARENT_JS);
+                Files.move(temp, script, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+            return script;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Distinct free loopback ports (their sockets closed before returning). */
+    static int[] freePorts(int count) {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket();
+                sockets.add(socket);
+                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
+        } catch (IOException e) {
+            throw new UncheckedIOException("No free port", e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // nothing to do
+                }
+            }
+        }
+    }
+}

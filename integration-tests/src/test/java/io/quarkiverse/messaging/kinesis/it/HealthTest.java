@@ -1,0 +1,60 @@
+package io.quarkiverse.messaging.kinesis.it;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.smallrye.reactive.messaging.kinesis.test.KinesisMock;
+import io.smallrye.reactive.messaging.kinesis.test.KinesisMockTestResource;
+
+/**
+ * /q/health/ready: UP while the channel runs and its stream answers; DOWN, naming the stream, once the emulator is
+ * gone (the stream probe notices within its interval, without any send). The emulator here is one the test can stop:
+ * kinesis-mock started by the test resource (an endpoint is configured, so Dev Services stay off).
+ */
+@QuarkusTest
+@TestProfile(HealthTest.FastProbe.class)
+@QuarkusTestResource(value = KinesisMockTestResource.class, restrictToAnnotatedClass = true,
+        initArgs = @ResourceArg(name = "streams", value = "orders:1"))
+class HealthTest {
+
+    /** Probes the stream every second. */
+    public static class FastProbe implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.messaging.kinesis.health.stream-probe-interval", "1s");
+        }
+    }
+
+    /** Injected by {@link KinesisMockTestResource}. */
+    KinesisMock kinesis;
+
+    @Test
+    void readyWhileTheStreamAnswersAndDownWhenTheEmulatorIsGone() {
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/q/health/ready")
+                .then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body(containsString("orders-out")));
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+
+        kinesis.stop();
+
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/q/health/ready")
+                .then().statusCode(503)
+                .body("status", equalTo("DOWN"))
+                .body(containsString("stream 'orders' is not reachable")));
+        // not reachable is not a fatal failure: liveness stays UP
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+    }
+}

@@ -1,0 +1,79 @@
+package io.smallrye.reactive.messaging.kinesis.client;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+
+/**
+ * Defaults for the Kinesis clients the connector builds, shared by all channels. A host (e.g. the Quarkus extension,
+ * from {@code quarkus.messaging.kinesis.*}) provides them as a CDI bean of this type; without one, every value is
+ * empty and the AWS SDK's defaults and default chains apply. A channel's own attributes ({@code region},
+ * {@code endpoint-override}, also at connector level) win over {@link #region()} and {@link #endpointOverride()};
+ * channels with {@code client-bean} use none of these.
+ */
+public interface KinesisClientSettings {
+
+    /** The HTTP client implementations. */
+    String NETTY = "netty";
+    String CRT = "crt";
+
+    /** Settings without any value: the SDK's defaults. */
+    KinesisClientSettings DEFAULTS = new KinesisClientSettings() {
+    };
+
+    /** The region for channels that name none. */
+    default Optional<String> region() {
+        return Optional.empty();
+    }
+
+    /** The endpoint URI for channels that name none. */
+    default Optional<String> endpointOverride() {
+        return Optional.empty();
+    }
+
+    /** The name of the setting {@link #endpointOverride()} comes from, for error messages. */
+    default String endpointOverrideSource() {
+        return "endpoint-override";
+    }
+
+    /** Credentials; empty for the SDK's default credentials chain. */
+    default Optional<AwsCredentialsProvider> credentialsProvider() {
+        return Optional.empty();
+    }
+
+    /** {@value #NETTY} (Netty on the Vert.x event loops) or {@value #CRT} (the AWS CRT HTTP client). */
+    default String httpClient() {
+        return NETTY;
+    }
+
+    /** The most concurrent HTTP requests (connections, for HTTP/1.1) of one client. */
+    default OptionalInt maxConcurrency() {
+        return OptionalInt.empty();
+    }
+
+    default Optional<Duration> connectionTimeout() {
+        return Optional.empty();
+    }
+
+    default Optional<Duration> connectionAcquisitionTimeout() {
+        return Optional.empty();
+    }
+
+    default Optional<Duration> readTimeout() {
+        return Optional.empty();
+    }
+
+    default Optional<Duration> writeTimeout() {
+        return Optional.empty();
+    }
+
+    /**
+     * How often a channel checks that its stream is reachable (DescribeStreamSummary) for its readiness; zero or
+     * negative: never, readiness then reflects only the outcome of the channel's own requests.
+     */
+    default Duration streamProbeInterval() {
+        return Duration.ZERO;
+    }
+}

@@ -1,0 +1,39 @@
+package io.smallrye.reactive.messaging.kinesis.metrics;
+
+/**
+ * What the channels count, for a metrics library the host provides as a CDI bean of this type (the Quarkus extension
+ * does, with Micrometer, when it is present). Without one, nothing is recorded. Called on I/O threads: implementations
+ * must be quick and thread-safe.
+ */
+public interface KinesisMetrics {
+
+    /** Records nothing. */
+    KinesisMetrics NONE = new KinesisMetrics() {
+    };
+
+    /**
+     * A PutRecords request was answered (or failed as a whole).
+     *
+     * @param entries the entries of the request (its batch size)
+     * @param latencyNanos from sending the request to its answer
+     * @param requestFailed whether the whole request failed (no per-entry results)
+     */
+    default void putRecordsAnswered(String channel, String stream, int entries, long latencyNanos,
+            boolean requestFailed) {
+    }
+
+    /** Messages Kinesis stored, and their bytes (data plus partition key). */
+    default void recordsSent(String channel, String stream, int records, long bytes) {
+    }
+
+    /**
+     * Messages refused and queued again ({@code records}, may be 0), and the refusals of this answer because of the
+     * shard's throughput limit ({@code throttled}, whether retried or given up).
+     */
+    default void recordsRetried(String channel, String stream, int records, int throttled) {
+    }
+
+    /** Messages given up on (nacked) after a refusal. */
+    default void recordsFailed(String channel, String stream, int records) {
+    }
+}
