@@ -37,7 +37,8 @@ import io.smallrye.reactive.messaging.kinesis.OutgoingKinesisMetadata;
  * <ul>
  * <li>{@code POST /orders?customer=C} (any JSON or text body): answers once Kinesis stored the record, with its
  * shard and sequence number; 502 with the reason if the connector nacked it.</li>
- * <li>{@code POST /orders/bulk?count=N&customers=K}: emits {@code order-<i>} with key {@code customer-<i % K>} for
+ * <li>{@code POST /orders/bulk?count=N&customers=K[&prefix=P]}: emits {@code P<i>} (default P {@code order-}) with key
+ * {@code customer-<i % K>} for
  * i in 0..N-1 and answers as soon as all were handed to the channel, without waiting for Kinesis.</li>
  * <li>{@code GET /orders/stats}: how many bulk orders were acked and nacked so far.</li>
  * <li>{@code GET /orders/received}: the orders {@link OrdersConsumer} received from the stream so far.</li>
@@ -109,13 +110,14 @@ public class OrdersResource {
     @Path("/bulk")
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> bulk(@QueryParam("count") @DefaultValue("1000") int count,
-            @QueryParam("customers") @DefaultValue("10") int customers) {
+            @QueryParam("customers") @DefaultValue("10") int customers,
+            @QueryParam("prefix") @DefaultValue("order-") String prefix) {
         if (count < 1 || count > MAX_BULK || customers < 1) {
             return Uni.createFrom().item(badRequest("count must be 1 to " + MAX_BULK + " and customers at least 1"));
         }
         for (int i = 0; i < count; i++) {
             String customer = "customer-" + (i % customers);
-            Message<byte[]> message = Message.of(("order-" + i).getBytes(StandardCharsets.UTF_8),
+            Message<byte[]> message = Message.of((prefix + i).getBytes(StandardCharsets.UTF_8),
                     Metadata.of(OutgoingKinesisMetadata.builder().partitionKey(customer).build()),
                     () -> {
                         bulkAcked.incrementAndGet();
