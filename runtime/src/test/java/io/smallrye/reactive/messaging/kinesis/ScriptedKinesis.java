@@ -55,6 +55,9 @@ public class ScriptedKinesis implements KinesisAsyncClient {
         final List<Record> records = new CopyOnWriteArrayList<>();
         final Map<Integer, Supplier<RuntimeException>> faults = new ConcurrentHashMap<>();
         final List<Long> callTimes = new CopyOnWriteArrayList<>();
+        final List<Integer> limits = new CopyOnWriteArrayList<>();
+        volatile HashKeyRange hashKeyRange = HashKeyRange.builder().startingHashKey("0")
+                .endingHashKey(BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE).toString()).build();
         final AtomicInteger calls = new AtomicInteger();
         volatile boolean closed;
         volatile boolean listed = true;
@@ -80,6 +83,30 @@ public class ScriptedKinesis implements KinesisAsyncClient {
                         .build());
             }
             return this;
+        }
+
+        /**
+         * Appends one record with that partition key and data (an aggregated record, for instance); returns its
+         * sequence number. Sequence numbers follow those of {@link #withRecords(int)}.
+         */
+        public String withData(String partitionKey, SdkBytes data) {
+            int shardNumber = Integer.parseInt(id.substring(id.lastIndexOf('-') + 1));
+            String sequenceNumber = SEQUENCE_BASE.add(BigInteger.valueOf(shardNumber * 1_000_000L + records.size() * 10L))
+                    .toString();
+            records.add(Record.builder().sequenceNumber(sequenceNumber).partitionKey(partitionKey).data(data)
+                    .approximateArrivalTimestamp(Instant.now()).build());
+            return sequenceNumber;
+        }
+
+        /** The hash keys the shard owns, as ListShards and ChildShards say (all of them unless set). */
+        public ScriptedShard withHashKeyRange(BigInteger start, BigInteger end) {
+            hashKeyRange = HashKeyRange.builder().startingHashKey(start.toString()).endingHashKey(end.toString()).build();
+            return this;
+        }
+
+        /** The limit of each GetRecords call, in order. */
+        public List<Integer> limits() {
+            return limits;
         }
 
         /** Closes the shard: after its last record, GetRecords answers no next iterator (and names the children). */
@@ -206,7 +233,7 @@ public class ScriptedKinesis implements KinesisAsyncClient {
                 ScriptedShard shard = visible.get(page);
                 answer.add(Shard.builder().shardId(shard.id).parentShardId(shard.parent)
                         .adjacentParentShardId(shard.adjacentParent)
-                        .hashKeyRange(HashKeyRange.builder().startingHashKey("0").endingHashKey("1").build())
+                        .hashKeyRange(shard.hashKeyRange)
                         .sequenceNumberRange(SequenceNumberRange.builder().startingSequenceNumber("0")
                                 .endingSequenceNumber(shard.closed ? "99999999999999999999999999999999999999999999999999999999" : null)
                                 .build())
@@ -261,6 +288,7 @@ public class ScriptedKinesis implements KinesisAsyncClient {
         ScriptedShard shard = shards.get(iterator[0]);
         int call = shard.calls.incrementAndGet();
         shard.callTimes.add(System.nanoTime());
+        shard.limits.add(request.limit());
         Supplier<RuntimeException> fault = shard.faults.get(call);
         return answer(() -> {
             if (fault != null) {
@@ -280,7 +308,7 @@ public class ScriptedKinesis implements KinesisAsyncClient {
             if (end && childShardsInAnswers) {
                 response.childShards(shard.children.stream().map(child -> ChildShard.builder().shardId(child)
                         .parentShards(parentsOf(child))
-                        .hashKeyRange(HashKeyRange.builder().startingHashKey("0").endingHashKey("1").build())
+                        .hashKeyRange(shards.get(child).hashKeyRange)
                         .build()).toList());
             }
             return response.build();

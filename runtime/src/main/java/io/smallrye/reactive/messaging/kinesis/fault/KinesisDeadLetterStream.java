@@ -17,12 +17,13 @@ import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
 import io.smallrye.reactive.messaging.kinesis.incoming.IncomingKinesisMessage;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
-import software.amazon.awssdk.services.kinesis.model.Record;
 
 /**
- * {@code failure-strategy=dead-letter-stream}: the nacked message's record (its data and partition key, as read) is
+ * {@code failure-strategy=dead-letter-stream}: the nacked message's record (its data and partition key, as read; for
+ * a user record of an aggregated record, that user record alone, with its explicit hash key if it has one) is
  * written with PutRecord to the stream named by {@code dead-letter-stream}, through the channel's client; then it
  * counts as processed and the channel goes on. Throttling and transient failures are retried with the channel's
  * retry-backoff, up to {@link #ATTEMPTS} attempts; if the record still cannot be written, the nack fails and the
@@ -67,7 +68,7 @@ public class KinesisDeadLetterStream implements KinesisFailureHandler {
     @Override
     public Uni<Void> handle(IncomingKinesisMessage<?> message, Throwable reason, Metadata metadata) {
         IncomingKinesisMetadata kinesis = message.getKinesisMetadata();
-        Record record = message.getRecord();
+        SdkBytes data = message.getData();
         KinesisIncomingLogging.log.nackedToDeadLetterStream(channel, kinesis.getShardId(),
                 kinesis.getPosition().toString(), deadLetterStream, String.valueOf(reason));
         boolean arn = deadLetterStream.startsWith("arn:");
@@ -75,8 +76,9 @@ public class KinesisDeadLetterStream implements KinesisFailureHandler {
                 .completionStage(() -> client.putRecord(request -> request
                         .streamName(arn ? null : deadLetterStream)
                         .streamARN(arn ? deadLetterStream : null)
-                        .partitionKey(record.partitionKey())
-                        .data(record.data())))
+                        .partitionKey(kinesis.getPartitionKey())
+                        .explicitHashKey(kinesis.getExplicitHashKey().orElse(null))
+                        .data(data)))
                 .onFailure(KinesisDeadLetterStream::retryable).retry().withBackOff(backoff, maxBackoff)
                 .atMost(ATTEMPTS - 1)
                 .onFailure().transform(failure -> KinesisIncomingExceptions.ex.deadLetterWriteFailed(

@@ -63,13 +63,14 @@ public interface KinesisLogging extends BasicLogger {
     // KPL aggregation: ids 1200-1299
 
     @LogMessage(level = Level.WARN)
-    @Message(id = 1200, value = "Record %s of shard %s looks aggregated but is not (%s: %s): delivered as one record")
-    void notAggregated(String sequenceNumber, String shardId, String reason, String detail);
+    @Message(id = 1200, value = "Channel '%s': record %s of shard %s looks aggregated but is not (%s: %s): delivered as one record, as it is; %d such record(s) on this shard since the last warning (one warning a minute at most per shard)")
+    void notAggregated(String channel, String sequenceNumber, String shardId, String reason, String detail,
+            long count);
 
     @LogMessage(level = Level.WARN)
-    @Message(id = 1201, value = "Aggregated record %s of shard %s holds %d user record(s) whose hash key is outside the shard's range %s (first: sub-sequence number %d, partition key '%s'): delivered anyway; not reported again for this shard")
-    void userRecordsOutsideShard(String sequenceNumber, String shardId, int count, String range, long subSequenceNumber,
-            String partitionKey);
+    @Message(id = 1201, value = "Channel '%s': aggregated record %s of shard %s holds %d user record(s) whose hash key is outside the shard's range %s (first: sub-sequence number %d, partition key '%s'): delivered anyway; not reported again for this shard")
+    void userRecordsOutsideShard(String channel, String sequenceNumber, String shardId, int count, String range,
+            long subSequenceNumber, String partitionKey);
 
     @LogMessage(level = Level.WARN)
     @Message(id = 1202, value = "Channel '%s': shard map of stream '%s' not available (%s); records are sent unaggregated until it is")

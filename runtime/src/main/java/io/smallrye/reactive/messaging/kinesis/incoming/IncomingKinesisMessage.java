@@ -12,10 +12,12 @@ import io.smallrye.reactive.messaging.kinesis.IncomingKinesisMetadata;
 import io.smallrye.reactive.messaging.kinesis.fault.KinesisFailureHandler;
 import io.smallrye.reactive.messaging.providers.MetadataInjectableMessage;
 import io.smallrye.reactive.messaging.providers.locals.ContextAwareMessage;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.model.Record;
 
 /**
- * A message read from Kinesis: the record's data as a {@code byte[]} payload, {@link IncomingKinesisMetadata}, and
+ * A message read from Kinesis (a plain record, or one user record of a KPL aggregated record): the data as a
+ * {@code byte[]} payload, {@link IncomingKinesisMetadata}, and
  * the Vert.x context it was created on (a duplicate of the channel's). Acking marks the record processed; nacking
  * hands it to the channel's failure strategy. Both complete on the message's context.
  *
@@ -46,9 +48,20 @@ public class IncomingKinesisMessage<T> implements ContextAwareMessage<T>, Metada
         return metadata;
     }
 
-    /** The record as Kinesis returned it. */
+    /**
+     * The record as Kinesis returned it. For a user record of a KPL aggregated record, the aggregated record holding
+     * it (and the other user records): see {@link #getData()} for the user record's own data.
+     */
     public Record getRecord() {
         return received.record();
+    }
+
+    /**
+     * The data of this message's record as read, whatever the payload became: the record's data, or for a user record
+     * of an aggregated record its own data (a copy, made at each call).
+     */
+    public SdkBytes getData() {
+        return received.data();
     }
 
     /** The Kinesis metadata of this message. */

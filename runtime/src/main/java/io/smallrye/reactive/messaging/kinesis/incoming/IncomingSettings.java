@@ -24,6 +24,7 @@ public record IncomingSettings(
         Duration checkpointInterval,
         Duration retryBackoff,
         Duration maxRetryBackoff,
+        boolean deaggregation,
         boolean healthEnabled) {
 
     public static final int GET_RECORDS_MAX_RECORDS = 10_000;
@@ -60,6 +61,7 @@ public record IncomingSettings(
                 check.positiveDuration("checkpoint-interval", conf.getCheckpointInterval()),
                 retryBackoff,
                 maxRetryBackoff,
+                conf.getDeaggregation(),
                 conf.getHealthEnabled());
     }
 

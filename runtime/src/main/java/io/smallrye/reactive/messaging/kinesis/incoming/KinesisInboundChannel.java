@@ -33,7 +33,8 @@ import software.amazon.awssdk.services.kinesis.model.Record;
  * <p>
  * The {@link ShardSupervisor} starts a {@link ShardReader} per shard (and per child shard after resharding); their
  * record streams are merged as they come (any number at once), moved onto the channel's Vert.x context, and turned
- * into {@link IncomingKinesisMessage}s there, each with a duplicated context of its own. Reading starts when the
+ * into {@link IncomingKinesisMessage}s there, each with a duplicated context of its own (one per user record of an
+ * aggregated record). Reading starts when the
  * channel is subscribed. A failure the channel cannot get over (stream missing, access denied, a nack under
  * {@code failure-strategy=fail}) stops every reader and fails the stream; health reports it.
  */
@@ -107,9 +108,9 @@ public class KinesisInboundChannel {
         Record record = received.record();
         Instant arrival = record.approximateArrivalTimestamp();
         IncomingKinesisMetadata metadata = new IncomingKinesisMetadata(settings.stream(), received.shardId(),
-                record.sequenceNumber(), received.position().subSequenceNumber(), record.partitionKey(), null, arrival,
-                received.millisBehindLatest());
-        return new IncomingKinesisMessage<>(received, record.data().asByteArray(), metadata, failureHandler);
+                record.sequenceNumber(), received.position().subSequenceNumber(), received.partitionKey(),
+                received.explicitHashKey(), arrival, received.millisBehindLatest());
+        return new IncomingKinesisMessage<>(received, received.payload(), metadata, failureHandler);
     }
 
     /** The messages of the channel. */
@@ -181,12 +182,15 @@ public class KinesisInboundChannel {
         return settings.channel();
     }
 
-    /** Records fetched and not yet acked or nacked, all shards together. At most max-pending-records per shard. */
+    /**
+     * Records (user records of aggregated records counted one by one) emitted by the shard readers and not yet acked
+     * or nacked, all shards together. At most max-pending-records per shard.
+     */
     public int pendingRecords() {
         return supervisor.pendingRecords();
     }
 
-    /** Records fetched since the channel started. */
+    /** Records (user records counted one by one) emitted by the shard readers since the channel started. */
     public long fetchedRecords() {
         return supervisor.fetchedRecords();
     }

@@ -5,7 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.smallrye.reactive.messaging.kinesis.aggregation.HashRange;
 import software.amazon.awssdk.services.kinesis.model.ChildShard;
+import software.amazon.awssdk.services.kinesis.model.HashKeyRange;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
@@ -36,6 +38,7 @@ final class ShardLineage {
         State state = State.WAITING;
         boolean listed;
         boolean initial;
+        HashKeyRange range;
 
         Node(String id) {
             this.id = id;
@@ -62,6 +65,9 @@ final class ShardLineage {
                 node.initial = first;
                 addParent(node, shard.parentShardId());
                 addParent(node, shard.adjacentParentShardId());
+                if (shard.hashKeyRange() != null) {
+                    node.range = shard.hashKeyRange();
+                }
                 boolean closed = shard.sequenceNumberRange() != null
                         && shard.sequenceNumberRange().endingSequenceNumber() != null;
                 if (first && closed && skipClosedAtStart) {
@@ -81,6 +87,9 @@ final class ShardLineage {
         boolean unknownParent = false;
         for (ChildShard child : children) {
             Node node = nodes.computeIfAbsent(child.shardId(), Node::new);
+            if (node.range == null) {
+                node.range = child.hashKeyRange();
+            }
             for (String parent : child.parentShards()) {
                 addParent(node, parent);
                 unknownParent |= !nodes.containsKey(parent);
@@ -125,6 +134,19 @@ final class ShardLineage {
     boolean initial(String shardId) {
         Node node = nodes.get(shardId);
         return node != null && node.initial;
+    }
+
+    /** The hash keys the shard owns, from ListShards or its parent's GetRecords answer; null if unknown or invalid. */
+    HashRange hashRange(String shardId) {
+        Node node = nodes.get(shardId);
+        if (node == null || node.range == null) {
+            return null;
+        }
+        try {
+            return HashRange.of(node.range);
+        } catch (RuntimeException invalid) {
+            return null;
+        }
     }
 
     State state(String shardId) {

@@ -1,25 +1,34 @@
 package io.smallrye.reactive.messaging.kinesis.incoming;
 
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 
 import io.smallrye.mutiny.Multi;
-import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
+import io.smallrye.reactive.messaging.kinesis.aggregation.HashRange;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.ChildShard;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.GetShardIteratorResponse;
-import software.amazon.awssdk.services.kinesis.model.Record;
 
 /**
- * Reads one shard as a demand-driven stream of records. GetRecords is called only when the subscriber has requested
- * records that are not buffered yet, when fewer than max-pending-records of the shard are pending (fetched, not
- * completed), and when the {@link ReadPacer} allows; it asks for no more records than the room left, so the records of
- * a shard held in memory never exceed the bound. Expired iterators are replaced (after the last fetched record),
- * throttling and transient failures are retried after a backoff; other failures end the reader with an error.
+ * Reads one shard as a demand-driven stream of records: plain records, and the user records of KPL aggregated records,
+ * each on its own ({@link FetchedRecords}).
+ * <p>
+ * At most max-pending-records user records of the shard are pending (emitted, not completed): a record is emitted
+ * only when there is room, otherwise it waits for completions. GetRecords is called only when the subscriber has
+ * requested records and nothing fetched is left to emit, when a quarter of the bound is free, and when the
+ * {@link ReadPacer} allows. GetRecords counts Kinesis records, not user records: the reader asks for the room left
+ * divided by the user records per Kinesis record of the previous page (1 for plain records, and for the first page).
+ * So with plain records, pending and fetched records together never exceed the bound; with aggregated records, a page
+ * can hold more user records than the room left (about one aggregated record's worth when pages are alike; the first
+ * page of an aggregated stream, or a page of larger aggregated records than the previous one, more). Those wait,
+ * fetched but not pending, as views of the page's bytes, until completions make room; the reader fetches nothing
+ * more meanwhile. What a shard holds beyond the bound is thus at most one GetRecords page.
+ * <p>
+ * Expired iterators are replaced (after the last fetched record), throttling and transient failures are retried after
+ * a backoff; other failures end the reader with an error.
  * <p>
  * Every method runs on the {@link ChannelContext}: SDK answers, timers and acks hop onto it.
  */
@@ -47,8 +56,8 @@ final class ShardReader implements Flow.Subscription {
     private final ChannelContext context;
     private final Listener listener;
     private final ReadPacer pacer;
-    private final ArrayDeque<ReceivedRecord> buffer = new ArrayDeque<>();
     private final ShardCursor cursor;
+    private final FetchedRecords buffer;
     /**
      * The least room worth a GetRecords call: a quarter of the pending bound (or a full call, if smaller). A slow
      * consumer then lets the reader fetch in chunks rather than one record per call, which would spend the shard's
@@ -69,14 +78,18 @@ final class ShardReader implements Flow.Subscription {
     private volatile String problem;
     private volatile boolean positioned;
 
+    /**
+     * @param range the hash keys the shard owns, to check the user records of aggregated records; null if unknown
+     */
     ShardReader(IncomingSettings settings, KinesisAsyncClient client, StreamRef stream, ShardProgress progress,
-            IteratorStart start, ChannelContext context, Listener listener) {
+            HashRange range, IteratorStart start, ChannelContext context, Listener listener) {
         this.settings = settings;
         this.client = client;
         this.stream = stream;
         this.shardId = progress.shardId();
         this.progress = progress;
         this.cursor = new ShardCursor(start);
+        this.buffer = new FetchedRecords(settings.channel(), shardId, range, settings.deaggregation(), cursor);
         this.context = context;
         this.listener = listener;
         this.pacer = new ReadPacer(settings.pollInterval(), settings.retryBackoff(), settings.maxRetryBackoff());
@@ -167,9 +180,18 @@ final class ShardReader implements Flow.Subscription {
         if (terminated || subscriber == null) {
             return;
         }
-        while (requested > 0 && !buffer.isEmpty() && !stopped) {
+        int emittable = 0;
+        while (requested > 0 && !stopped && !buffer.isEmpty()) {
+            if (emittable == 0) {
+                // completions only add room meanwhile: ask again once this much is used
+                emittable = progress.roomFor(settings.maxPendingRecords(), 1, () -> context.submit(this::drive));
+                if (emittable == 0) {
+                    return; // woken when a record completes
+                }
+            }
+            emittable--;
             requested--;
-            subscriber.onNext(buffer.pollFirst());
+            subscriber.onNext(buffer.poll(progress));
             if (terminated) {
                 return;
             }
@@ -202,7 +224,7 @@ final class ShardReader implements Flow.Subscription {
         if (iterator == null) {
             requestIterator();
         } else {
-            fetch(now, Math.min(settings.recordsPerCall(), room));
+            fetch(now, Math.min(settings.recordsPerCall(), Math.max(1, room / buffer.userRecordsPerRecord())));
         }
     }
 
@@ -255,12 +277,7 @@ final class ShardReader implements Flow.Subscription {
             return;
         }
         long behind = response.millisBehindLatest() == null ? 0 : response.millisBehindLatest();
-        for (Record record : response.records()) {
-            ShardPosition position = ShardPosition.of(record.sequenceNumber());
-            if (cursor.fetched(position)) {
-                buffer.addLast(new ReceivedRecord(progress, progress.fetched(position), record, behind));
-            }
-        }
+        buffer.add(response.records(), behind);
         problem = null;
         iterator = response.nextShardIterator();
         pacer.pageReceived(System.nanoTime(), behind > 0 || response.records().size() >= limit);

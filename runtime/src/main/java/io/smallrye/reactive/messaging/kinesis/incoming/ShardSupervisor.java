@@ -147,7 +147,7 @@ final class ShardSupervisor implements ShardReader.Listener {
     private void startReader(String shardId, Optional<ShardPosition> checkpoint) {
         IteratorStart start = checkpoint.map(IteratorStart::after).orElseGet(() -> startOf(shardId));
         ShardReader reader = new ShardReader(settings, client, stream,
-                new ShardProgress(shardId, checkpoint.orElse(null)), start, context, this);
+                new ShardProgress(shardId, checkpoint.orElse(null)), lineage.hashRange(shardId), start, context, this);
         readers.put(shardId, reader);
         lineage.moveTo(shardId, State.READING);
         KinesisIncomingLogging.log.shardReaderStarted(settings.channel(), shardId, start.toString());

@@ -1,0 +1,54 @@
+package io.smallrye.reactive.messaging.kinesis;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import org.jboss.logmanager.ExtLogRecord;
+
+/** Collects the formatted messages the connector logs at WARN or above, while open. */
+final class LogCapture extends Handler implements AutoCloseable {
+
+    private static final String CATEGORY = "io.smallrye.reactive.messaging.kinesis";
+
+    private final Logger logger = Logger.getLogger(CATEGORY);
+    private final List<String> messages = new CopyOnWriteArrayList<>();
+
+    private LogCapture() {
+        setLevel(Level.WARNING);
+    }
+
+    static LogCapture start() {
+        LogCapture capture = new LogCapture();
+        capture.logger.addHandler(capture);
+        return capture;
+    }
+
+    @Override
+    public void publish(LogRecord record) {
+        if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+            messages.add(record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage());
+        }
+    }
+
+    /** The messages captured so far that contain the text (a message id such as SRKIN1200, for instance). */
+    List<String> containing(String text) {
+        return messages.stream().filter(message -> message.contains(text)).toList();
+    }
+
+    List<String> all() {
+        return List.copyOf(messages);
+    }
+
+    @Override
+    public void flush() {
+    }
+
+    @Override
+    public void close() {
+        logger.removeHandler(this);
+    }
+}
