@@ -37,6 +37,24 @@ public class Kinesalite extends NodeEmulator {
     static final int SHARD_LIMIT = 1000;
     private static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(30);
     private static final Object CBOR_PROPERTY_LOCK = new Object();
+    /**
+     * Preloaded into node. kinesalite rethrows the error of a request whose client went away mid-body ("aborted",
+     * ECONNRESET), which ends the process: one client timing out a request would stop the emulator under every other
+     * client. The error is logged and the process goes on; any other uncaught error still ends it.
+     */
+    private static final String SURVIVE_ABORTED_REQUESTS_JS = """
+            // preloaded by the smallrye-kinesis test support (Kinesalite)
+            let aborted = 0;
+            process.on('uncaughtException', (err) => {
+              if (err && (err.code === 'ECONNRESET' || err.message === 'aborted')) {
+                aborted++;
+                console.error(`kinesalite: request aborted by its client (${aborted} so far): ${err.message}`);
+                return;
+              }
+              console.error(err);
+              process.exit(1);
+            });
+            """;
 
     private final boolean ssl;
     private int port;
@@ -66,7 +84,9 @@ public class Kinesalite extends NodeEmulator {
 
     @Override
     protected List<String> arguments() {
-        List<String> arguments = new java.util.ArrayList<>(List.of("cli.js", "--port", String.valueOf(port),
+        List<String> arguments = new java.util.ArrayList<>(List.of(
+                "--require", script("kinesalite-survive-aborted-requests.js", SURVIVE_ABORTED_REQUESTS_JS).toString(),
+                "cli.js", "--port", String.valueOf(port),
                 "--createStreamMs", "0", "--deleteStreamMs", "0", "--updateStreamMs", "0",
                 "--shardLimit", String.valueOf(SHARD_LIMIT)));
         if (ssl) {
