@@ -41,7 +41,8 @@ final class OutgoingRecordFactory {
         SdkBytes data = toBytes(message.getPayload(), stream);
 
         String partitionKey = metadata != null ? metadata.getPartitionKey() : null;
-        if (partitionKey == null) {
+        boolean randomKey = partitionKey == null;
+        if (randomKey) {
             partitionKey = randomPartitionKey();
         } else if (partitionKey.isEmpty()) {
             throw KinesisExceptions.ex.emptyPartitionKey(stream);
@@ -60,7 +61,8 @@ final class OutgoingRecordFactory {
         if (size > maxRecordBytes) {
             throw KinesisExceptions.ex.recordTooLarge((int) size, stream, maxRecordBytes, channel);
         }
-        return new PendingRecord(message, stream, data, partitionKey, explicitHashKey, (int) size, sequence, nowNanos);
+        return new PendingRecord(message, stream, data, partitionKey, randomKey, explicitHashKey, (int) size, sequence,
+                nowNanos);
     }
 
     private SdkBytes toBytes(Object payload, String stream) {
