@@ -101,8 +101,21 @@ final class OutgoingRecordFactory {
 
     /** A random key: its MD5 hash, which Kinesis uses to pick the shard, spreads records evenly over shards. */
     private static String randomPartitionKey() {
+        // 32 hex digits written straight into one Latin-1 array: one String built, no intermediate ones
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        return Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
+        byte[] hex = new byte[32];
+        writeHex(random.nextLong(), hex, 0);
+        writeHex(random.nextLong(), hex, 16);
+        return new String(hex, StandardCharsets.ISO_8859_1);
+    }
+
+    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
+
+    private static void writeHex(long value, byte[] into, int offset) {
+        for (int i = 15; i >= 0; i--) {
+            into[offset + i] = HEX_DIGITS[(int) (value & 0xF)];
+            value >>>= 4;
+        }
     }
 
     static int utf8Length(String text) {
