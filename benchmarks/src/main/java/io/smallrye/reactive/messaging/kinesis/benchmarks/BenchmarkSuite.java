@@ -33,7 +33,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * </ol>
  * Arguments, all optional, as {@code name=value}: {@code jmh}, {@code e2e}, {@code mock}, {@code heap} (true/false,
  * which parts run), {@code seconds} (measured seconds per end-to-end client, 30), {@code warmup} (seconds before
- * measuring, 5), {@code mock-seconds} (measured seconds on kinesis-mock, 30), {@code heap-seconds} (15),
+ * measuring, 5), {@code mock-seconds} (measured seconds on kinesis-mock, 20), {@code heap-seconds} (15),
  * {@code jmh-iterations} (5), {@code jmh-warmups} (3), {@code jmh-seconds} (2 per iteration), {@code jmh-include}
  * (a regular expression of benchmarks), {@code clients} (of the end-to-end runs: ours-agg,ours,kpl,sdk).
  */
@@ -75,7 +75,7 @@ public final class BenchmarkSuite {
             }
             if (flag(options, "e2e") && flag(options, "mock")) {
                 e2e.addAll(producers(new EndToEnd(Target.KINESIS_MOCK, Target::kinesisMock, warmUp,
-                        Duration.ofSeconds(integer(options, "mock-seconds", 30))), clients));
+                        Duration.ofSeconds(integer(options, "mock-seconds", 20))), clients));
             }
         }
 

@@ -168,6 +168,9 @@ final class EndToEnd {
                 .setMetricsLevel("none")
                 .setLogLevel("warning")
                 .setAggregationEnabled(true)
+                // kinesis-mock, a JavaScript server on a loaded machine, may take seconds to accept a TLS connection
+                .setConnectTimeout(30_000)
+                .setRequestTimeout(60_000)
                 // the emulators have no shard limits and our connector has no client-side rate limit either
                 .setRateLimit(Long.MAX_VALUE);
         KinesisProducer producer = new KinesisProducer(config);
