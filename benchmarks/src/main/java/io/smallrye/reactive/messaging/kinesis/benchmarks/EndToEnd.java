@@ -200,15 +200,18 @@ final class EndToEnd {
         };
         try {
             Window window = new Window();
-            int i = 0;
-            while ((++i & 63) != 0 || (window.tick(acked, failed) && failed.sum() < MAX_FAILURES)) {
-                if ((i & 63) == 1 && producer.getOutstandingRecordsCount() >= MAX_OUTSTANDING) {
+            while (window.tick(acked, failed) && failed.sum() < MAX_FAILURES) {
+                // never more than MAX_OUTSTANDING records in the KPL: it queues whatever it is given, without bound
+                long room = MAX_OUTSTANDING - producer.getOutstandingRecordsCount();
+                if (room <= 0) {
                     LockSupport.parkNanos(20_000);
                     continue;
                 }
-                ListenableFuture<UserRecordResult> future = producer.addUserRecord(stream, randomKey(),
-                        ByteBuffer.wrap(payload));
-                Futures.addCallback(future, callback, MoreExecutors.directExecutor());
+                for (long n = Math.min(64, room); n > 0; n--) {
+                    ListenableFuture<UserRecordResult> future = producer.addUserRecord(stream, randomKey(),
+                            ByteBuffer.wrap(payload));
+                    Futures.addCallback(future, callback, MoreExecutors.directExecutor());
+                }
             }
             return window.result("KPL 1.1.1, aggregation",
                     "outstanding records <= " + MAX_OUTSTANDING + ", RecordMaxBufferedTime 100ms, RateLimit lifted");
