@@ -1,6 +1,7 @@
 package io.smallrye.reactive.messaging.kinesis.aggregation;
 
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -27,12 +28,27 @@ public final class ShardMap {
     private final String[] shardIds;
     private final HashRange[] ranges;
     private final BigInteger[] starts;
+    /** The ranges as unsigned 128-bit numbers split in high and low 64 bits, for lookups without BigInteger. */
+    private final long[] startHigh;
+    private final long[] startLow;
+    private final long[] endHigh;
+    private final long[] endLow;
     private final Map<String, HashRange> byId;
 
     private ShardMap(String[] shardIds, HashRange[] ranges) {
         this.shardIds = shardIds;
         this.ranges = ranges;
         this.starts = Arrays.stream(ranges).map(HashRange::start).toArray(BigInteger[]::new);
+        this.startHigh = new long[ranges.length];
+        this.startLow = new long[ranges.length];
+        this.endHigh = new long[ranges.length];
+        this.endLow = new long[ranges.length];
+        for (int i = 0; i < ranges.length; i++) {
+            startHigh[i] = ranges[i].start().shiftRight(64).longValue();
+            startLow[i] = ranges[i].start().longValue();
+            endHigh[i] = ranges[i].end().shiftRight(64).longValue();
+            endLow[i] = ranges[i].end().longValue();
+        }
         this.byId = new HashMap<>();
         for (int i = 0; i < shardIds.length; i++) {
             byId.put(shardIds[i], ranges[i]);
@@ -100,7 +116,45 @@ public final class ShardMap {
      * @throws IllegalArgumentException if the explicit hash key is present and invalid
      */
     public String shardFor(String partitionKey, String explicitHashKey) {
-        return shardFor(HashKeys.effective(partitionKey, explicitHashKey));
+        if (explicitHashKey != null) {
+            return shardFor(HashKeys.parseExplicit(explicitHashKey));
+        }
+        if (shardIds.length == 0) {
+            return null;
+        }
+        // the hot path when aggregating: MD5 read as two unsigned longs, no BigInteger
+        byte[] digest = Md5.digest(partitionKey.getBytes(StandardCharsets.UTF_8));
+        return shardFor(bigEndianLong(digest, 0), bigEndianLong(digest, 8));
+    }
+
+    private String shardFor(long high, long low) {
+        // the last shard starting at or before the key, if it also ends at or after it
+        int from = 0;
+        int to = shardIds.length - 1;
+        int found = -1;
+        while (from <= to) {
+            int mid = (from + to) >>> 1;
+            if (compareUnsigned128(startHigh[mid], startLow[mid], high, low) <= 0) {
+                found = mid;
+                from = mid + 1;
+            } else {
+                to = mid - 1;
+            }
+        }
+        return found >= 0 && compareUnsigned128(high, low, endHigh[found], endLow[found]) <= 0 ? shardIds[found] : null;
+    }
+
+    private static int compareUnsigned128(long aHigh, long aLow, long bHigh, long bLow) {
+        int high = Long.compareUnsigned(aHigh, bHigh);
+        return high != 0 ? high : Long.compareUnsigned(aLow, bLow);
+    }
+
+    private static long bigEndianLong(byte[] bytes, int offset) {
+        long value = 0;
+        for (int i = 0; i < 8; i++) {
+            value = (value << 8) | (bytes[offset + i] & 0xFF);
+        }
+        return value;
     }
 
     /**

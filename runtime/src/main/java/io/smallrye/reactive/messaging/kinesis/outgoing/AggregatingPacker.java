@@ -50,7 +50,7 @@ final class AggregatingPacker implements BatchPacker {
             return Offer.FULL;
         }
         String shard = shards.shardFor(record.entry.partitionKey(), record.entry.explicitHashKey());
-        Object assigned = oneEntryPerKey ? entryOfKey.get(record.orderKey) : null;
+        Object assigned = oneEntryPerKey && record.orderKey != null ? entryOfKey.get(record.orderKey) : null;
         if (shard == null) {
             if (assigned != null) {
                 return Offer.HOLD_BACK;
@@ -93,7 +93,7 @@ final class AggregatingPacker implements BatchPacker {
     }
 
     private void assign(PendingRecord record, Object entry) {
-        if (oneEntryPerKey) {
+        if (oneEntryPerKey && record.orderKey != null) {
             entryOfKey.put(record.orderKey, entry);
         }
     }
@@ -118,7 +118,7 @@ final class AggregatingPacker implements BatchPacker {
                 return false;
             }
             records.add(record);
-            if (oneEntryPerKey) {
+            if (oneEntryPerKey && record.orderKey != null) {
                 entryOfKey.put(record.orderKey, this);
             }
             return true;

@@ -41,7 +41,8 @@ final class OutgoingRecordFactory {
         SdkBytes data = toBytes(message.getPayload(), stream);
 
         String partitionKey = metadata != null ? metadata.getPartitionKey() : null;
-        if (partitionKey == null) {
+        boolean randomKey = partitionKey == null;
+        if (randomKey) {
             partitionKey = randomPartitionKey();
         } else if (partitionKey.isEmpty()) {
             throw KinesisExceptions.ex.emptyPartitionKey(stream);
@@ -60,7 +61,8 @@ final class OutgoingRecordFactory {
         if (size > maxRecordBytes) {
             throw KinesisExceptions.ex.recordTooLarge((int) size, stream, maxRecordBytes, channel);
         }
-        return new PendingRecord(message, stream, data, partitionKey, explicitHashKey, (int) size, sequence, nowNanos);
+        return new PendingRecord(message, stream, data, partitionKey, randomKey, explicitHashKey, (int) size, sequence,
+                nowNanos);
     }
 
     private SdkBytes toBytes(Object payload, String stream) {
@@ -99,8 +101,21 @@ final class OutgoingRecordFactory {
 
     /** A random key: its MD5 hash, which Kinesis uses to pick the shard, spreads records evenly over shards. */
     private static String randomPartitionKey() {
+        // 32 hex digits written straight into one Latin-1 array: one String built, no intermediate ones
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        return Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
+        byte[] hex = new byte[32];
+        writeHex(random.nextLong(), hex, 0);
+        writeHex(random.nextLong(), hex, 16);
+        return new String(hex, StandardCharsets.ISO_8859_1);
+    }
+
+    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
+
+    private static void writeHex(long value, byte[] into, int offset) {
+        for (int i = 15; i >= 0; i--) {
+            into[offset + i] = HEX_DIGITS[(int) (value & 0xF)];
+            value >>>= 4;
+        }
     }
 
     static int utf8Length(String text) {

@@ -13,7 +13,11 @@ final class PendingRecord {
     final Message<?> message;
     final String stream;
     final PutRecordsRequestEntry entry;
-    /** Stream and partition key: records with the same order key keep their emission order. */
+    /**
+     * Stream and partition key: records with the same order key keep their emission order. {@code null} for a record
+     * whose partition key the channel drew at random: no other record shares it, so it has no order to keep, and the
+     * per-key bookkeeping (maps of keys in flight, held back, per entry) is skipped for it.
+     */
     final String orderKey;
     /** Data plus partition key bytes, as Kinesis counts them against the record and request limits. */
     final int size;
@@ -25,8 +29,8 @@ final class PendingRecord {
     long notBeforeNanos;
     boolean completed;
 
-    PendingRecord(Message<?> message, String stream, SdkBytes data, String partitionKey, String explicitHashKey,
-            int size, long sequence, long enqueuedAtNanos) {
+    PendingRecord(Message<?> message, String stream, SdkBytes data, String partitionKey, boolean randomKey,
+            String explicitHashKey, int size, long sequence, long enqueuedAtNanos) {
         this.message = message;
         this.stream = stream;
         this.entry = PutRecordsRequestEntry.builder()
@@ -34,7 +38,7 @@ final class PendingRecord {
                 .partitionKey(partitionKey)
                 .explicitHashKey(explicitHashKey)
                 .build();
-        this.orderKey = stream + '\n' + partitionKey;
+        this.orderKey = randomKey ? null : stream + '\n' + partitionKey;
         this.size = size;
         this.sequence = sequence;
         this.enqueuedAtNanos = enqueuedAtNanos;

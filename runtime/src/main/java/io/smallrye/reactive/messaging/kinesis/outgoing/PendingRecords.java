@@ -98,7 +98,7 @@ final class PendingRecords {
         Iterator<PendingRecord> it = waiting.values().iterator();
         while (it.hasNext()) {
             PendingRecord record = it.next();
-            if (ordering != Ordering.NONE
+            if (ordering != Ordering.NONE && record.orderKey != null
                     && (heldBack.contains(record.orderKey) || inFlightKeys.containsKey(record.orderKey))) {
                 continue;
             }
@@ -125,21 +125,23 @@ final class PendingRecords {
         }
         if (ordering != Ordering.NONE) {
             for (PendingRecord record : taken) {
-                inFlightKeys.merge(record.orderKey, 1, Integer::sum);
+                if (record.orderKey != null) {
+                    inFlightKeys.merge(record.orderKey, 1, Integer::sum);
+                }
             }
         }
         return packer == null ? List.of() : packer.finish();
     }
 
     private void holdBack(Set<String> heldBack, PendingRecord record) {
-        if (ordering != Ordering.NONE) {
+        if (ordering != Ordering.NONE && record.orderKey != null) {
             heldBack.add(record.orderKey);
         }
     }
 
     /** A record's request came back (whatever its outcome): its key no longer counts as in flight. */
     void landed(PendingRecord record) {
-        if (ordering != Ordering.NONE) {
+        if (ordering != Ordering.NONE && record.orderKey != null) {
             inFlightKeys.computeIfPresent(record.orderKey, (key, count) -> count == 1 ? null : count - 1);
         }
     }

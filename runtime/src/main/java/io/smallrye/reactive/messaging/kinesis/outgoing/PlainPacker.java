@@ -26,7 +26,8 @@ final class PlainPacker implements BatchPacker {
 
     @Override
     public Offer offer(PendingRecord record) {
-        if (oneRecordPerKey && keys.contains(record.orderKey)) {
+        boolean keyed = oneRecordPerKey && record.orderKey != null;
+        if (keyed && keys.contains(record.orderKey)) {
             return Offer.HOLD_BACK;
         }
         if (entries.size() == maxRecords || (!entries.isEmpty() && bytes + record.size > maxBytes)) {
@@ -34,7 +35,7 @@ final class PlainPacker implements BatchPacker {
         }
         entries.add(RequestEntry.plain(record));
         bytes += record.size;
-        if (oneRecordPerKey) {
+        if (keyed) {
             keys.add(record.orderKey);
         }
         return Offer.TAKEN;

@@ -76,6 +76,26 @@ class ShardMapTest {
     }
 
     @Test
+    void partitionKeyLookupAgreesWithTheHashKeyLookupAcrossUnevenRangesAndGaps() {
+        // uneven ranges with a gap, boundaries with the high bit set in either 64-bit half
+        BigInteger half = BigInteger.ONE.shiftLeft(127);
+        BigInteger lowHalfTop = BigInteger.ONE.shiftLeft(63);
+        ShardMap map = ShardMap.fromShards(List.of(
+                shard("a", BigInteger.ZERO, lowHalfTop, false),
+                shard("b", lowHalfTop.add(BigInteger.ONE), half.subtract(BigInteger.TEN), false),
+                // gap: [half - 9, half + 2^64 - 1]
+                shard("c", half.add(BigInteger.ONE.shiftLeft(64)), HashKeys.MAX.subtract(QUARTER), false),
+                shard("d", HashKeys.MAX.subtract(QUARTER).add(BigInteger.ONE), HashKeys.MAX, false)));
+        java.util.Random random = new java.util.Random(42);
+        for (int i = 0; i < 20_000; i++) {
+            String key = Long.toString(random.nextLong(), 36) + (i % 7 == 0 ? "\u00e9\ud83d\ude00" : "");
+            assertThat(map.shardFor(key, null)).as("key %s", key)
+                    .isEqualTo(map.shardFor(HashKeys.ofPartitionKey(key)));
+        }
+        assertThat(ShardMap.empty().shardFor("any", null)).isNull();
+    }
+
+    @Test
     void ignoresClosedShardsAndReadsAllPages() {
         // shard 0 was split in two: its children are open, the parent closed
         List<Shard> shards = fourShards();

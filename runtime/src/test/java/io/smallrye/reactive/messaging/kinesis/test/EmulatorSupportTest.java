@@ -81,6 +81,37 @@ class EmulatorSupportTest {
         assertThat(portIsFree(dynalite.endpoint().getPort())).isTrue();
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = { false, true })
+    void kinesaliteTakesRecordsOverHttpAndHttpsWithCborOff(boolean ssl) throws Exception {
+        String cborBefore = System.getProperty("aws.cborEnabled");
+        Kinesalite kinesalite = new Kinesalite(ssl);
+        kinesalite.start();
+        ProcessHandle process = kinesalite.processHandle();
+        System.out.printf("kinesalite (ssl=%s) answered %d ms after launch%n", ssl, kinesalite.startupTime().toMillis());
+        try {
+            assertThat(kinesalite.endpoint().getScheme()).isEqualTo(ssl ? "https" : "http");
+            kinesalite.createStream("lite-self-test", 4);
+            List<PutRecordsRequestEntry> entries = IntStream.range(0, 10)
+                    .mapToObj(i -> PutRecordsRequestEntry.builder()
+                            .partitionKey("key-" + i)
+                            .data(SdkBytes.fromUtf8String("payload-" + i))
+                            .build())
+                    .toList();
+            PutRecordsResponse put = kinesalite.client()
+                    .putRecords(r -> r.streamName("lite-self-test").records(entries))
+                    .get(30, TimeUnit.SECONDS);
+            assertThat(put.failedRecordCount()).isZero();
+            assertThat(put.records()).allMatch(entry -> entry.shardId().startsWith("shardId-"));
+            // CBOR was switched off for the client's construction only
+            assertThat(System.getProperty("aws.cborEnabled")).isEqualTo(cborBefore);
+        } finally {
+            kinesalite.stop();
+        }
+        assertThat(process.isAlive()).isFalse();
+        assertThat(portIsFree(kinesalite.port())).isTrue();
+    }
+
     @Test
     void testResourceCreatesStreamsConfiguresInjectsAndStopsTheProcess() {
         String previousKey = System.getProperty("aws.accessKeyId");

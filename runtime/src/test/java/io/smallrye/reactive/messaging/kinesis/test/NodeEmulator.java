@@ -311,12 +311,17 @@ public abstract class NodeEmulator implements AutoCloseable {
     }
 
     private static Path exitWithParentScript() {
-        Path script = logDir().resolve("exit-with-parent.js");
+        return script("exit-with-parent.js", EXIT_WITH_PARENT_JS);
+    }
+
+    /** A script file under {@link #logDir()} with this content, e.g. to preload into node with --require. */
+    static Path script(String fileName, String content) {
+        Path script = logDir().resolve(fileName);
         try {
-            if (!Files.exists(script) || !Files.readString(script).equals(EXIT_WITH_PARENT_JS)) {
+            if (!Files.exists(script) || !Files.readString(script).equals(content)) {
                 // written aside and moved, so that a concurrent test JVM never preloads a half-written file
-                Path temp = Files.createTempFile(script.getParent(), "exit-with-parent", ".tmp");
-                Files.writeString(temp, EXIT_WITH_PARENT_JS);
+                Path temp = Files.createTempFile(script.getParent(), fileName, ".tmp");
+                Files.writeString(temp, content);
                 Files.move(temp, script, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
             return script;
