@@ -124,12 +124,18 @@ public final class BenchmarkSuite {
         }
         if (heap != null) {
             report.append("## 3. Producer heap under sustained overload\n\n");
+            StringBuilder samples = new StringBuilder();
+            for (long live : heap.samples()) {
+                samples.append(samples.length() == 0 ? "" : ", ")
+                        .append(String.format(Locale.ROOT, "%.1f", (live - heap.baselineBytes()) / 1048576.0));
+            }
             report.append(String.format(Locale.ROOT, "%s, 1 KiB records offered as fast as the channel asks for them"
-                    + " for %.0f s (%,d acked): live heap after a full GC, sampled every second, grew by at most"
-                    + " **%.1f MiB** over the %.1f MiB before sending; configured bound max-buffered-bytes = %.1f MiB"
-                    + " (the SDK's request bodies in flight come on top).%n%n", heap.emulator(), heap.seconds(),
-                    heap.acked(), heap.growth() / 1048576.0, heap.baselineBytes() / 1048576.0,
-                    heap.bufferBoundBytes() / 1048576.0));
+                    + " for %.0f s (%,d acked), max-buffered-bytes = %.1f MiB, other settings default. Live heap after"
+                    + " a full GC, every second, in MiB over the %.1f MiB before sending: %s. Largest: **%.1f MiB**"
+                    + " (held records cost more than their bytes, and the SDK's request bodies in flight come on"
+                    + " top: see README).%n%n", heap.emulator(), heap.seconds(), heap.acked(),
+                    heap.bufferBoundBytes() / 1048576.0, heap.baselineBytes() / 1048576.0, samples,
+                    heap.growth() / 1048576.0));
         }
 
         String text = report.toString();

@@ -20,7 +20,7 @@ final class OverloadHeap {
     static final long MAX_BUFFERED_BYTES = 8L * 1024 * 1024;
 
     record Result(String emulator, long bufferBoundBytes, long baselineBytes, long maxLiveBytes, long acked,
-            double seconds) {
+            double seconds, java.util.List<Long> samples) {
         long growth() {
             return maxLiveBytes - baselineBytes;
         }
@@ -41,6 +41,7 @@ final class OverloadHeap {
             try {
                 long baseline = liveHeap(memory);
                 long max = baseline;
+                java.util.List<Long> samples = new java.util.ArrayList<>();
                 long start = System.nanoTime();
                 long end = start + duration.toNanos();
                 long nextSample = start + 1_000_000_000L;
@@ -52,7 +53,9 @@ final class OverloadHeap {
                             break;
                         }
                         if (now - nextSample >= 0) {
-                            max = Math.max(max, liveHeap(memory));
+                            long live = liveHeap(memory);
+                            samples.add(live);
+                            max = Math.max(max, live);
                             nextSample = System.nanoTime() + 1_000_000_000L;
                         }
                     }
@@ -60,9 +63,11 @@ final class OverloadHeap {
                         LockSupport.parkNanos(20_000);
                     }
                 }
-                max = Math.max(max, liveHeap(memory));
+                long live = liveHeap(memory);
+                samples.add(live);
+                max = Math.max(max, live);
                 return new Result(target.name(), MAX_BUFFERED_BYTES, baseline, max, app.acked.sum(),
-                        duration.toNanos() / 1e9);
+                        duration.toNanos() / 1e9, samples);
             } finally {
                 app.close();
             }
