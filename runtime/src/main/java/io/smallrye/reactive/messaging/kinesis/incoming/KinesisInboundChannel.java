@@ -108,7 +108,7 @@ public class KinesisInboundChannel {
         Record record = received.record();
         Instant arrival = record.approximateArrivalTimestamp();
         IncomingKinesisMetadata metadata = new IncomingKinesisMetadata(settings.stream(), received.shardId(),
-                record.sequenceNumber(), received.position().subSequenceNumber(), received.partitionKey(),
+                record.sequenceNumber(), received.subSequenceNumber(), received.partitionKey(),
                 received.explicitHashKey(), arrival, received.millisBehindLatest());
         return new IncomingKinesisMessage<>(received, received.payload(), metadata, failureHandler);
     }
