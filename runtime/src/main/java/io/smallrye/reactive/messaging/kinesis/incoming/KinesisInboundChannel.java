@@ -110,7 +110,10 @@ public class KinesisInboundChannel {
         IncomingKinesisMetadata metadata = new IncomingKinesisMetadata(settings.stream(), received.shardId(),
                 record.sequenceNumber(), received.subSequenceNumber(), received.partitionKey(),
                 received.explicitHashKey(), arrival, received.millisBehindLatest());
-        return new IncomingKinesisMessage<>(received, received.payload(), metadata, failureHandler);
+        // on the channel's (root) context: the message gets a new duplicate of it, as captureLocalContextMetadata()
+        // would make, without looking the current context up again
+        return new IncomingKinesisMessage<>(received, received.payload(), metadata, failureHandler,
+                context.context().duplicate());
     }
 
     /** The messages of the channel. */
