@@ -3,6 +3,7 @@ package io.smallrye.reactive.messaging.kinesis.benchmarks;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -23,10 +24,12 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
  * The consume path through a {@link StubKinesisClient}: GetRecords pages of {@value #PAGE_RECORDS} records of 100
- * bytes → (de-aggregation) → messages on the channel's event loop → an {@code @Incoming} method in a Weld container
- * (SmallRye Reactive Messaging) → ack → the shard's contiguous completed position (what the checkpointer saves every
+ * bytes → (de-aggregation) → messages on the channel's event loop → ack → the shard's contiguous completed position (what the checkpointer saves every
  * checkpoint-interval). The whole channel runs on its one Vert.x event loop: the stub answers on the calling thread, so
  * every record's work happens on one core; the benchmark thread only waits for the count of acked records.
+ * {@code consumer=bare}: the channel's own subscriber acks each message ({@link BareConsumer}), which isolates the
+ * connector; {@code consumer=incoming}: an {@code @Incoming} method of an application in a Weld container (SmallRye
+ * Reactive Messaging 4.33, its mediator included) acks it ({@link ConsumerApp}).
  * <p>
  * {@code page=plain}: 10,000 plain records per page. {@code page=aggregated}: 10,000 user records per page, packed by
  * the project's aggregation writer into KPL aggregated records of at most 51,200 bytes (about 350 user records each),
@@ -53,8 +56,13 @@ public class ChannelConsumeBenchmark {
     @Param({ "plain", "aggregated" })
     public String page;
 
+    /** {@code bare}: a subscriber of the channel acks; {@code incoming}: an {@code @Incoming} method in Weld acks. */
+    @Param({ "bare", "incoming" })
+    public String consumer;
+
     private StubKinesisClient client;
-    private ConsumerApp app;
+    private AutoCloseable app;
+    private LongSupplier ackedCount;
     private long target;
     private long started;
 
@@ -66,9 +74,17 @@ public class ChannelConsumeBenchmark {
                 client.page(shard.shardId(), AggregatedPages.page(shard, PAGE_RECORDS, RECORD_BYTES));
             }
         }
-        app = new ConsumerApp(client, Map.of("stream", "bench", "max-pending-records", "20000"), payload -> {
-        });
-        started = ConsumerApp.received();
+        Map<String, String> attributes = Map.of("stream", "bench", "max-pending-records", "20000");
+        if (consumer.equals("bare")) {
+            BareConsumer bare = new BareConsumer(client, attributes);
+            app = bare;
+            ackedCount = bare.acked::sum;
+        } else {
+            app = new ConsumerApp(client, attributes, payload -> {
+            });
+            ackedCount = ConsumerApp::received;
+        }
+        started = ackedCount.getAsLong();
         target = started;
     }
 
@@ -77,18 +93,19 @@ public class ChannelConsumeBenchmark {
     public long consumePage() {
         target += PAGE_RECORDS;
         long received;
-        while ((received = ConsumerApp.received()) < target) {
+        while ((received = ackedCount.getAsLong()) < target) {
             LockSupport.parkNanos(20_000);
         }
         return received;
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() {
-        long received = ConsumerApp.received() - started;
+    public void tearDown() throws Exception {
+        long received = ackedCount.getAsLong() - started;
         long calls = client.getRecordsCalls.sum();
         app.close();
-        System.out.printf("%n[%s page=%s] %,d records received and acked, %,d GetRecords calls (%,.0f records each)%n",
-                getClass().getSimpleName(), page, received, calls, calls == 0 ? 0.0 : (double) received / calls);
+        System.out.printf("%n[%s page=%s consumer=%s] %,d records received and acked, %,d GetRecords calls"
+                + " (%,.0f records each)%n", getClass().getSimpleName(), page, consumer, received, calls,
+                calls == 0 ? 0.0 : (double) received / calls);
     }
 }

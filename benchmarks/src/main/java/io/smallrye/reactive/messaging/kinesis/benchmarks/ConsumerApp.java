@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.spi.ConnectorLiteral;
 import org.jboss.weld.environment.se.WeldContainer;
 
 import io.smallrye.reactive.messaging.kinesis.KinesisConnector;
@@ -57,6 +58,16 @@ final class ConsumerApp implements AutoCloseable {
         properties.put(prefix + "client-bean", ClientBean.IDENTIFIER);
         attributes.forEach((name, value) -> properties.put(prefix + name, value));
         container = WeldBoot.start(properties, ClientBean.class, Receiver.class);
+    }
+
+    /**
+     * Whether the channel reads every shard: the connector's readiness, which it reports once the shards listed at
+     * start each got their first iterator.
+     */
+    boolean ready() {
+        KinesisConnector connector = container.select(KinesisConnector.class,
+                ConnectorLiteral.of(KinesisConnector.CONNECTOR_NAME)).get();
+        return connector.getReadiness().isOk();
     }
 
     /** Messages received (and acked) so far, by every consumer app of this JVM. */
