@@ -90,6 +90,6 @@ final class BareConsumer implements AutoCloseable {
     public void close() {
         channel.close();
         vertx.close();
-        container.shutdown();
+        WeldBoot.stop(container);
     }
 }

@@ -78,8 +78,8 @@ final class ConsumerApp implements AutoCloseable {
     /** Shuts the container down: the channel stops its readers and saves its checkpoints. */
     @Override
     public void close() {
-        if (container.isRunning()) {
-            container.shutdown();
-        }
+        WeldBoot.stop(container);
+        sink = payload -> {
+        };
     }
 }

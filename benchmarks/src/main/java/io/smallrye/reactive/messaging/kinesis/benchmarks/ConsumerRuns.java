@@ -29,12 +29,14 @@ final class ConsumerRuns {
         Kinesalite kinesalite = new Kinesalite();
         kinesalite.start();
         try {
+            IdleScale.warmUp(kinesalite, null);
             scale.add(IdleScale.ours(kinesalite, small));
             scale.add(IdleScale.ours(kinesalite, large));
             if (kcl) {
                 Dynalite dynalite = new Dynalite();
                 dynalite.start();
                 try {
+                    IdleScale.warmUp(kinesalite, dynalite);
                     scale.add(IdleScale.kcl(kinesalite, dynalite, small));
                     scale.add(IdleScale.kcl(kinesalite, dynalite, large));
                 } finally {
@@ -80,8 +82,10 @@ final class ConsumerRuns {
                         r.consumer(), r.shards(), r.threads(), r.heapBytes() / 1048576.0, r.cpuPercent(),
                         r.startSeconds(), r.started() ? "" : " (NOT ALL)"));
             }
-            report.append("\nAdded over the same JVM just before the consumer started (for ours, that includes the"
-                    + " Weld container and SmallRye Reactive Messaging). ");
+            report.append("\nWhile idle, over the same JVM just before the consumer started, after one unmeasured"
+                    + " start and stop of the same consumer (for ours, the figures include the Weld container,"
+                    + " SmallRye Reactive Messaging and its Vert.x instance); heap figures move by about ±2 MiB from"
+                    + " run to run. ");
             for (int i = 0; i + 1 < scale.size(); i += 2) {
                 IdleScale.Result small = scale.get(i);
                 IdleScale.Result large = scale.get(i + 1);

@@ -12,14 +12,15 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 /**
  * What an idle consumer costs as its stream grows: a consumer of an empty stream of n shards on kinesalite, once it
- * reads every shard and then idled a few seconds: live threads and used heap after a full GC, over the same JVM's
- * figures just before the consumer started, and the JVM's CPU time while idle (the consumer polling empty shards; the
- * emulator's CPU is not counted).
+ * reads every shard and then idled a few seconds: live threads and used heap after a full GC (the least of three), over
+ * the same JVM's figures just before the consumer started, and the JVM's CPU time while idle (the consumer polling empty shards; the
+ * emulator's CPU is not counted). Each kind of consumer is first started and stopped once, unmeasured.
  */
 final class IdleScale {
 
     private static final Duration MAX_START = Duration.ofSeconds(120);
     private static final Duration IDLE = Duration.ofSeconds(5);
+    private static final Duration SETTLE = Duration.ofSeconds(2);
     private static final AtomicInteger STREAMS = new AtomicInteger();
 
     record Result(String consumer, int shards, int threads, long heapBytes, double cpuPercent, double startSeconds,
@@ -39,19 +40,47 @@ final class IdleScale {
     }
 
     static Result ours(Kinesalite kinesalite, int shards) {
-        return run("smallrye-kinesis", kinesalite, shards, (client, stream, n) -> {
-            ConsumerApp app = new ConsumerApp(client, Map.of("stream", stream), payload -> {
-            });
-            return started(app, app::ready);
-        });
+        return run("smallrye-kinesis", kinesalite, shards, oursStart());
     }
 
     static Result kcl(Kinesalite kinesalite, Dynalite dynalite, int shards) {
-        return run("KCL 3.1.1 (polling, defaults)", kinesalite, shards, (client, stream, n) -> {
+        return run("KCL 3.1.1 (polling, defaults)", kinesalite, shards, kclStart(dynalite));
+    }
+
+    /**
+     * Starts and stops a consumer once, unmeasured: what the first one in a JVM pays once (classes, static caches,
+     * pools) is then not counted as the cost of the first measured shard count.
+     */
+    static void warmUp(Kinesalite kinesalite, Dynalite dynalite) {
+        ConsumerStart start = dynalite == null ? oursStart() : kclStart(dynalite);
+        String stream = "idle-warm-up-" + STREAMS.incrementAndGet();
+        kinesalite.createStream(stream, 1);
+        try (KinesisAsyncClient client = kinesalite.newClient(); Started started = start.start(client, stream, 1)) {
+            long deadline = System.nanoTime() + MAX_START.toNanos();
+            while (!started.readingAll() && System.nanoTime() - deadline < 0) {
+                ConsumerLatency.sleep(200);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("warm-up failed", e);
+        }
+        // threads of the stopped consumer end asynchronously
+        ConsumerLatency.sleep(SETTLE.toMillis());
+    }
+
+    private static ConsumerStart oursStart() {
+        return (client, stream, n) -> {
+            ConsumerApp app = new ConsumerApp(client, Map.of("stream", stream), payload -> {
+            });
+            return started(app, app::ready);
+        };
+    }
+
+    private static ConsumerStart kclStart(Dynalite dynalite) {
+        return (client, stream, n) -> {
             KclConsumer kcl = new KclConsumer(client, dynalite.endpoint(), stream, null, record -> {
             });
             return started(kcl, () -> kcl.initializedShards() >= n);
-        });
+        };
     }
 
     private static Started started(AutoCloseable consumer, BooleanSupplier readingAll) {
@@ -71,38 +100,49 @@ final class IdleScale {
     private static Result run(String consumer, Kinesalite kinesalite, int shards, ConsumerStart start) {
         String stream = "idle-" + STREAMS.incrementAndGet();
         kinesalite.createStream(stream, shards);
+        var threads = ManagementFactory.getThreadMXBean();
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         try (KinesisAsyncClient client = kinesalite.newClient()) {
-            var threads = ManagementFactory.getThreadMXBean();
-            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             long heapBefore = liveHeap();
             int threadsBefore = threads.getThreadCount();
             long began = System.nanoTime();
+            long heapRunning;
+            int threadsRunning;
+            double cpuPercent;
+            double startSeconds;
+            boolean reading;
             try (Started started = start.start(client, stream, shards)) {
                 long deadline = began + MAX_START.toNanos();
-                boolean reading;
                 while (!(reading = started.readingAll()) && System.nanoTime() - deadline < 0) {
                     ConsumerLatency.sleep(200);
                 }
-                double startSeconds = (System.nanoTime() - began) / 1e9;
+                startSeconds = (System.nanoTime() - began) / 1e9;
                 long cpuBefore = os.getProcessCpuTime();
                 long idleStart = System.nanoTime();
                 ConsumerLatency.sleep(IDLE.toMillis());
-                double cpuPercent = 100.0 * (os.getProcessCpuTime() - cpuBefore) / (System.nanoTime() - idleStart);
-                Result result = new Result(consumer, shards, threads.getThreadCount() - threadsBefore,
-                        liveHeap() - heapBefore, cpuPercent, startSeconds, reading);
-                System.out.printf("%n>>> idle | %s, %d shards: +%d threads, +%.1f MiB heap, %.0f%% of a core"
-                        + " (reading every shard after %.1f s%s)%n%n", consumer, shards, result.threads(),
-                        result.heapBytes() / 1048576.0, cpuPercent, startSeconds, reading ? "" : ": NOT ALL");
-                return result;
-            } catch (Exception e) {
-                throw new IllegalStateException(consumer + " on " + shards + " shards failed", e);
+                cpuPercent = 100.0 * (os.getProcessCpuTime() - cpuBefore) / (System.nanoTime() - idleStart);
+                heapRunning = liveHeap();
+                threadsRunning = threads.getThreadCount();
             }
+            ConsumerLatency.sleep(SETTLE.toMillis());
+            Result result = new Result(consumer, shards, threadsRunning - threadsBefore, heapRunning - heapBefore,
+                    cpuPercent, startSeconds, reading);
+            System.out.printf("%n>>> idle | %s, %d shards: +%d threads, +%.1f MiB heap, %.0f%% of a core"
+                    + " (reading every shard after %.1f s%s)%n%n", consumer, shards, result.threads(),
+                    result.heapBytes() / 1048576.0, cpuPercent, startSeconds, reading ? "" : ": NOT ALL");
+            return result;
+        } catch (Exception e) {
+            throw new IllegalStateException(consumer + " on " + shards + " shards failed", e);
         }
     }
 
+    /** The least used heap after three full GCs: what the consumer's threads allocate meanwhile does not count. */
     private static long liveHeap() {
-        System.gc();
-        System.gc();
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        long least = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            least = Math.min(least, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        }
+        return least;
     }
 }

@@ -113,8 +113,6 @@ final class WeldApp implements AutoCloseable {
     /** Shuts the container down: the channel flushes (within its shutdown-timeout). */
     @Override
     public void close() {
-        if (container.isRunning()) {
-            container.shutdown();
-        }
+        WeldBoot.stop(container);
     }
 }

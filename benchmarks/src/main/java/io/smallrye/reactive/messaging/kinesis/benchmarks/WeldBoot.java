@@ -58,6 +58,20 @@ final class WeldBoot {
         return weld.initialize();
     }
 
+    /** Shuts the container down and lets go of what the next one would otherwise replace: its config, its client. */
+    static void stop(WeldContainer container) {
+        if (container.isRunning()) {
+            container.shutdown();
+        }
+        ClientBean.use(null);
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        try {
+            SmallRyeConfigProviderResolver.instance().releaseConfig(ConfigProvider.getConfig(loader));
+        } catch (IllegalArgumentException | IllegalStateException none) {
+            // none registered
+        }
+    }
+
     private static void installConfig(Map<String, String> properties) {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         try {
