@@ -19,12 +19,13 @@ import io.smallrye.reactive.messaging.kinesis.checkpoint.CheckpointStore;
 import io.smallrye.reactive.messaging.kinesis.fault.KinesisFailureHandler;
 import io.smallrye.reactive.messaging.kinesis.incoming.KinesisInboundChannel;
 import io.smallrye.reactive.messaging.providers.impl.ConnectorConfig;
+import io.smallrye.reactive.messaging.providers.locals.ContextAwareMessage;
 import io.vertx.core.Vertx;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 /**
  * The bare incoming channel, without SmallRye's mediator: a {@link KinesisInboundChannel} read by a subscriber that
- * acks each message as it comes (on the channel's event loop) and requests more in batches. The failure strategies
+ * acks each message on the message's context (as the mediator does) and requests more in batches. The failure strategies
  * and checkpoint stores come from a Weld container with no channel, as the connector gets them.
  */
 final class BareConsumer implements AutoCloseable {
@@ -55,12 +56,17 @@ final class BareConsumer implements AutoCloseable {
 
             @Override
             public void onNext(Message<?> message) {
-                message.ack();
-                acked.increment();
-                if (--left == REQUEST_BATCH / 2) {
-                    left += REQUEST_BATCH / 2;
-                    subscription.request(REQUEST_BATCH / 2);
-                }
+                // as SmallRye's mediator does: the message is processed and acked on its own context, a task of the
+                // channel's event loop (acking synchronously here, on the channel's context, would make each ack
+                // hop onto the message's context while this loop keeps the event loop busy)
+                ((ContextAwareMessage<?>) message).runOnMessageContext(() -> {
+                    message.ack();
+                    acked.increment();
+                    if (--left == REQUEST_BATCH / 2) {
+                        left += REQUEST_BATCH / 2;
+                        subscription.request(REQUEST_BATCH / 2);
+                    }
+                });
             }
 
             @Override

@@ -13,20 +13,25 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-
 /**
  * Runs every benchmark of the module in one go and prints one table, also written to {@code target/results.md}:
  * <ol>
- * <li>JMH, stub client: the connector's own cost per record (records/s, bytes allocated per record);</li>
+ * <li>JMH, stub client: the connector's own cost per record (records/s, bytes allocated per record), producing and
+ * consuming;</li>
  * <li>end to end against kinesalite, then kinesis-mock: producer throughput of the connector with and without
  * aggregation, the KPL with aggregation and a plain SDK loop, with the ratios to the KPL;</li>
- * <li>the producer's live heap under sustained overload, against its buffer bound.</li>
+ * <li>the producer's live heap under sustained overload, against its buffer bound;</li>
+ * <li>consumer latency at 200 records/s, ours and the KCL 3.1.1 (its defaults, and its idle time set to our poll
+ * interval), with the ratios;</li>
+ * <li>threads, heap and CPU of an idle consumer on 2 and 200 shards, ours and the KCL.</li>
  * </ol>
  * Arguments, all optional, as {@code name=value}: {@code jmh}, {@code e2e}, {@code mock}, {@code heap} (true/false,
  * which parts run), {@code seconds} (measured seconds per end-to-end client, 30), {@code warmup} (seconds before
  * measuring, 5), {@code mock-seconds} (measured seconds on kinesis-mock, 20), {@code heap-seconds} (15),
  * {@code jmh-iterations} (5), {@code jmh-warmups} (3), {@code jmh-seconds} (2 per iteration), {@code jmh-include}
- * (a regular expression of benchmarks), {@code clients} (of the end-to-end runs: ours-agg,ours,kpl,sdk).
+ * (a regular expression of benchmarks), {@code clients} (of the end-to-end runs: ours-agg,ours,kpl,sdk),
+ * {@code latency}, {@code scale}, {@code kcl} (true/false), {@code latency-seconds} (20), {@code scale-small} (2),
+ * {@code scale-large} (200).
  */
 public final class BenchmarkSuite {
 
@@ -68,7 +73,7 @@ public final class BenchmarkSuite {
                 }
             }
             if (flag(options, "latency")) {
-                consumers.latency(Duration.ofSeconds(integer(options, "latency-seconds", 25)), flag(options, "kcl"));
+                consumers.latency(Duration.ofSeconds(integer(options, "latency-seconds", 20)), flag(options, "kcl"));
             }
             if (flag(options, "scale")) {
                 consumers.scale(integer(options, "scale-small", 2), integer(options, "scale-large", 200),
@@ -98,7 +103,7 @@ public final class BenchmarkSuite {
             }
             report.append("\nTargets on one core: produce 500,000 records/s (the `inline` rows: everything on the"
                     + " sending thread), consume 1,000,000 records/s (the channel's event loop does all the work of"
-                    + " a record; 50 shards, so that Kinesis' 5 calls/s per shard are no limit). × target = records/s"
+                    + " a record; 100 shards, so that Kinesis' 5 calls/s per shard are no limit). × target = records/s"
                     + " ÷ target. Bytes / record: JMH `-prof gc` (gc.alloc.rate.norm), all threads.\n\n");
         }
         if (!e2e.isEmpty()) {

@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  * unpacked by the channel (deaggregation, on by default).
  * <p>
  * {@value #SHARDS} shards, because Kinesis allows a shard 5 GetRecords calls per second and the connector keeps its
- * calls to one shard 200 ms apart: one shard cannot deliver more than 50,000 records/s, 50 shards 2.5 M. Settings
+ * calls to one shard 200 ms apart: one shard cannot deliver more than 50,000 records/s, 100 shards 5 M. Settings
  * are the defaults except max-pending-records = 20,000, so that GetRecords asks for a full page of 10,000 (the default
  * of 1,000 would ask for 1,000). One operation is one record.
  */
@@ -51,7 +51,7 @@ public class ChannelConsumeBenchmark {
 
     static final int PAGE_RECORDS = 10_000;
     static final int RECORD_BYTES = 100;
-    static final int SHARDS = 50;
+    static final int SHARDS = 100;
 
     @Param({ "plain", "aggregated" })
     public String page;
