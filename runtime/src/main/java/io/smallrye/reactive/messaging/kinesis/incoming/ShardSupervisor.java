@@ -108,7 +108,7 @@ final class ShardSupervisor implements ShardReader.Listener {
             claimsInFlight.incrementAndGet();
             CompletionStage<ShardClaim> claim;
             try {
-                claim = checkpointer.store().claim(shardId);
+                claim = checkpointer.store().claim(lineage.info(shardId));
             } catch (RuntimeException e) {
                 claim = CompletableFuture.failedFuture(e);
             }
@@ -140,12 +140,13 @@ final class ShardSupervisor implements ShardReader.Listener {
             lineage.moveTo(shardId, State.FINISHED);
             startStartable();
         } else {
-            startReader(shardId, claim.checkpoint());
+            startReader(shardId, claim.checkpoint(), claim.startsAtOldest());
         }
     }
 
-    private void startReader(String shardId, Optional<ShardPosition> checkpoint) {
-        IteratorStart start = checkpoint.map(IteratorStart::after).orElseGet(() -> startOf(shardId));
+    private void startReader(String shardId, Optional<ShardPosition> checkpoint, boolean fromOldest) {
+        IteratorStart start = checkpoint.map(IteratorStart::after)
+                .orElseGet(() -> fromOldest ? IteratorStart.trimHorizon() : startOf(shardId));
         ShardReader reader = new ShardReader(settings, client, stream,
                 new ShardProgress(shardId, checkpoint.orElse(null)), lineage.hashRange(shardId), start, context, this);
         readers.put(shardId, reader);
@@ -185,7 +186,7 @@ final class ShardSupervisor implements ShardReader.Listener {
         if (stopped) {
             return;
         }
-        checkpointer.ended(reader.progress()).whenComplete((ignored, failure) -> context.execute(() -> {
+        checkpointer.ended(reader.progress(), lineage.children(reader.shardId())).whenComplete((ignored, failure) -> context.execute(() -> {
             if (readers.remove(reader.shardId(), reader)) {
                 fetchedByFinishedReaders.addAndGet(reader.progress().fetchedCount());
             }
@@ -215,6 +216,23 @@ final class ShardSupervisor implements ShardReader.Listener {
                 lineage.moveTo(shardId, State.NOT_OWNED);
                 KinesisIncomingLogging.log.shardReleased(settings.channel(), shardId, "lost to another consumer");
             }
+        });
+    }
+
+    /**
+     * The checkpoint store says a shard may be worth claiming (it took its lease for this channel, or another node
+     * finished it): shards not owned so far are claimed again, and a shard not listed yet makes the channel list.
+     */
+    void shardAvailable(String shardId) {
+        context.execute(() -> {
+            if (stopped || !started) {
+                return;
+            }
+            if (lineage.state(shardId) == null) {
+                discovery.discover();
+            }
+            lineage.retryNotOwned();
+            startStartable();
         });
     }
 
