@@ -48,6 +48,7 @@ final class LeaseCoordinator {
     private boolean closed;
     private long renewTimer = -1;
     private long takeTimer = -1;
+    private long giveUpTimer = -1;
 
     LeaseCoordinator(LeaseSettings settings, LeaseTable table, Vertx vertx, OwnershipListener listener) {
         this.settings = settings;
@@ -90,6 +91,7 @@ final class LeaseCoordinator {
                 tableReady.complete(null);
                 renewTimer = context.setPeriodic(settings.renewInterval().toMillis(), id -> renewAll());
                 takeTimer = context.setPeriodic(settings.takeInterval().toMillis(), id -> scanAndTake());
+                giveUpTimer = context.setPeriodic(settings.giveUpCheckInterval().toMillis(), id -> giveUpStale());
                 scanAndTake();
             }
         }));
@@ -245,20 +247,27 @@ final class LeaseCoordinator {
         }
     }
 
-    /** Renews every held lease; gives up those not renewed for too long (the table is unreachable). */
-    private void renewAll() {
+    /**
+     * Gives up the leases not written for too long (the table cannot be reached): the channel stops reading them
+     * before any other node may judge them expired. Checked often, so that the stop is not late by a renewal period.
+     */
+    private void giveUpStale() {
         long now = System.nanoTime();
         for (HeldLease mine : List.copyOf(held.values())) {
-            if (mine.finished) {
-                continue;
-            }
             long since = now - mine.lastWrittenNanos;
-            if (since > settings.holdWithoutRenewal().toNanos()) {
+            if (!mine.finished && since > settings.holdWithoutRenewal().toNanos()) {
                 mine.finished = true;
                 held.remove(mine.key(), mine);
                 KinesisLeaseLogging.log.leaseGivenUp(settings.channel(), mine.key(), since / 1_000_000, table.name());
                 listener.shardLost(mine.key());
-            } else if (mine.pendingWrites == 0) {
+            }
+        }
+    }
+
+    /** Renews every held lease that has no write under way (that write renews it). */
+    private void renewAll() {
+        for (HeldLease mine : List.copyOf(held.values())) {
+            if (!mine.finished && mine.pendingWrites == 0) {
                 write(mine.key(), "renewal",
                         (lease) -> table.renew(mine.key(), lease.counter(), settings.workerId()),
                         (lease) -> lease.withCounter(lease.counter() + 1), false);
@@ -341,6 +350,9 @@ final class LeaseCoordinator {
             }
             if (takeTimer != -1) {
                 context.owner().cancelTimer(takeTimer);
+            }
+            if (giveUpTimer != -1) {
+                context.owner().cancelTimer(giveUpTimer);
             }
             // leases held without a reader (children waiting for their parents) go back too, so others need not
             // wait for them to expire

@@ -67,11 +67,17 @@ record LeaseSettings(String channel, String stream, String tableName, String wor
     }
 
     /**
-     * How long a holder keeps reading a shard after its last successful renewal when it cannot reach the table: until
-     * others could consider the lease expired, less one renewal period of margin.
+     * How long a holder keeps reading a shard after its last successful write when it cannot reach the table: two
+     * thirds of the failover time (two renewals missed), so that it stops before any other node, whose watch of the
+     * lease starts no earlier than that write, can judge the lease expired.
      */
     Duration holdWithoutRenewal() {
         return failoverTime.minus(renewInterval());
+    }
+
+    /** How often held leases are checked for {@link #holdWithoutRenewal()}: a tenth of the failover time. */
+    Duration giveUpCheckInterval() {
+        return failoverTime.dividedBy(10);
     }
 
     private static String defaultWorkerId() {
