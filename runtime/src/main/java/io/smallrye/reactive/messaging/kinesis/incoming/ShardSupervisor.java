@@ -1,9 +1,11 @@
 package io.smallrye.reactive.messaging.kinesis.incoming;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,6 +45,8 @@ final class ShardSupervisor implements ShardReader.Listener {
     private final Map<String, ShardReader> readers = new ConcurrentHashMap<>();
     private final AtomicLong fetchedByFinishedReaders = new AtomicLong();
     private final AtomicInteger claimsInFlight = new AtomicInteger();
+    /** Shards the store said were available while their claim was under way (channel context only). */
+    private final Set<String> availableWhileClaiming = new HashSet<>();
     private volatile boolean started;
     private volatile boolean positioned;
     private volatile String waitingFor;
@@ -123,6 +127,7 @@ final class ShardSupervisor implements ShardReader.Listener {
     }
 
     private void onClaim(String shardId, ShardClaim claim, Throwable failure) {
+        boolean gainedMeanwhile = availableWhileClaiming.remove(shardId);
         if (stopped) {
             if (claim != null && claim.owned() && !claim.ended()) {
                 checkpointer.release(shardId, claim.checkpoint().orElse(null));
@@ -136,6 +141,11 @@ final class ShardSupervisor implements ShardReader.Listener {
         } else if (!claim.owned()) {
             KinesisIncomingLogging.log.shardNotOwned(settings.channel(), shardId);
             lineage.moveTo(shardId, State.NOT_OWNED);
+            if (gainedMeanwhile) {
+                // the store gained the shard after answering: claim again
+                lineage.retryNotOwned();
+                startStartable();
+            }
         } else if (claim.ended()) {
             lineage.moveTo(shardId, State.FINISHED);
             startStartable();
@@ -228,8 +238,11 @@ final class ShardSupervisor implements ShardReader.Listener {
             if (stopped || !started) {
                 return;
             }
-            if (lineage.state(shardId) == null) {
+            State state = lineage.state(shardId);
+            if (state == null) {
                 discovery.discover();
+            } else if (state == State.CLAIMING) {
+                availableWhileClaiming.add(shardId); // its answer may predate the news
             }
             lineage.retryNotOwned();
             startStartable();

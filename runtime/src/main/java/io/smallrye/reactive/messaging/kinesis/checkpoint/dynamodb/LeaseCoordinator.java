@@ -130,6 +130,10 @@ final class LeaseCoordinator {
                 return CompletableFuture.completedFuture(mine.lease.claim());
             }
             return table.get(shard.shardId()).thenCompose(found -> onContext(() -> {
+                HeldLease takenMeanwhile = held.get(shard.shardId());
+                if (takenMeanwhile != null && !takenMeanwhile.finished) {
+                    return CompletableFuture.completedFuture(takenMeanwhile.lease.claim());
+                }
                 if (found.isEmpty()) {
                     Lease created = Lease.unowned(shard.shardId(), settings.initialCheckpoint(), shard.parentShardIds(),
                             shard.startingHashKey(), shard.endingHashKey());

@@ -15,12 +15,12 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Clients and lease-table helpers for tests against dynalite. */
-final class DynaliteTables {
+public final class DynaliteTables {
 
     private DynaliteTables() {
     }
 
-    static DynamoDbAsyncClient client(Dynalite dynalite, ExecutionInterceptor... interceptors) {
+    public static DynamoDbAsyncClient client(Dynalite dynalite, ExecutionInterceptor... interceptors) {
         return DynamoDbAsyncClient.builder()
                 .endpointOverride(dynalite.endpoint())
                 .region(Region.of(KinesisMock.REGION))
@@ -31,11 +31,11 @@ final class DynaliteTables {
                 .build();
     }
 
-    static String newTableName() {
+    public static String newTableName() {
         return "leases-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    static List<Map<String, AttributeValue>> items(DynamoDbAsyncClient client, String table) {
+    public static List<Map<String, AttributeValue>> items(DynamoDbAsyncClient client, String table) {
         return client.scan(b -> b.tableName(table).consistentRead(true)).join().items();
     }
 
