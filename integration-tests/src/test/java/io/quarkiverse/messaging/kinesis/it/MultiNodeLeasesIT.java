@@ -136,7 +136,7 @@ class MultiNodeLeasesIT {
         long start = System.nanoTime();
         await().atMost(atMost).pollInterval(Duration.ofMillis(200)).until(() -> {
             Map<String, String> owners = owners(table);
-            return shards.stream().allMatch(shard -> nodes.contains(owners.get(shard)));
+            return shards.stream().allMatch(shard -> owners.get(shard) != null && nodes.contains(owners.get(shard)));
         });
         return Duration.ofNanos(System.nanoTime() - start);
     }
@@ -198,7 +198,7 @@ class MultiNodeLeasesIT {
                 assertThat(a.terminate(Duration.ofSeconds(60))).as("node-a exit code").isNotNull();
 
                 // nothing lost; what was processed twice was processed first by node-b after its last checkpoint
-                // (its un-checkpointed window) or was in flight in node-c when it stopped
+                // (its un-checkpointed window)
                 List<Receipt> receipts = allReceipts();
                 assertThat(receipts.stream().map(Receipt::payload).collect(Collectors.toSet()))
                         .containsAll(written);
@@ -227,8 +227,8 @@ class MultiNodeLeasesIT {
                 System.out.printf("MultiNodeLeasesIT: %d records written, %d processings; processed twice: %d "
                         + "after the kill -9 of node-b (its un-checkpointed window, checkpoint interval 1 s), %d after "
                         + "the SIGTERM of node-c%n", written.size(), receipts.size(), fromB, fromC);
-                assertThat(fromC).as("in flight in node-c (one message at a time per shard)").isLessThanOrEqualTo(
-                        ofC.size());
+                assertThat(fromC).as("a stopping node completes what it handed on before its last checkpoints")
+                        .isZero();
             }
         }
 
@@ -264,16 +264,24 @@ class MultiNodeLeasesIT {
     void aSplitUnderLoadKeepsTheRecordsOfAKeyInOrderAcrossNodes(KinesisMock kinesis) throws Exception {
         String stream = newName("split");
         String table = newName("split-leases");
-        kinesis.createStream(stream, 2);
+        kinesis.createStream(stream, 3);
         try (PackagedApp a = node(kinesis, stream, table, "node-a");
                 PackagedApp b = node(kinesis, stream, table, "node-b")) {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> countsByOwner(owners(table)).equals(Map.of("node-a", 1L, "node-b", 1L)));
+                    .until(() -> countsByOwner(owners(table)).values().stream().sorted().toList()
+                            .equals(List.of(1L, 2L)));
+            // split a shard of the node holding two: once it ends, each node is one lease under the target (2 of
+            // 4 open leases), so each takes one child and the parent's keys continue on both nodes
+            Map<String, String> owners = owners(table);
+            Map<String, Long> counts = countsByOwner(owners);
+            String busy = counts.entrySet().stream().filter(e -> e.getValue() == 2).findFirst().orElseThrow().getKey();
+            String toSplit = owners.entrySet().stream().filter(e -> busy.equals(e.getValue())).findFirst()
+                    .orElseThrow().getKey();
             List<String> written;
             try (StreamFeeder feeder = new StreamFeeder(kinesis.client(), stream, 16, 10, 100)) {
                 PackagedApp.sleep(3000);
                 Shard parent = kinesis.client().listShards(r -> r.streamName(stream)).get(30, TimeUnit.SECONDS)
-                        .shards().get(0);
+                        .shards().stream().filter(shard -> shard.shardId().equals(toSplit)).findFirst().orElseThrow();
                 BigInteger low = new BigInteger(parent.hashKeyRange().startingHashKey());
                 BigInteger high = new BigInteger(parent.hashKeyRange().endingHashKey());
                 kinesis.client().splitShard(r -> r.streamName(stream).shardToSplit(parent.shardId())
@@ -313,6 +321,8 @@ class MultiNodeLeasesIT {
         System.out.printf("MultiNodeLeasesIT: split under load: %d records of %d keys in order; shards read by %s; "
                 + "%d keys were read by both nodes%n", firstProcessing.size(), byKey.size(), readers,
                 crossNode.size());
-        assertThat(readers).as("the parent and both children were read").hasSize(4);
+        assertThat(readers).as("the three shards and both children were read").hasSize(5);
+        assertThat(crossNode).as("keys whose records were read by both nodes (parent on one, child on the other)")
+                .isNotEmpty();
     }
 }

@@ -33,6 +33,9 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  */
 final class ShardSupervisor implements ShardReader.Listener {
 
+    /** At stop, how long records already handed on may take to complete before the last checkpoints are saved. */
+    static final long DRAIN_TIMEOUT_MS = 5_000;
+
     private final IncomingSettings settings;
     private final KinesisAsyncClient client;
     private final StreamRef stream;
@@ -277,9 +280,26 @@ final class ShardSupervisor implements ShardReader.Listener {
                 context.cancelTimer(checkpointTimer);
             }
             readers.values().forEach(ShardReader::stop);
-            checkpointer.releaseAllAndClose(progresses()).whenComplete((ignored, failure) -> done.complete(null));
+            List<ShardProgress> progresses = progresses();
+            // records handed on before the stop are still processed: wait for them (within bounds), so that the
+            // last checkpoints include them and whoever reads these shards next does not process them again
+            whenCompleted(progresses, DRAIN_TIMEOUT_MS).thenCompose(ignored -> checkpointer
+                    .releaseAllAndClose(progresses)).whenComplete((ignored, failure) -> done.complete(null));
         });
         return done;
+    }
+
+    private CompletionStage<Void> whenCompleted(List<ShardProgress> progresses, long timeoutMs) {
+        CompletableFuture<Void> all = CompletableFuture.allOf(progresses.stream().map(progress -> {
+            CompletableFuture<Void> completed = new CompletableFuture<>();
+            progress.whenAllCompleted(() -> completed.complete(null));
+            return completed;
+        }).toArray(CompletableFuture[]::new));
+        if (!all.isDone()) {
+            long timer = context.setTimer(timeoutMs, () -> all.complete(null));
+            all.whenComplete((ignored, failure) -> context.execute(() -> context.cancelTimer(timer)));
+        }
+        return all.thenApplyAsync(ignored -> null, context);
     }
 
     /** Records fetched and not completed yet, all shards together. */
