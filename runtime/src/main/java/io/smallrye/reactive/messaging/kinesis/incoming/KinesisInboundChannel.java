@@ -137,7 +137,8 @@ public class KinesisInboundChannel {
         }
         failure = reason;
         KinesisIncomingLogging.log.channelFailed(settings.channel(), settings.stream(), reason);
-        supervisor.stop().whenComplete((ignored, error) -> context.execute(() -> readers.onError(reason)));
+        // a failed channel delivers nothing more: no wait for messages in flight
+        supervisor.stop(false).whenComplete((ignored, error) -> context.execute(() -> readers.onError(reason)));
     }
 
     /** Stops the readers and hands the last positions to the checkpoint store (waits for it, within bounds). */
@@ -146,7 +147,7 @@ public class KinesisInboundChannel {
             return;
         }
         closed = true;
-        var stopped = supervisor.stop().toCompletableFuture();
+        var stopped = supervisor.stop(true).toCompletableFuture();
         if (!Context.isOnEventLoopThread()) {
             try {
                 stopped.get(CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);

@@ -267,7 +267,7 @@ final class ShardSupervisor implements ShardReader.Listener {
     }
 
     /** Stops every reader, hands the last positions to the checkpoint store and closes it. */
-    CompletionStage<Void> stop() {
+    CompletionStage<Void> stop(boolean drain) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         context.execute(() -> {
             if (stopped) {
@@ -283,7 +283,7 @@ final class ShardSupervisor implements ShardReader.Listener {
             List<ShardProgress> progresses = progresses();
             // records handed on before the stop are still processed: wait for them (within bounds), so that the
             // last checkpoints include them and whoever reads these shards next does not process them again
-            whenCompleted(progresses, DRAIN_TIMEOUT_MS).thenCompose(ignored -> checkpointer
+            whenCompleted(progresses, drain ? DRAIN_TIMEOUT_MS : 0).thenCompose(ignored -> checkpointer
                     .releaseAllAndClose(progresses)).whenComplete((ignored, failure) -> done.complete(null));
         });
         return done;
@@ -295,6 +295,9 @@ final class ShardSupervisor implements ShardReader.Listener {
             progress.whenAllCompleted(() -> completed.complete(null));
             return completed;
         }).toArray(CompletableFuture[]::new));
+        if (timeoutMs == 0) {
+            return CompletableFuture.completedFuture(null);
+        }
         if (!all.isDone()) {
             long timer = context.setTimer(timeoutMs, () -> all.complete(null));
             all.whenComplete((ignored, failure) -> context.execute(() -> context.cancelTimer(timer)));
