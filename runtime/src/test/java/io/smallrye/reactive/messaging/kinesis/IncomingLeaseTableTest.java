@@ -169,6 +169,33 @@ class IncomingLeaseTableTest extends WeldTestBase {
                 .containsExactlyInAnyOrderElementsOf(payloads(30, 50));
     }
 
+    @Test
+    void healthReportsALeaseTableThatCannotBeReached() {
+        String stream = newStream(1, 5);
+        Dynalite own = new Dynalite();
+        own.start();
+        try {
+            MapBasedConfig config = channel(stream, DynaliteTables.newTableName(), "alone")
+                    .with("mp.messaging.incoming.orders-in.dynamodb-endpoint-override", own.endpoint().toString());
+            Consumer app = runApplication(config, Consumer.class);
+            await().atMost(Duration.ofSeconds(30)).until(() -> app.received().size() >= 5);
+            assertThat(connector().getReadiness().isOk()).isTrue();
+
+            own.stop();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                var readiness = connector().getReadiness();
+                assertThat(readiness.isOk()).isFalse();
+                assertThat(readiness.getChannels()).singleElement().satisfies(channel -> assertThat(channel.getMessage())
+                        .contains("lease table").contains("failed"));
+            });
+            // the leases could not be renewed: the shard is no longer read
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> connector().inboundChannel("orders-in").activeShards() == 0);
+        } finally {
+            own.stop();
+        }
+    }
+
     private static List<String> payloads(int from, int to) {
         return IntStream.range(from, to).mapToObj(i -> "m-" + i).toList();
     }
