@@ -54,4 +54,8 @@ public interface KinesisLeaseLogging extends BasicLogger {
     @LogMessage(level = Level.DEBUG)
     @Message(id = 1408, value = "Channel '%s': shard %s ended; leases created for its children %s")
     void leaseEnded(String channel, String shardId, String children);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 1409, value = "Dev Services for Kinesis started dynalite, a DynamoDB emulator (process %d), on %s in %d ms (log %s). Channels with checkpoint-store dynamodb and no dynamodb-endpoint-override keep their lease tables there.")
+    void dynaliteStarted(long pid, String endpoint, long millis, String logFile);
 }
