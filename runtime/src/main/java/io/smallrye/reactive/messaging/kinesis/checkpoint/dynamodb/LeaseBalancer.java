@@ -13,7 +13,8 @@ import java.util.Set;
  * Decides which leases a node takes after a scan. Every node aims at ceil(open leases / live nodes), a live node
  * being one holding a lease that is not expired. Below that, it takes leases nobody holds (or expired ones, or its
  * own from before a restart) first; when there are none, it steals one lease from the most loaded node, only if that
- * node holds more than the target. Leases of shards read to their end are not counted.
+ * node holds more than the target, and only a lease seen renewed since the previous scan. Leases of shards read to
+ * their end are not counted.
  */
 final class LeaseBalancer {
 
@@ -36,8 +37,9 @@ final class LeaseBalancer {
      * @param leases the scan
      * @param expired the keys of leases that did not move for the failover time
      * @param held the keys of the leases this node holds now
+     * @param moving the keys of leases seen renewed since the previous scan: the only ones stolen
      */
-    Decision decide(List<Lease> leases, Set<String> expired, Set<String> held) {
+    Decision decide(List<Lease> leases, Set<String> expired, Set<String> held, Set<String> moving) {
         Map<String, List<Lease>> byLiveOwner = new HashMap<>();
         List<Lease> free = new ArrayList<>();
         int open = 0;
@@ -70,7 +72,10 @@ final class LeaseBalancer {
                 .max(Comparator.comparingInt(List::size))
                 .orElse(List.of());
         if (mostLoaded.size() > target) {
-            return new Decision(List.of(mostLoaded.get(random.nextInt(mostLoaded.size()))), true, target);
+            List<Lease> renewed = mostLoaded.stream().filter(lease -> moving.contains(lease.key())).toList();
+            if (!renewed.isEmpty()) {
+                return new Decision(List.of(renewed.get(random.nextInt(renewed.size()))), true, target);
+            }
         }
         return Decision.none(target);
     }

@@ -319,7 +319,7 @@ final class LeaseCoordinator {
                     listener.shardAvailable(lease.key()); // its children may be read now
                 }
             }
-            LeaseBalancer.Decision decision = balancer.decide(leases, expired, heldKeys);
+            LeaseBalancer.Decision decision = balancer.decide(leases, expired, heldKeys, observations.moving());
             for (Lease lease : decision.take()) {
                 String how = !lease.owned() ? "nobody held it"
                         : settings.workerId().equals(lease.owner()) ? "held by this worker before a restart"

@@ -18,6 +18,7 @@ final class LeaseObservations {
 
     private final long failoverNanos;
     private final Map<String, Seen> seen = new HashMap<>();
+    private final Set<String> moved = new HashSet<>();
 
     LeaseObservations(long failoverNanos) {
         this.failoverNanos = failoverNanos;
@@ -30,17 +31,30 @@ final class LeaseObservations {
     Set<String> update(List<Lease> leases, long nowNanos) {
         Set<String> expired = new HashSet<>();
         Set<String> present = new HashSet<>();
+        moved.clear();
         for (Lease lease : leases) {
             present.add(lease.key());
             Seen previous = seen.get(lease.key());
             if (previous == null || previous.counter() != lease.counter()
                     || !java.util.Objects.equals(previous.owner(), lease.owner())) {
                 seen.put(lease.key(), new Seen(lease.owner(), lease.counter(), nowNanos));
+                if (previous != null) {
+                    moved.add(lease.key());
+                }
             } else if (lease.owned() && nowNanos - previous.sinceNanos() >= failoverNanos) {
                 expired.add(lease.key());
             }
         }
         seen.keySet().retainAll(present);
         return expired;
+    }
+
+    /**
+     * The leases whose counter changed between the last two scans: their holders are renewing them now. Only those
+     * are stolen for balancing, so that a lease whose holder cannot reach the table is left to expire (the holder
+     * gives it up first) rather than read by two nodes.
+     */
+    Set<String> moving() {
+        return Set.copyOf(moved);
     }
 }

@@ -16,6 +16,9 @@ import org.junit.jupiter.api.Test;
 
 class LeaseBalancerTest {
 
+    /** Every lease of the tests seen renewed, unless a test says otherwise. */
+    static final Set<String> ALL = IntStream.range(0, 8).mapToObj(i -> "shardId-" + i).collect(Collectors.toSet());
+
     private static Lease lease(int shard, String owner) {
         return new Lease("shardId-" + shard, owner, 5, "TRIM_HORIZON", 0, 0, List.of(), List.of(), null, null);
     }
@@ -27,7 +30,7 @@ class LeaseBalancerTest {
     @Test
     void aloneTakesEveryFreeLease() {
         List<Lease> leases = IntStream.range(0, 8).mapToObj(i -> lease(i, null)).toList();
-        LeaseBalancer.Decision decision = new LeaseBalancer("a", new Random(1)).decide(leases, Set.of(), Set.of());
+        LeaseBalancer.Decision decision = new LeaseBalancer("a", new Random(1)).decide(leases, Set.of(), Set.of(), ALL);
         assertThat(decision.target()).isEqualTo(8);
         assertThat(decision.take()).hasSize(8);
         assertThat(decision.steal()).isFalse();
@@ -43,7 +46,7 @@ class LeaseBalancerTest {
         leases.add(lease(4, "dead")); // expired
         leases.add(lease(5, null));
         LeaseBalancer.Decision decision = new LeaseBalancer("a", new Random(1))
-                .decide(leases, Set.of("shardId-4"), Set.of());
+                .decide(leases, Set.of("shardId-4"), Set.of(), ALL);
         // live nodes: b and a (the dead node's lease does not count it as live): target ceil(6/2) = 3
         assertThat(decision.target()).isEqualTo(3);
         assertThat(decision.steal()).isFalse();
@@ -56,7 +59,7 @@ class LeaseBalancerTest {
         IntStream.range(0, 5).forEach(i -> leases.add(lease(i, "b")));
         IntStream.range(5, 8).forEach(i -> leases.add(lease(i, "c")));
         LeaseBalancer balancer = new LeaseBalancer("a", new Random(1));
-        LeaseBalancer.Decision decision = balancer.decide(leases, Set.of(), Set.of());
+        LeaseBalancer.Decision decision = balancer.decide(leases, Set.of(), Set.of(), ALL);
         assertThat(decision.target()).isEqualTo(3);
         assertThat(decision.steal()).isTrue();
         assertThat(decision.take()).hasSize(1).first().extracting(Lease::owner).isEqualTo("b");
@@ -66,13 +69,24 @@ class LeaseBalancerTest {
         IntStream.range(0, 3).forEach(i -> balanced.add(lease(i, "b")));
         IntStream.range(3, 6).forEach(i -> balanced.add(lease(i, "c")));
         IntStream.range(6, 8).forEach(i -> balanced.add(lease(i, "a")));
-        assertThat(balancer.decide(balanced, Set.of(), Set.of("shardId-6", "shardId-7")).take()).isEmpty();
+        assertThat(balancer.decide(balanced, Set.of(), Set.of("shardId-6", "shardId-7"), ALL).take()).isEmpty();
+    }
+
+    @Test
+    void aLeaseNotSeenRenewedIsNotStolen() {
+        List<Lease> leases = new ArrayList<>();
+        IntStream.range(0, 6).forEach(i -> leases.add(lease(i, "b")));
+        LeaseBalancer balancer = new LeaseBalancer("a", new Random(1));
+        // b's counters stopped (b may have lost the table): its leases are left to expire, not stolen
+        assertThat(balancer.decide(leases, Set.of(), Set.of(), Set.of()).take()).isEmpty();
+        assertThat(balancer.decide(leases, Set.of(), Set.of(), Set.of("shardId-3")).take())
+                .extracting(Lease::key).containsExactly("shardId-3");
     }
 
     @Test
     void endedShardsAreNeitherTakenNorCounted() {
         List<Lease> leases = List.of(ended(0), ended(1), lease(2, null), lease(3, "b"));
-        LeaseBalancer.Decision decision = new LeaseBalancer("a", new Random(1)).decide(leases, Set.of(), Set.of());
+        LeaseBalancer.Decision decision = new LeaseBalancer("a", new Random(1)).decide(leases, Set.of(), Set.of(), ALL);
         assertThat(decision.target()).isEqualTo(1);
         assertThat(decision.take()).extracting(Lease::key).containsExactly("shardId-2");
     }
@@ -80,7 +94,7 @@ class LeaseBalancerTest {
     @Test
     void ownLeasesFromBeforeARestartAreFree() {
         List<Lease> leases = List.of(lease(0, "a"), lease(1, "b"));
-        LeaseBalancer.Decision decision = new LeaseBalancer("a", new Random(1)).decide(leases, Set.of(), Set.of());
+        LeaseBalancer.Decision decision = new LeaseBalancer("a", new Random(1)).decide(leases, Set.of(), Set.of(), ALL);
         assertThat(decision.take()).extracting(Lease::key).containsExactly("shardId-0");
     }
 
@@ -101,7 +115,7 @@ class LeaseBalancerTest {
                             .toList();
                     Set<String> held = owners.entrySet().stream().filter(e -> node.equals(e.getValue()))
                             .map(Map.Entry::getKey).collect(Collectors.toCollection(HashSet::new));
-                    new LeaseBalancer(node, random).decide(scan, Set.of(), held).take()
+                    new LeaseBalancer(node, random).decide(scan, Set.of(), held, ALL).take()
                             .forEach(lease -> owners.put(lease.key(), node));
                 }
             }

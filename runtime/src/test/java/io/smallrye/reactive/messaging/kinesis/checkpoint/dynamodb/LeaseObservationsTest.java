@@ -36,6 +36,17 @@ class LeaseObservationsTest {
     }
 
     @Test
+    void aLeaseIsMovingWhenItsCounterChangedSinceThePreviousScan() {
+        LeaseObservations observations = new LeaseObservations(10 * SECOND);
+        observations.update(List.of(lease("b", 7)), 0);
+        assertThat(observations.moving()).as("first sight").isEmpty();
+        observations.update(List.of(lease("b", 8)), SECOND);
+        assertThat(observations.moving()).containsExactly("shardId-0");
+        observations.update(List.of(lease("b", 8)), 2 * SECOND);
+        assertThat(observations.moving()).isEmpty();
+    }
+
+    @Test
     void aLeaseNobodyHoldsIsNeverExpired() {
         LeaseObservations observations = new LeaseObservations(SECOND);
         observations.update(List.of(lease(null, 3)), 0);
