@@ -140,7 +140,7 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
         KinesisConnectorIncomingConfiguration conf = new KinesisConnectorIncomingConfiguration(config);
         KinesisAsyncClient client = clients.clientFor(conf);
         KinesisInboundChannel channel = new KinesisInboundChannel(conf, client,
-                executionHolder.vertx().getDelegate(), failureHandlers, checkpointStores, payloadCodecs);
+                executionHolder.vertx().getDelegate(), failureHandlers, checkpointStores, payloadCodecs, metrics());
         inboundChannels.add(channel);
         probeStream(client, conf.getChannel(), conf.getStream().orElse(conf.getChannel()), conf.getHealthEnabled());
         return channel.getStream();

@@ -23,6 +23,7 @@ import io.smallrye.reactive.messaging.kinesis.fault.KinesisFailureHandler;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
+import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
 import io.smallrye.reactive.messaging.kinesis.payload.PayloadCodecs;
 import io.smallrye.reactive.messaging.kinesis.payload.PayloadDecoder;
 import io.smallrye.reactive.messaging.kinesis.payload.PayloadType;
@@ -70,7 +71,7 @@ public class KinesisInboundChannel {
 
     public KinesisInboundChannel(KinesisConnectorIncomingConfiguration conf, KinesisAsyncClient client, Vertx vertx,
             Instance<KinesisFailureHandler.Factory> failureHandlers, Instance<CheckpointStore.Factory> stores,
-            PayloadCodecs payloadCodecs) {
+            PayloadCodecs payloadCodecs, KinesisMetrics metrics) {
         this.settings = IncomingSettings.from(conf);
         this.payloadType = PayloadType.parse(settings.channel(), conf.getPayloadType());
         this.decoder = payloadCodecs.decoder(settings.channel(), payloadType);
@@ -85,7 +86,8 @@ public class KinesisInboundChannel {
                 .create(conf, settings.stream(), this::shardLost);
         this.supervisor = new ShardSupervisor(settings, client, streamRef,
                 new StreamShards(settings, client, streamRef, region, context), context,
-                new Checkpointer(settings.channel(), store), readers::onNext, failure -> reportFailure(failure, true));
+                new Checkpointer(settings.channel(), settings.stream(), store, metrics), readers::onNext,
+                failure -> reportFailure(failure, true), metrics);
         this.stream = readers
                 .onItem().transformToMulti(records -> records).withRequests(MERGE_PREFETCH).merge(Integer.MAX_VALUE)
                 .emitOn(context::submit, CONTEXT_BUFFER)
