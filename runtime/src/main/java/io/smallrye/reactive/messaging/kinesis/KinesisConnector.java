@@ -18,6 +18,7 @@ import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Reception;
 import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Default;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
@@ -127,7 +128,8 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
         if (mapperClass == null) {
             return null;
         }
-        Instance<?> mapper = beans.select(mapperClass);
+        // the default one: an application may have other, qualified, mappers for other purposes
+        Instance<?> mapper = beans.select(mapperClass, Default.Literal.INSTANCE);
         return mapper.isResolvable() ? mapper.get() : null;
     }
 

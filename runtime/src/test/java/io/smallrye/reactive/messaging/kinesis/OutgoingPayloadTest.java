@@ -8,7 +8,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -18,7 +20,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 
+import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kinesis.test.KinesisMock;
 import io.smallrye.reactive.messaging.kinesis.test.KinesisMockExtension;
 import io.smallrye.reactive.messaging.test.common.config.MapBasedConfig;
@@ -80,6 +85,18 @@ class OutgoingPayloadTest extends WeldTestBase {
     }
 
     @Test
+    void theApplicationsObjectMapperWritesWhenItHasOne() {
+        String stream = newStream();
+        addBeans(SnakeCaseMapper.class);
+        ObjectSender app = runApplication(channel(stream), ObjectSender.class);
+
+        app.send(new Label("1Z999")).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
+
+        assertThat(kinesis.readAll(stream)).extracting(KinesisMock.ShardRecord::dataAsUtf8)
+                .containsExactly("{\"tracking_code\":\"1Z999\"}");
+    }
+
+    @Test
     void aPojoThatCannotBeWrittenIsNackedWithTheCauseAndTheNextOnesGoOn() {
         String stream = newStream();
         ObjectSender app = runApplication(channel(stream), ObjectSender.class);
@@ -96,6 +113,26 @@ class OutgoingPayloadTest extends WeldTestBase {
     }
 
     public record Parcel(String name, int weight) {
+    }
+
+    public record Label(String trackingCode) {
+    }
+
+    @ApplicationScoped
+    public static class SnakeCaseMapper {
+        @Produces
+        @Singleton
+        ObjectMapper mapper() {
+            return new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+        }
+
+        /** Another, qualified, mapper: not the one the connector takes. */
+        @Produces
+        @Singleton
+        @Identifier("other")
+        ObjectMapper other() {
+            return new ObjectMapper();
+        }
     }
 
     @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
