@@ -74,5 +74,7 @@ public interface KinesisExceptions {
 
     @Message(id = 2304, value = "Dev Services for Kinesis could not start the emulator: %s; log %s ends with:%n%s")
     IllegalStateException emulatorStartFailed(String reason, String logFile, String tail);
-}
 
+    @Message(id = 2305, value = "Dev Services for Kinesis could not use the shared emulator at %s (service name '%s'): %s; set quarkus.messaging.kinesis.devservices.shared=false to start one of this application's own")
+    IllegalStateException sharedEmulatorUnusable(String endpoint, String serviceName, String reason);
+}

@@ -109,4 +109,8 @@ public interface KinesisLogging extends BasicLogger {
     @LogMessage(level = Level.DEBUG)
     @Message(id = 1306, value = "Channel '%s' (%s): payload-type %s, found in %s")
     void payloadTypeDetected(String channel, String direction, String type, String source);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 1307, value = "Dev Services for Kinesis: using the shared emulator at %s (process %d, started by another application, which stops it when it stops); streams %s")
+    void devServicesShared(String endpoint, long pid, String streams);
 }
