@@ -34,6 +34,7 @@ class ShutdownFlushIT {
     @Test
     void bufferedOrdersAreWrittenOnSigterm(KinesisMock kinesis) throws Exception {
         kinesis.createStream(STREAM, 4);
+        kinesis.createStream("shipments", 1); // the demo's other stream, so that its channels start cleanly
         Map<String, String> properties = Map.of(
                 "mp.messaging.outgoing.orders-out.buffer-time", BUFFER_TIME.toSeconds() + "s",
                 "mp.messaging.outgoing.orders-out.shutdown-timeout", "30s",
