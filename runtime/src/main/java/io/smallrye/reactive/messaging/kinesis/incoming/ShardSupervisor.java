@@ -17,6 +17,7 @@ import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardClaim;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
+import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
 import io.smallrye.reactive.messaging.kinesis.incoming.ShardLineage.State;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.ChildShard;
@@ -40,6 +41,7 @@ final class ShardSupervisor implements ShardReader.Listener {
     private final ShardLineage lineage;
     private final Consumer<Multi<ReceivedRecord>> readerSink;
     private final Consumer<Throwable> fatal;
+    private final KinesisMetrics metrics;
     private final Map<String, ShardReader> readers = new ConcurrentHashMap<>();
     private final AtomicLong fetchedByFinishedReaders = new AtomicLong();
     private final AtomicInteger claimsInFlight = new AtomicInteger();
@@ -52,7 +54,7 @@ final class ShardSupervisor implements ShardReader.Listener {
 
     ShardSupervisor(IncomingSettings settings, KinesisAsyncClient client, StreamRef stream, StreamShards shards,
             ChannelContext context, Checkpointer checkpointer, Consumer<Multi<ReceivedRecord>> readerSink,
-            Consumer<Throwable> fatal) {
+            Consumer<Throwable> fatal, KinesisMetrics metrics) {
         this.settings = settings;
         this.client = client;
         this.stream = stream;
@@ -61,6 +63,7 @@ final class ShardSupervisor implements ShardReader.Listener {
         this.checkpointer = checkpointer;
         this.readerSink = readerSink;
         this.fatal = fatal;
+        this.metrics = metrics;
         this.discovery = new ShardDiscovery(settings, shards, context, this::onListing, fatal);
         this.lineage = new ShardLineage(settings.startingPosition() == StartingPosition.LATEST);
     }
@@ -147,7 +150,8 @@ final class ShardSupervisor implements ShardReader.Listener {
     private void startReader(String shardId, Optional<ShardPosition> checkpoint) {
         IteratorStart start = checkpoint.map(IteratorStart::after).orElseGet(() -> startOf(shardId));
         ShardReader reader = new ShardReader(settings, client, stream,
-                new ShardProgress(shardId, checkpoint.orElse(null)), lineage.hashRange(shardId), start, context, this);
+                new ShardProgress(shardId, checkpoint.orElse(null)), lineage.hashRange(shardId), start, context, this,
+                metrics);
         readers.put(shardId, reader);
         lineage.moveTo(shardId, State.READING);
         KinesisIncomingLogging.log.shardReaderStarted(settings.channel(), shardId, start.toString());
@@ -188,6 +192,7 @@ final class ShardSupervisor implements ShardReader.Listener {
         checkpointer.ended(reader.progress()).whenComplete((ignored, failure) -> context.execute(() -> {
             if (readers.remove(reader.shardId(), reader)) {
                 fetchedByFinishedReaders.addAndGet(reader.progress().fetchedCount());
+                metrics.shardReadingStopped(settings.channel(), settings.stream(), reader.shardId());
             }
             if (stopped) {
                 return;
@@ -211,6 +216,7 @@ final class ShardSupervisor implements ShardReader.Listener {
             ShardReader reader = readers.remove(shardId);
             if (reader != null) {
                 fetchedByFinishedReaders.addAndGet(reader.progress().fetchedCount());
+                metrics.shardReadingStopped(settings.channel(), settings.stream(), shardId);
                 reader.stop();
                 lineage.moveTo(shardId, State.NOT_OWNED);
                 KinesisIncomingLogging.log.shardReleased(settings.channel(), shardId, "lost to another consumer");
@@ -245,7 +251,10 @@ final class ShardSupervisor implements ShardReader.Listener {
             if (checkpointTimer != -1) {
                 context.cancelTimer(checkpointTimer);
             }
-            readers.values().forEach(ShardReader::stop);
+            readers.values().forEach(reader -> {
+                reader.stop();
+                metrics.shardReadingStopped(settings.channel(), settings.stream(), reader.shardId());
+            });
             checkpointer.releaseAllAndClose(progresses()).whenComplete((ignored, failure) -> done.complete(null));
         });
         return done;
