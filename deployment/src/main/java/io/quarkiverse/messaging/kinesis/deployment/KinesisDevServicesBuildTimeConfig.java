@@ -44,6 +44,21 @@ public interface KinesisDevServicesBuildTimeConfig {
         Provider provider();
 
         /**
+         * Whether, in dev mode, the emulator is shared between applications: one finds the emulator that another
+         * application's Dev Services started with the same {@code service-name} (and region) and uses it, creating its
+         * own streams there, instead of starting one. The application that started it stops it when it stops. Tests
+         * always get an emulator of their own.
+         */
+        @WithDefault("true")
+        boolean shared();
+
+        /**
+         * The name under which a shared emulator is registered and found (in {@code cache-dir}/shared).
+         */
+        @WithDefault("kinesis")
+        String serviceName();
+
+        /**
          * The emulator's plain HTTP port; a free port when not set.
          */
         OptionalInt port();

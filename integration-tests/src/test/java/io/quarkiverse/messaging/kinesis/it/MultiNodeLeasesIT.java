@@ -53,7 +53,8 @@ class MultiNodeLeasesIT {
     static DynamoDbAsyncClient dynamoDb;
 
     @BeforeAll
-    static void startDynalite() {
+    static void startDynalite(KinesisMock kinesis) {
+        kinesis.createStream("shipments", 1); // the demo's other stream, so that its channels start cleanly
         dynalite = new Dynalite();
         dynalite.start();
         dynamoDb = DynaliteTables.client(dynalite);

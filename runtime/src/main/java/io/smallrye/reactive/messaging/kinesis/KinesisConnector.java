@@ -18,6 +18,7 @@ import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Reception;
 import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Default;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
@@ -38,6 +39,9 @@ import io.smallrye.reactive.messaging.kinesis.incoming.KinesisInboundChannel;
 import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
 import io.smallrye.reactive.messaging.kinesis.outgoing.KinesisOutboundChannel;
 import io.smallrye.reactive.messaging.kinesis.outgoing.OutgoingSettings;
+import io.smallrye.reactive.messaging.kinesis.payload.PayloadCodecs;
+import io.smallrye.reactive.messaging.kinesis.payload.PayloadEncoder;
+import io.smallrye.reactive.messaging.kinesis.payload.PayloadType;
 import io.smallrye.reactive.messaging.providers.connectors.ExecutionHolder;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
@@ -53,6 +57,7 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 @ConnectorAttribute(name = "health-enabled", type = "boolean", direction = INCOMING_AND_OUTGOING, description = "Whether the channel reports its state to health checks", defaultValue = "true")
 @ConnectorAttribute(name = "retry-backoff", type = "string", direction = INCOMING_AND_OUTGOING, description = "The wait before the first retry: of a record Kinesis refused (outgoing), of a throttled or failed read (incoming), of a dead-letter write; doubled at each further attempt, with jitter", defaultValue = "100ms")
 @ConnectorAttribute(name = "max-retry-backoff", type = "string", direction = INCOMING_AND_OUTGOING, description = "The longest wait between two attempts", defaultValue = "5s")
+@ConnectorAttribute(name = "payload-type", type = "string", direction = INCOMING_AND_OUTGOING, description = "Incoming: what the record data becomes: 'bytes' (a byte[], as stored), 'string' (UTF-8 text), 'json-object' or 'json-array' (Vert.x JSON), or a class name (JSON read with Jackson, the application's ObjectMapper if it has one); a record that cannot be read so is nacked and goes through the failure strategy. Outgoing: byte[], String, Vert.x Buffer, JsonObject and JsonArray payloads are written as they are, other objects as JSON with Jackson (with the writer of the class named here, if any). The Quarkus extension sets it from the channel's method and emitter signatures", defaultValue = "bytes")
 
 @ConnectorAttribute(name = "starting-position", type = "string", direction = INCOMING, description = "Where to start reading shards without a checkpoint: 'latest' (records written after the channel started; shards created later by resharding are read from their start), 'trim_horizon' (the oldest records kept), 'at_timestamp' (records written at or after starting-timestamp)", defaultValue = "latest")
 @ConnectorAttribute(name = "starting-timestamp", type = "string", direction = INCOMING, description = "With starting-position at_timestamp: an ISO-8601 instant (2024-05-01T12:00:00Z) or epoch milliseconds")
@@ -103,6 +108,11 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
     @Any
     Instance<CheckpointStore.Factory> checkpointStores;
 
+    /** Where the application's Jackson ObjectMapper is looked up, when Jackson is on the class path. */
+    @Inject
+    @Any
+    Instance<Object> beans;
+
     /** The host's metrics (the Quarkus extension provides one when Micrometer is present); none otherwise. */
     @Inject
     Instance<KinesisMetrics> metricsBeans;
@@ -112,9 +122,26 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
     /** Readiness probes of the channels' streams, by channel; only with health on and a probe interval set. */
     private final Map<String, StreamProbe> streamProbes = new ConcurrentHashMap<>();
 
+    private PayloadCodecs payloadCodecs;
+
     @PostConstruct
     void init() {
         clients.start();
+        payloadCodecs = new PayloadCodecs(applicationObjectMapper());
+    }
+
+    private Object applicationObjectMapper() {
+        Class<?> mapperClass = PayloadCodecs.objectMapperClass();
+        if (mapperClass == null) {
+            return null;
+        }
+        // the default one: an application may have other, qualified, mappers for other purposes
+        Instance<?> mapper = beans.select(mapperClass, Default.Literal.INSTANCE);
+        return mapper.isResolvable() ? mapper.get() : null;
+    }
+
+    private KinesisMetrics metrics() {
+        return metricsBeans.isResolvable() ? metricsBeans.get() : KinesisMetrics.NONE;
     }
 
     @Override
@@ -122,7 +149,7 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
         KinesisConnectorIncomingConfiguration conf = new KinesisConnectorIncomingConfiguration(config);
         KinesisAsyncClient client = clients.clientFor(conf);
         KinesisInboundChannel channel = new KinesisInboundChannel(conf, client,
-                executionHolder.vertx().getDelegate(), failureHandlers, checkpointStores);
+                executionHolder.vertx().getDelegate(), failureHandlers, checkpointStores, payloadCodecs, metrics());
         inboundChannels.add(channel);
         probeStream(client, conf.getChannel(), conf.getStream().orElse(conf.getChannel()), conf.getHealthEnabled());
         return channel.getStream();
@@ -138,8 +165,10 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
         KinesisConnectorOutgoingConfiguration conf = new KinesisConnectorOutgoingConfiguration(config);
         OutgoingSettings settings = OutgoingSettings.from(conf);
         KinesisAsyncClient client = clients.clientFor(conf);
-        KinesisOutboundChannel channel = new KinesisOutboundChannel(settings, client, clients.scheduler(),
-                metricsBeans.isResolvable() ? metricsBeans.get() : KinesisMetrics.NONE);
+        PayloadEncoder objectEncoder = payloadCodecs.objectEncoder(settings.channel(),
+                PayloadType.parse(settings.channel(), conf.getPayloadType()));
+        KinesisOutboundChannel channel = new KinesisOutboundChannel(settings, client, clients.scheduler(), metrics(),
+                objectEncoder);
         outboundChannels.add(channel);
         probeStream(client, settings.channel(), settings.stream(), settings.healthEnabled());
         return channel;

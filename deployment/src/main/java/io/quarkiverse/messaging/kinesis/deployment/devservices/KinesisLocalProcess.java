@@ -6,9 +6,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import io.quarkus.deployment.builditem.Startable;
@@ -42,7 +38,6 @@ public final class KinesisLocalProcess implements Startable {
     private static final int START_ATTEMPTS = 3;
     private static final int STOP_GRACE_SECONDS = 5;
     private static final Duration POLL = Duration.ofMillis(50);
-    private static final Pattern ACTIVE = Pattern.compile("\"StreamStatus\"\\s*:\\s*\"ACTIVE\"");
     /** kinesis-mock's settings of how long a stream stays CREATING, DELETING, UPDATING... (500 ms by default). */
     private static final List<String> DURATIONS = List.of("CREATE_STREAM_DURATION", "DELETE_STREAM_DURATION",
             "UPDATE_SHARD_COUNT_DURATION", "MERGE_SHARDS_DURATION", "SPLIT_SHARD_DURATION", "UPDATE_STREAM_MODE_DURATION",
@@ -62,8 +57,6 @@ public final class KinesisLocalProcess implements Startable {
             """;
 
     private final Settings settings;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(1)).build();
     private Process process;
     private int port;
     private Path logFile;
@@ -166,17 +159,17 @@ public final class KinesisLocalProcess implements Startable {
     private String awaitReady() {
         long deadline = System.nanoTime() + settings.startupTimeout().toNanos();
         List<String> pending = new ArrayList<>(settings.streams().keySet());
+        EmulatorRequests emulator = new EmulatorRequests(URI.create("http://127.0.0.1:" + port), settings.region());
         while (true) {
             if (!process.isAlive()) {
                 return "it exited with code " + process.exitValue() + " before answering";
             }
             try {
                 if (pending.isEmpty()) {
-                    if (post("ListStreams", "{}").statusCode() == 200) {
+                    if (emulator.post("ListStreams", "{}").statusCode() == 200) {
                         return null;
                     }
-                } else if (ACTIVE.matcher(post("DescribeStreamSummary",
-                        "{\"StreamName\":\"" + pending.get(0) + "\"}").body()).find()) {
+                } else if (emulator.isActive(pending.get(0))) {
                     pending.remove(0);
                     continue;
                 }
@@ -197,20 +190,6 @@ public final class KinesisLocalProcess implements Startable {
                 return "the start was interrupted";
             }
         }
-    }
-
-    /** An AWS JSON request with a syntactically valid, fake signature (kinesis-mock checks the form only). */
-    private HttpResponse<String> post(String action, String body) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port))
-                .timeout(Duration.ofSeconds(2))
-                .header("Content-Type", "application/x-amz-json-1.1")
-                .header("X-Amz-Target", "Kinesis_20131202." + action)
-                .header("X-Amz-Date", "20250101T000000Z")
-                .header("Authorization", "AWS4-HMAC-SHA256 Credential=devservices/20250101/" + settings.region()
-                        + "/kinesis/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=0")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private void stopProcess() {

@@ -101,5 +101,16 @@ public interface KinesisLogging extends BasicLogger {
     @LogMessage(level = Level.DEBUG)
     @Message(id = 1304, value = "Channel '%s': stream '%s' is not reachable: %s")
     void streamUnreachable(String channel, String stream, String reason);
-}
 
+    @LogMessage(level = Level.WARN)
+    @Message(id = 1305, value = "Channel '%s' (%s): its method and injection point signatures name different payload types %s; none is chosen: set mp.messaging.%s.%s.payload-type")
+    void payloadTypesDisagree(String channel, String direction, String types, String direction2, String channel2);
+
+    @LogMessage(level = Level.DEBUG)
+    @Message(id = 1306, value = "Channel '%s' (%s): payload-type %s, found in %s")
+    void payloadTypeDetected(String channel, String direction, String type, String source);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 1307, value = "Dev Services for Kinesis: using the shared emulator at %s (process %d, started by another application, which stops it when it stops); streams %s")
+    void devServicesShared(String endpoint, long pid, String streams);
+}

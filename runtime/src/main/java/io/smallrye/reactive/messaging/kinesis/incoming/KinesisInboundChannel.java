@@ -22,7 +22,12 @@ import io.smallrye.reactive.messaging.kinesis.checkpoint.CheckpointStore;
 import io.smallrye.reactive.messaging.kinesis.client.KinesisClients;
 import io.smallrye.reactive.messaging.kinesis.fault.KinesisFailureHandler;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
+import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
+import io.smallrye.reactive.messaging.kinesis.payload.PayloadCodecs;
+import io.smallrye.reactive.messaging.kinesis.payload.PayloadDecoder;
+import io.smallrye.reactive.messaging.kinesis.payload.PayloadType;
 import io.smallrye.reactive.messaging.providers.helpers.CDIUtils;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -41,6 +46,9 @@ import software.amazon.awssdk.services.kinesis.model.Record;
  */
 public class KinesisInboundChannel {
 
+    /** Stands for a record that could not be decoded (and was nacked): filtered out of the stream. */
+    private static final Message<?> UNREADABLE = Message.of("unreadable record");
+
     /** How many records the merge takes from each reader ahead of demand. */
     static final int MERGE_PREFETCH = 16;
     /** How many records wait to be moved onto the channel context. */
@@ -53,6 +61,8 @@ public class KinesisInboundChannel {
     private final ChannelContext context;
     private final CheckpointStore store;
     private final KinesisFailureHandler failureHandler;
+    private final PayloadType payloadType;
+    private final PayloadDecoder decoder;
     private final ShardSupervisor supervisor;
     private final UnicastProcessor<Multi<ReceivedRecord>> readers = UnicastProcessor.create();
     private final Multi<? extends Message<?>> stream;
@@ -61,8 +71,11 @@ public class KinesisInboundChannel {
     private volatile boolean closed;
 
     public KinesisInboundChannel(KinesisConnectorIncomingConfiguration conf, KinesisAsyncClient client, Vertx vertx,
-            Instance<KinesisFailureHandler.Factory> failureHandlers, Instance<CheckpointStore.Factory> stores) {
+            Instance<KinesisFailureHandler.Factory> failureHandlers, Instance<CheckpointStore.Factory> stores,
+            PayloadCodecs payloadCodecs, KinesisMetrics metrics) {
         this.settings = IncomingSettings.from(conf);
+        this.payloadType = PayloadType.parse(settings.channel(), conf.getPayloadType());
+        this.decoder = payloadCodecs.decoder(settings.channel(), payloadType);
         this.region = KinesisClients.regionOf(client);
         this.context = new ChannelContext(vertx);
         StreamRef streamRef = new StreamRef(settings.stream());
@@ -90,11 +103,13 @@ public class KinesisInboundChannel {
                 });
         this.supervisor = new ShardSupervisor(settings, client, streamRef,
                 new StreamShards(settings, client, streamRef, region, context), context,
-                new Checkpointer(settings.channel(), store), readers::onNext, failure -> reportFailure(failure, true));
+                new Checkpointer(settings.channel(), settings.stream(), store, metrics), readers::onNext,
+                failure -> reportFailure(failure, true), metrics);
         this.stream = readers
                 .onItem().transformToMulti(records -> records).withRequests(MERGE_PREFETCH).merge(Integer.MAX_VALUE)
                 .emitOn(context::submit, CONTEXT_BUFFER)
                 .map(this::toMessage)
+                .filter(message -> message != UNREADABLE)
                 .onSubscription().invoke(() -> {
                     if (started.compareAndSet(false, true)) {
                         supervisor.start();
@@ -114,13 +129,29 @@ public class KinesisInboundChannel {
         return selected.get();
     }
 
-    private IncomingKinesisMessage<byte[]> toMessage(ReceivedRecord received) {
+    /**
+     * The message of a record, its data decoded as the channel's payload-type. A record that cannot be decoded is
+     * nacked at once, with its data as the payload, so the failure strategy decides (fail, skip, dead-letter); it
+     * becomes {@link #UNREADABLE}, which is not emitted.
+     */
+    private Message<?> toMessage(ReceivedRecord received) {
         Record record = received.record();
         Instant arrival = record.approximateArrivalTimestamp();
         IncomingKinesisMetadata metadata = new IncomingKinesisMetadata(settings.stream(), received.shardId(),
                 record.sequenceNumber(), received.position().subSequenceNumber(), received.partitionKey(),
                 received.explicitHashKey(), arrival, received.millisBehindLatest());
-        return new IncomingKinesisMessage<>(received, received.payload(), metadata, failureHandler);
+        byte[] data = received.payload();
+        Object payload;
+        try {
+            payload = decoder.decode(data);
+        } catch (Exception e) {
+            new IncomingKinesisMessage<>(received, data, metadata, failureHandler)
+                    .nack(KinesisIncomingExceptions.ex.payloadNotDecoded(settings.channel(), settings.stream(),
+                            received.shardId(), received.position().toString(), payloadType.toString(),
+                            String.valueOf(e.getMessage()), e));
+            return UNREADABLE;
+        }
+        return new IncomingKinesisMessage<>(received, payload, metadata, failureHandler);
     }
 
     /** The messages of the channel. */

@@ -19,6 +19,7 @@ import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardClaim;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
+import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
 import io.smallrye.reactive.messaging.kinesis.incoming.ShardLineage.State;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.ChildShard;
@@ -45,6 +46,7 @@ final class ShardSupervisor implements ShardReader.Listener {
     private final ShardLineage lineage;
     private final Consumer<Multi<ReceivedRecord>> readerSink;
     private final Consumer<Throwable> fatal;
+    private final KinesisMetrics metrics;
     private final Map<String, ShardReader> readers = new ConcurrentHashMap<>();
     private final AtomicLong fetchedByFinishedReaders = new AtomicLong();
     private final AtomicInteger claimsInFlight = new AtomicInteger();
@@ -59,7 +61,7 @@ final class ShardSupervisor implements ShardReader.Listener {
 
     ShardSupervisor(IncomingSettings settings, KinesisAsyncClient client, StreamRef stream, StreamShards shards,
             ChannelContext context, Checkpointer checkpointer, Consumer<Multi<ReceivedRecord>> readerSink,
-            Consumer<Throwable> fatal) {
+            Consumer<Throwable> fatal, KinesisMetrics metrics) {
         this.settings = settings;
         this.client = client;
         this.stream = stream;
@@ -68,6 +70,7 @@ final class ShardSupervisor implements ShardReader.Listener {
         this.checkpointer = checkpointer;
         this.readerSink = readerSink;
         this.fatal = fatal;
+        this.metrics = metrics;
         this.discovery = new ShardDiscovery(settings, shards, context, this::onListing, fatal);
         this.lineage = new ShardLineage(settings.startingPosition() == StartingPosition.LATEST);
     }
@@ -161,7 +164,8 @@ final class ShardSupervisor implements ShardReader.Listener {
         IteratorStart start = checkpoint.map(IteratorStart::after)
                 .orElseGet(() -> fromOldest ? IteratorStart.trimHorizon() : startOf(shardId));
         ShardReader reader = new ShardReader(settings, client, stream,
-                new ShardProgress(shardId, checkpoint.orElse(null)), lineage.hashRange(shardId), start, context, this);
+                new ShardProgress(shardId, checkpoint.orElse(null)), lineage.hashRange(shardId), start, context, this,
+                metrics);
         readers.put(shardId, reader);
         lineage.moveTo(shardId, State.READING);
         KinesisIncomingLogging.log.shardReaderStarted(settings.channel(), shardId, start.toString());
@@ -199,9 +203,11 @@ final class ShardSupervisor implements ShardReader.Listener {
         if (stopped) {
             return;
         }
-        checkpointer.ended(reader.progress(), lineage.children(reader.shardId())).whenComplete((ignored, failure) -> context.execute(() -> {
+        checkpointer.ended(reader.progress(), lineage.children(reader.shardId()))
+                .whenComplete((ignored, failure) -> context.execute(() -> {
             if (readers.remove(reader.shardId(), reader)) {
                 fetchedByFinishedReaders.addAndGet(reader.progress().fetchedCount());
+                metrics.shardReadingStopped(settings.channel(), settings.stream(), reader.shardId());
             }
             if (stopped) {
                 return;
@@ -225,6 +231,7 @@ final class ShardSupervisor implements ShardReader.Listener {
             ShardReader reader = readers.remove(shardId);
             if (reader != null) {
                 fetchedByFinishedReaders.addAndGet(reader.progress().fetchedCount());
+                metrics.shardReadingStopped(settings.channel(), settings.stream(), shardId);
                 reader.stop();
                 lineage.moveTo(shardId, State.NOT_OWNED);
                 KinesisIncomingLogging.log.shardReleased(settings.channel(), shardId, "lost to another consumer");
@@ -279,7 +286,10 @@ final class ShardSupervisor implements ShardReader.Listener {
             if (checkpointTimer != -1) {
                 context.cancelTimer(checkpointTimer);
             }
-            readers.values().forEach(ShardReader::stop);
+            readers.values().forEach(reader -> {
+                reader.stop();
+                metrics.shardReadingStopped(settings.channel(), settings.stream(), reader.shardId());
+            });
             List<ShardProgress> progresses = progresses();
             // records handed on before the stop are still processed: wait for them (within bounds), so that the
             // last checkpoints include them and whoever reads these shards next does not process them again
