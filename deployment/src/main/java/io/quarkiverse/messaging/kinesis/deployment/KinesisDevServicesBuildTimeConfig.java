@@ -101,6 +101,13 @@ public interface KinesisDevServicesBuildTimeConfig {
         String kinesisLocalVersion();
 
         /**
+         * The version of the npm package {@code dynalite} (a DynamoDB emulator), run when a channel has
+         * {@code checkpoint-store=dynamodb} and no {@code dynamodb-endpoint-override}.
+         */
+        @WithDefault("4.0.0")
+        String dynaliteVersion();
+
+        /**
          * How long the emulator may take to answer and create the streams.
          */
         @WithDefault("60s")

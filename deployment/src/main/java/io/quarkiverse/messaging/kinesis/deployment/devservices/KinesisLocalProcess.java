@@ -70,8 +70,8 @@ public final class KinesisLocalProcess implements Startable {
         if (process != null) {
             return;
         }
-        Path packageDir = new KinesisLocalInstaller(settings.npm(), settings.cacheDir(), settings.version())
-                .ensureInstalled();
+        Path packageDir = new NpmPackageInstaller(settings.npm(), settings.cacheDir(), "kinesis-local",
+                settings.version(), "main.js").ensureInstalled();
         long started = System.nanoTime();
         for (int attempt = 1;; attempt++) {
             int[] ports = freePorts(settings.port() > 0 ? 1 : 2);
@@ -121,7 +121,8 @@ public final class KinesisLocalProcess implements Startable {
     }
 
     private Process launch(Path packageDir, int tlsPort) {
-        List<String> command = List.of(settings.node(), "--require", exitWithParentScript().toString(), "main.js");
+        List<String> command = List.of(settings.node(), "--require",
+                exitWithParentScript(settings.cacheDir()).toString(), "main.js");
         // main.js finds its TLS certificate (server.json) in the working directory, the package folder
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(packageDir.toFile())
@@ -232,12 +233,13 @@ public final class KinesisLocalProcess implements Startable {
         }
     }
 
-    private Path exitWithParentScript() {
-        Path script = settings.cacheDir().resolve("exit-with-parent.js");
+    /** The preloaded script that ends an emulator with this JVM, written into the cache folder. */
+    static Path exitWithParentScript(Path cacheDir) {
+        Path script = cacheDir.resolve("exit-with-parent.js");
         try {
             if (!Files.exists(script) || !Files.readString(script).equals(EXIT_WITH_PARENT_JS)) {
                 // written aside and moved: a concurrent build never preloads a half-written file
-                Path temp = Files.createTempFile(settings.cacheDir(), "exit-with-parent", ".tmp");
+                Path temp = Files.createTempFile(cacheDir, "exit-with-parent", ".tmp");
                 Files.writeString(temp, EXIT_WITH_PARENT_JS);
                 Files.move(temp, script, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }

@@ -83,8 +83,8 @@ public interface KinesisLogging extends BasicLogger {
     // Quarkus integration (Dev Services, configuration, health probes): ids 1300-1399
 
     @LogMessage(level = Level.INFO)
-    @Message(id = 1300, value = "Dev Services for Kinesis: installing the emulator (npm package kinesis-local %s) into %s, once")
-    void installingEmulator(String version, String directory);
+    @Message(id = 1300, value = "Dev Services for Kinesis: installing an emulator (npm package %s %s) into %s, once")
+    void installingEmulator(String packageName, String version, String directory);
 
     @LogMessage(level = Level.INFO)
     @Message(id = 1301, value = "Dev Services for Kinesis started kinesis-mock (process %d) on %s in %d ms, region %s, streams %s (log %s). Channels without endpoint-override use it.")

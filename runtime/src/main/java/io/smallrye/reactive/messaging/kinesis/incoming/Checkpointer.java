@@ -11,6 +11,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 import io.smallrye.reactive.messaging.kinesis.checkpoint.CheckpointStore;
+import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardInfo;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
 import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
@@ -58,13 +59,13 @@ final class Checkpointer {
     }
 
     /** The shard is closed and every record completed: saves its last position, then records its end. */
-    CompletionStage<Void> ended(ShardProgress shard) {
+    CompletionStage<Void> ended(ShardProgress shard, List<ShardInfo> children) {
         ShardPosition position = shard.completedPosition();
         CompletionStage<Void> last = position == null || position.equals(saved.get(shard.shardId()))
                 ? CompletableFuture.completedFuture(null)
                 : save(shard.shardId(), position);
         saved.remove(shard.shardId());
-        return last.thenCompose(ignored -> call("record the end", shard.shardId(), () -> store.ended(shard.shardId())));
+        return last.thenCompose(ignored -> call("record the end", shard.shardId(), () -> store.ended(shard.shardId(), children)));
     }
 
     /** The channel no longer reads the shard (shutdown): hands its last position to the store. */

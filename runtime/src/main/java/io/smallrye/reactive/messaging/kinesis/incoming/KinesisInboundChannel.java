@@ -1,6 +1,7 @@
 package io.smallrye.reactive.messaging.kinesis.incoming;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
@@ -83,7 +84,23 @@ public class KinesisInboundChannel {
                 .create(conf, client, this::reportFailure);
         this.store = select(stores, "checkpoint-store", conf.getCheckpointStore(),
                 "in-memory, or the @Identifier of a CheckpointStore.Factory bean")
-                .create(conf, settings.stream(), this::shardLost);
+                .create(conf, settings.stream(), new CheckpointStore.OwnershipListener() {
+                    @Override
+                    public void shardLost(String shardId) {
+                        ShardSupervisor current = supervisor;
+                        if (current != null) {
+                            current.shardLost(shardId);
+                        }
+                    }
+
+                    @Override
+                    public void shardAvailable(String shardId) {
+                        ShardSupervisor current = supervisor;
+                        if (current != null) {
+                            current.shardAvailable(shardId);
+                        }
+                    }
+                });
         this.supervisor = new ShardSupervisor(settings, client, streamRef,
                 new StreamShards(settings, client, streamRef, region, context), context,
                 new Checkpointer(settings.channel(), settings.stream(), store, metrics), readers::onNext,
@@ -110,13 +127,6 @@ public class KinesisInboundChannel {
             throw KinesisExceptions.ex.invalidAttribute(settings.channel(), attribute, identifier, allowed);
         }
         return selected.get();
-    }
-
-    private void shardLost(String shardId) {
-        ShardSupervisor current = supervisor;
-        if (current != null) {
-            current.shardLost(shardId);
-        }
     }
 
     /**
@@ -158,7 +168,8 @@ public class KinesisInboundChannel {
         }
         failure = reason;
         KinesisIncomingLogging.log.channelFailed(settings.channel(), settings.stream(), reason);
-        supervisor.stop().whenComplete((ignored, error) -> context.execute(() -> readers.onError(reason)));
+        // a failed channel delivers nothing more: no wait for messages in flight
+        supervisor.stop(false).whenComplete((ignored, error) -> context.execute(() -> readers.onError(reason)));
     }
 
     /** Stops the readers and hands the last positions to the checkpoint store (waits for it, within bounds). */
@@ -167,7 +178,7 @@ public class KinesisInboundChannel {
             return;
         }
         closed = true;
-        var stopped = supervisor.stop().toCompletableFuture();
+        var stopped = supervisor.stop(true).toCompletableFuture();
         if (!Context.isOnEventLoopThread()) {
             try {
                 stopped.get(CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
@@ -197,7 +208,8 @@ public class KinesisInboundChannel {
                     ? "stream '" + settings.stream() + "' (region " + region + ") is " + waiting + ", not ACTIVE yet"
                     : "listing the shards of stream '" + settings.stream() + "' (region " + region + ")");
         } else {
-            List<String> problems = supervisor.problems();
+            List<String> problems = new ArrayList<>(supervisor.problems());
+            problems.addAll(store.problems());
             builder.add(settings.channel(), problems.isEmpty(), problems.isEmpty() ? null : String.join("; ", problems));
         }
     }

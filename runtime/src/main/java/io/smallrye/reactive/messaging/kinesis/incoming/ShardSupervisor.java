@@ -1,9 +1,11 @@
 package io.smallrye.reactive.messaging.kinesis.incoming;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +34,9 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  */
 final class ShardSupervisor implements ShardReader.Listener {
 
+    /** At stop, how long records already handed on may take to complete before the last checkpoints are saved. */
+    static final long DRAIN_TIMEOUT_MS = 5_000;
+
     private final IncomingSettings settings;
     private final KinesisAsyncClient client;
     private final StreamRef stream;
@@ -45,6 +50,8 @@ final class ShardSupervisor implements ShardReader.Listener {
     private final Map<String, ShardReader> readers = new ConcurrentHashMap<>();
     private final AtomicLong fetchedByFinishedReaders = new AtomicLong();
     private final AtomicInteger claimsInFlight = new AtomicInteger();
+    /** Shards the store said were available while their claim was under way (channel context only). */
+    private final Set<String> availableWhileClaiming = new HashSet<>();
     private volatile boolean started;
     private volatile boolean positioned;
     private volatile String waitingFor;
@@ -111,7 +118,7 @@ final class ShardSupervisor implements ShardReader.Listener {
             claimsInFlight.incrementAndGet();
             CompletionStage<ShardClaim> claim;
             try {
-                claim = checkpointer.store().claim(shardId);
+                claim = checkpointer.store().claim(lineage.info(shardId));
             } catch (RuntimeException e) {
                 claim = CompletableFuture.failedFuture(e);
             }
@@ -126,6 +133,7 @@ final class ShardSupervisor implements ShardReader.Listener {
     }
 
     private void onClaim(String shardId, ShardClaim claim, Throwable failure) {
+        boolean gainedMeanwhile = availableWhileClaiming.remove(shardId);
         if (stopped) {
             if (claim != null && claim.owned() && !claim.ended()) {
                 checkpointer.release(shardId, claim.checkpoint().orElse(null));
@@ -139,16 +147,22 @@ final class ShardSupervisor implements ShardReader.Listener {
         } else if (!claim.owned()) {
             KinesisIncomingLogging.log.shardNotOwned(settings.channel(), shardId);
             lineage.moveTo(shardId, State.NOT_OWNED);
+            if (gainedMeanwhile) {
+                // the store gained the shard after answering: claim again
+                lineage.retryNotOwned();
+                startStartable();
+            }
         } else if (claim.ended()) {
             lineage.moveTo(shardId, State.FINISHED);
             startStartable();
         } else {
-            startReader(shardId, claim.checkpoint());
+            startReader(shardId, claim.checkpoint(), claim.startsAtOldest());
         }
     }
 
-    private void startReader(String shardId, Optional<ShardPosition> checkpoint) {
-        IteratorStart start = checkpoint.map(IteratorStart::after).orElseGet(() -> startOf(shardId));
+    private void startReader(String shardId, Optional<ShardPosition> checkpoint, boolean fromOldest) {
+        IteratorStart start = checkpoint.map(IteratorStart::after)
+                .orElseGet(() -> fromOldest ? IteratorStart.trimHorizon() : startOf(shardId));
         ShardReader reader = new ShardReader(settings, client, stream,
                 new ShardProgress(shardId, checkpoint.orElse(null)), lineage.hashRange(shardId), start, context, this,
                 metrics);
@@ -189,7 +203,8 @@ final class ShardSupervisor implements ShardReader.Listener {
         if (stopped) {
             return;
         }
-        checkpointer.ended(reader.progress()).whenComplete((ignored, failure) -> context.execute(() -> {
+        checkpointer.ended(reader.progress(), lineage.children(reader.shardId()))
+                .whenComplete((ignored, failure) -> context.execute(() -> {
             if (readers.remove(reader.shardId(), reader)) {
                 fetchedByFinishedReaders.addAndGet(reader.progress().fetchedCount());
                 metrics.shardReadingStopped(settings.channel(), settings.stream(), reader.shardId());
@@ -224,6 +239,26 @@ final class ShardSupervisor implements ShardReader.Listener {
         });
     }
 
+    /**
+     * The checkpoint store says a shard may be worth claiming (it took its lease for this channel, or another node
+     * finished it): shards not owned so far are claimed again, and a shard not listed yet makes the channel list.
+     */
+    void shardAvailable(String shardId) {
+        context.execute(() -> {
+            if (stopped || !started) {
+                return;
+            }
+            State state = lineage.state(shardId);
+            if (state == null) {
+                discovery.discover();
+            } else if (state == State.CLAIMING) {
+                availableWhileClaiming.add(shardId); // its answer may predate the news
+            }
+            lineage.retryNotOwned();
+            startStartable();
+        });
+    }
+
     private void checkpoint() {
         if (stopped) {
             return;
@@ -239,7 +274,7 @@ final class ShardSupervisor implements ShardReader.Listener {
     }
 
     /** Stops every reader, hands the last positions to the checkpoint store and closes it. */
-    CompletionStage<Void> stop() {
+    CompletionStage<Void> stop(boolean drain) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         context.execute(() -> {
             if (stopped) {
@@ -255,9 +290,29 @@ final class ShardSupervisor implements ShardReader.Listener {
                 reader.stop();
                 metrics.shardReadingStopped(settings.channel(), settings.stream(), reader.shardId());
             });
-            checkpointer.releaseAllAndClose(progresses()).whenComplete((ignored, failure) -> done.complete(null));
+            List<ShardProgress> progresses = progresses();
+            // records handed on before the stop are still processed: wait for them (within bounds), so that the
+            // last checkpoints include them and whoever reads these shards next does not process them again
+            whenCompleted(progresses, drain ? DRAIN_TIMEOUT_MS : 0).thenCompose(ignored -> checkpointer
+                    .releaseAllAndClose(progresses)).whenComplete((ignored, failure) -> done.complete(null));
         });
         return done;
+    }
+
+    private CompletionStage<Void> whenCompleted(List<ShardProgress> progresses, long timeoutMs) {
+        CompletableFuture<Void> all = CompletableFuture.allOf(progresses.stream().map(progress -> {
+            CompletableFuture<Void> completed = new CompletableFuture<>();
+            progress.whenAllCompleted(() -> completed.complete(null));
+            return completed;
+        }).toArray(CompletableFuture[]::new));
+        if (timeoutMs == 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (!all.isDone()) {
+            long timer = context.setTimer(timeoutMs, () -> all.complete(null));
+            all.whenComplete((ignored, failure) -> context.execute(() -> context.cancelTimer(timer)));
+        }
+        return all.thenApplyAsync(ignored -> null, context);
     }
 
     /** Records fetched and not completed yet, all shards together. */
