@@ -36,12 +36,19 @@ public interface KinesisDevServicesBuildTimeConfig {
         Optional<Boolean> enabled();
 
         /**
-         * How the emulator runs. {@code auto}: the best available ({@code process} in this version).
+         * How the emulator runs. {@code auto}: a container when a container runtime (Docker, Podman) is reachable,
+         * else a process. {@code container}: the {@code image-name} image through Testcontainers.
          * {@code process}: kinesis-mock (npm package {@code kinesis-local}) as a child process of the machine's
          * Node.js, installed with npm into {@code cache-dir} on first use.
          */
         @WithDefault("auto")
         Provider provider();
+
+        /**
+         * The image the {@code container} provider runs: kinesis-mock, the same release as the process provider's.
+         */
+        @WithDefault("ghcr.io/etspaceman/kinesis-mock:0.6.2")
+        String imageName();
 
         /**
          * Whether, in dev mode, the emulator is shared between applications: one finds the emulator that another
@@ -116,6 +123,7 @@ public interface KinesisDevServicesBuildTimeConfig {
 
     enum Provider {
         AUTO,
+        CONTAINER,
         PROCESS
     }
 }

@@ -1,17 +1,13 @@
 package io.quarkiverse.messaging.kinesis.deployment.devservices;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLeaseLogging;
@@ -45,7 +41,7 @@ final class DynaliteProcess implements AutoCloseable {
         long started = System.nanoTime();
         for (int attempt = 1;; attempt++) {
             port = KinesisLocalProcess.freePorts(1)[0];
-            logFile = newLogFile();
+            logFile = EmulatorProcesses.newLogFile(settings.cacheDir(), "dynalite-");
             // tables are created at once (--createTableMs 0): a channel does not wait for its lease table
             List<String> command = List.of(settings.node(), "--require",
                     KinesisLocalProcess.exitWithParentScript(settings.cacheDir()).toString(), "cli.js", "--host",
@@ -66,7 +62,7 @@ final class DynaliteProcess implements AutoCloseable {
                 return;
             }
             close();
-            String tail = logTail();
+            String tail = EmulatorProcesses.tail(logFile, 30);
             if (attempt < START_ATTEMPTS && tail.contains("EADDRINUSE")) {
                 continue; // the chosen port was taken meanwhile
             }
@@ -125,33 +121,6 @@ final class DynaliteProcess implements AutoCloseable {
         }
         Process stopping = process;
         process = null;
-        stopping.descendants().forEach(ProcessHandle::destroy);
-        stopping.destroy();
-        try {
-            if (!stopping.waitFor(5, TimeUnit.SECONDS)) {
-                stopping.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            stopping.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private Path newLogFile() {
-        try {
-            Path dir = Files.createDirectories(settings.cacheDir().resolve("logs"));
-            return Files.createTempFile(dir, "dynalite-", ".log");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private String logTail() {
-        try {
-            List<String> lines = Files.readString(logFile, StandardCharsets.UTF_8).lines().toList();
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(unreadable: " + e + ")";
-        }
+        EmulatorProcesses.stop(stopping);
     }
 }

@@ -106,6 +106,10 @@ public class KinesisDevServicesProcessor {
                 return result(other.get().endpoint(), region);
             }
         }
+        if (KinesisMockContainers.chosen(config)) {
+            return result(KinesisMockContainers.startOrReuse(new KinesisMockContainer.Settings(config.imageName(),
+                    region, Map.copyOf(streams), config.startupTimeout()), shutdown), region);
+        }
         KinesisLocalProcess process = startOrReuse(settings);
         if (sharing) {
             shared.register(config.serviceName(), new SharedEmulators.Registration(process.processHandle().pid(),

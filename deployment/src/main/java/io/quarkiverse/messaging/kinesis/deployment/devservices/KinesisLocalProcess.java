@@ -6,7 +6,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -14,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import io.quarkus.deployment.builditem.Startable;
@@ -36,7 +34,6 @@ public final class KinesisLocalProcess implements Startable {
 
     static final String ACCOUNT_ID = "000000000000";
     private static final int START_ATTEMPTS = 3;
-    private static final int STOP_GRACE_SECONDS = 5;
     private static final Duration POLL = Duration.ofMillis(50);
     /** kinesis-mock's settings of how long a stream stays CREATING, DELETING, UPDATING... (500 ms by default). */
     private static final List<String> DURATIONS = List.of("CREATE_STREAM_DURATION", "DELETE_STREAM_DURATION",
@@ -77,7 +74,7 @@ public final class KinesisLocalProcess implements Startable {
             int[] ports = freePorts(settings.port() > 0 ? 1 : 2);
             port = settings.port() > 0 ? settings.port() : ports[1];
             int tlsPort = ports[0];
-            logFile = newLogFile();
+            logFile = EmulatorProcesses.newLogFile(settings.cacheDir(), "kinesis-local-");
             process = launch(packageDir, tlsPort);
             String failure = awaitReady();
             if (failure == null) {
@@ -87,7 +84,7 @@ public final class KinesisLocalProcess implements Startable {
                 return;
             }
             stopProcess();
-            String tail = logTail();
+            String tail = EmulatorProcesses.tail(logFile, 30);
             if (attempt < START_ATTEMPTS && settings.port() <= 0 && tail.contains("EADDRINUSE")) {
                 continue; // a chosen port was taken meanwhile
             }
@@ -198,39 +195,7 @@ public final class KinesisLocalProcess implements Startable {
         }
         Process stopping = process;
         process = null;
-        List<ProcessHandle> descendants = stopping.descendants().toList();
-        stopping.destroy();
-        descendants.forEach(ProcessHandle::destroy);
-        try {
-            if (!stopping.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS)) {
-                stopping.destroyForcibly();
-                descendants.forEach(ProcessHandle::destroyForcibly);
-                if (!stopping.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS)) {
-                    KinesisLogging.log.emulatorDidNotStop(stopping.pid());
-                }
-            }
-        } catch (InterruptedException e) {
-            stopping.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private Path newLogFile() {
-        try {
-            Path dir = Files.createDirectories(settings.cacheDir().resolve("logs"));
-            return Files.createTempFile(dir, "kinesis-local-", ".log");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private String logTail() {
-        try {
-            List<String> lines = Files.readString(logFile, StandardCharsets.UTF_8).lines().toList();
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(unreadable: " + e + ")";
-        }
+        EmulatorProcesses.stop(stopping);
     }
 
     /** The preloaded script that ends an emulator with this JVM, written into the cache folder. */

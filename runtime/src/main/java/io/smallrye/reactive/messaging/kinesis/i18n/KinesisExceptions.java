@@ -77,4 +77,7 @@ public interface KinesisExceptions {
 
     @Message(id = 2305, value = "Dev Services for Kinesis could not use the shared emulator at %s (service name '%s'): %s; set quarkus.messaging.kinesis.devservices.shared=false to start one of this application's own")
     IllegalStateException sharedEmulatorUnusable(String endpoint, String serviceName, String reason);
+
+    @Message(id = 2306, value = "Dev Services for Kinesis: quarkus.messaging.kinesis.devservices.provider is 'container' but no container runtime (Docker, Podman) is reachable; start one, or use the provider 'process' (Node.js) or 'auto'")
+    IllegalStateException containerRuntimeMissing();
 }

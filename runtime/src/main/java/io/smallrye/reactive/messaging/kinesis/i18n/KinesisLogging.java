@@ -113,4 +113,9 @@ public interface KinesisLogging extends BasicLogger {
     @LogMessage(level = Level.INFO)
     @Message(id = 1307, value = "Dev Services for Kinesis: using the shared emulator at %s (process %d, started by another application, which stops it when it stops); streams %s")
     void devServicesShared(String endpoint, long pid, String streams);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 1308, value = "Dev Services for Kinesis started kinesis-mock in a container (image %s, id %s) on %s in %d ms, region %s, streams %s. Channels without endpoint-override use it.")
+    void devServicesContainerStarted(String image, String containerId, String endpoint, long millis, String region,
+            String streams);
 }
