@@ -36,12 +36,34 @@ public interface KinesisDevServicesBuildTimeConfig {
         Optional<Boolean> enabled();
 
         /**
-         * How the emulator runs. {@code auto}: the best available ({@code process} in this version).
+         * How the emulator runs. {@code auto}: a container when a container runtime (Docker, Podman) is reachable,
+         * else a process. {@code container}: the {@code image-name} image through Testcontainers.
          * {@code process}: kinesis-mock (npm package {@code kinesis-local}) as a child process of the machine's
          * Node.js, installed with npm into {@code cache-dir} on first use.
          */
         @WithDefault("auto")
         Provider provider();
+
+        /**
+         * The image the {@code container} provider runs: kinesis-mock, the same release as the process provider's.
+         */
+        @WithDefault("ghcr.io/etspaceman/kinesis-mock:0.6.2")
+        String imageName();
+
+        /**
+         * Whether, in dev mode, the emulator is shared between applications: one finds the emulator that another
+         * application's Dev Services started with the same {@code service-name} (and region) and uses it, creating its
+         * own streams there, instead of starting one. The application that started it stops it when it stops. Tests
+         * always get an emulator of their own.
+         */
+        @WithDefault("true")
+        boolean shared();
+
+        /**
+         * The name under which a shared emulator is registered and found (in {@code cache-dir}/shared).
+         */
+        @WithDefault("kinesis")
+        String serviceName();
 
         /**
          * The emulator's plain HTTP port; a free port when not set.
@@ -86,6 +108,13 @@ public interface KinesisDevServicesBuildTimeConfig {
         String kinesisLocalVersion();
 
         /**
+         * The version of the npm package {@code dynalite} (a DynamoDB emulator), run when a channel has
+         * {@code checkpoint-store=dynamodb} and no {@code dynamodb-endpoint-override}.
+         */
+        @WithDefault("4.0.0")
+        String dynaliteVersion();
+
+        /**
          * How long the emulator may take to answer and create the streams.
          */
         @WithDefault("60s")
@@ -94,6 +123,7 @@ public interface KinesisDevServicesBuildTimeConfig {
 
     enum Provider {
         AUTO,
+        CONTAINER,
         PROCESS
     }
 }

@@ -17,6 +17,8 @@ import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.quarkiverse.messaging.kinesis.deployment.devservices.KinesisDevServicesProcessor;
+import io.quarkiverse.messaging.kinesis.deployment.devservices.SharedEmulators;
 import io.quarkus.test.QuarkusUnitTest;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -53,6 +55,14 @@ class DevServicesProcessProviderTest {
                 .startsWith("http://localhost:");
         assertThat(config.getValue("quarkus.messaging.kinesis.region", String.class)).isEqualTo("us-east-1");
         assertThat(config.getValue("quarkus.messaging.kinesis.credentials.type", String.class)).isEqualTo("static");
+    }
+
+    @Test
+    void testsDoNotShareTheirEmulator() {
+        String endpoint = ConfigProvider.getConfig().getValue("quarkus.messaging.kinesis.endpoint-override", String.class);
+        assertThat(new SharedEmulators(KinesisDevServicesProcessor.defaultCacheDir()).find("kinesis")
+                .filter(registration -> registration.endpoint().equals(endpoint)))
+                .as("a registration of this test's emulator").isEmpty();
     }
 
     @Test

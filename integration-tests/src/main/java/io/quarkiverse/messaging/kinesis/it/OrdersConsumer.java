@@ -18,11 +18,17 @@ import io.smallrye.reactive.messaging.kinesis.IncomingKinesisMetadata;
 public class OrdersConsumer {
 
     private final List<ReceivedOrder> received = new ArrayList<>();
+    private final ReceiptLog receiptLog;
+
+    OrdersConsumer(ReceiptLog receiptLog) {
+        this.receiptLog = receiptLog;
+    }
 
     @Incoming("orders")
     void onOrder(byte[] order, IncomingKinesisMetadata metadata) {
         ReceivedOrder receivedOrder = new ReceivedOrder(metadata.getPartitionKey(),
                 new String(order, StandardCharsets.UTF_8), metadata.getShardId(), metadata.getSequenceNumber());
+        receiptLog.append(receivedOrder);
         synchronized (received) {
             received.add(receivedOrder);
         }

@@ -26,7 +26,7 @@ import io.smallrye.reactive.messaging.kinesis.test.KinesisMockTestResource;
 @QuarkusTest
 @TestProfile(HealthTest.FastProbe.class)
 @QuarkusTestResource(value = KinesisMockTestResource.class, restrictToAnnotatedClass = true,
-        initArgs = @ResourceArg(name = "streams", value = "orders:1"))
+        initArgs = @ResourceArg(name = "streams", value = "orders:1,shipments:1"))
 class HealthTest {
 
     /** Probes the stream every second. */
@@ -53,7 +53,8 @@ class HealthTest {
         Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/q/health/ready")
                 .then().statusCode(503)
                 .body("status", equalTo("DOWN"))
-                .body(containsString("stream 'orders' is not reachable")));
+                .body(containsString("stream 'orders' is not reachable"))
+                .body(containsString("stream 'shipments' is not reachable")));
         // not reachable is not a fatal failure: liveness stays UP
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
     }

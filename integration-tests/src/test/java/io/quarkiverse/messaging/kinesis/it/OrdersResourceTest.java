@@ -108,11 +108,36 @@ class OrdersResourceTest {
                 "kinesis_putrecords_latency_seconds", "kinesis_putrecords_requests_total");
     }
 
+    @Test
+    void metricsCountTheReceivedOrders() {
+        double before = metric("kinesis_records_received_total", "orders");
+        for (String customer : List.of("received-a", "received-b", "received-c")) {
+            given().contentType("text/plain").queryParam("customer", customer).body("order of " + customer)
+                    .when().post("/orders").then().statusCode(200);
+        }
+        // the consumer reads the whole stream: records other tests wrote may be counted too, never fewer than these
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> metric("kinesis_records_received_total", "orders") - before >= 3.0);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> metric("kinesis_checkpoints_written_total", "orders") > 0);
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("kinesis_bytes_received_total{channel=\"orders\"",
+                "kinesis_getrecords_requests_total{channel=\"orders\"");
+        assertThat(metrics.lines().filter(line -> line.startsWith("kinesis_millis_behind_latest{")
+                && line.contains("channel=\"orders\"")).map(line -> line.replaceAll(".*shard=\"([^\"]+)\".*", "$1"))
+                .distinct()).as("millis-behind-latest gauges of the orders channel").hasSize(SHARDS);
+    }
+
     /** The value of kinesis_records_sent_total for the orders channel in /q/metrics, 0 before the first send. */
     static double sentRecordsMetric() {
+        return metric("kinesis_records_sent_total", "orders-out");
+    }
+
+    /** The sum of a meter's values for a channel in /q/metrics, 0 when it is not there yet. */
+    static double metric(String name, String channel) {
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         return metrics.lines()
-                .filter(line -> line.startsWith("kinesis_records_sent_total{") && line.contains("channel=\"orders-out\""))
+                .filter(line -> line.startsWith(name + "{") && line.contains("channel=\"" + channel + "\""))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .sum();
     }

@@ -184,6 +184,18 @@ final class PackagedApp implements AutoCloseable {
         }
     }
 
+    /** Kills the application with SIGKILL (kill -9): no shutdown hook, no flush, no release. */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("The application survived SIGKILL for 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** The last lines of the application's output, for failure messages. */
     String logTail(int lines) {
         try {

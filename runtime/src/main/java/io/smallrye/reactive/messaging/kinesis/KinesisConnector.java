@@ -18,6 +18,7 @@ import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Reception;
 import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Default;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
@@ -38,6 +39,9 @@ import io.smallrye.reactive.messaging.kinesis.incoming.KinesisInboundChannel;
 import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
 import io.smallrye.reactive.messaging.kinesis.outgoing.KinesisOutboundChannel;
 import io.smallrye.reactive.messaging.kinesis.outgoing.OutgoingSettings;
+import io.smallrye.reactive.messaging.kinesis.payload.PayloadCodecs;
+import io.smallrye.reactive.messaging.kinesis.payload.PayloadEncoder;
+import io.smallrye.reactive.messaging.kinesis.payload.PayloadType;
 import io.smallrye.reactive.messaging.providers.connectors.ExecutionHolder;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
@@ -53,6 +57,7 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 @ConnectorAttribute(name = "health-enabled", type = "boolean", direction = INCOMING_AND_OUTGOING, description = "Whether the channel reports its state to health checks", defaultValue = "true")
 @ConnectorAttribute(name = "retry-backoff", type = "string", direction = INCOMING_AND_OUTGOING, description = "The wait before the first retry: of a record Kinesis refused (outgoing), of a throttled or failed read (incoming), of a dead-letter write; doubled at each further attempt, with jitter", defaultValue = "100ms")
 @ConnectorAttribute(name = "max-retry-backoff", type = "string", direction = INCOMING_AND_OUTGOING, description = "The longest wait between two attempts", defaultValue = "5s")
+@ConnectorAttribute(name = "payload-type", type = "string", direction = INCOMING_AND_OUTGOING, description = "Incoming: what the record data becomes: 'bytes' (a byte[], as stored), 'string' (UTF-8 text), 'json-object' or 'json-array' (Vert.x JSON), or a class name (JSON read with Jackson, the application's ObjectMapper if it has one); a record that cannot be read so is nacked and goes through the failure strategy. Outgoing: byte[], String, Vert.x Buffer, JsonObject and JsonArray payloads are written as they are, other objects as JSON with Jackson (with the writer of the class named here, if any). The Quarkus extension sets it from the channel's method and emitter signatures", defaultValue = "bytes")
 
 @ConnectorAttribute(name = "starting-position", type = "string", direction = INCOMING, description = "Where to start reading shards without a checkpoint: 'latest' (records written after the channel started; shards created later by resharding are read from their start), 'trim_horizon' (the oldest records kept), 'at_timestamp' (records written at or after starting-timestamp)", defaultValue = "latest")
 @ConnectorAttribute(name = "starting-timestamp", type = "string", direction = INCOMING, description = "With starting-position at_timestamp: an ISO-8601 instant (2024-05-01T12:00:00Z) or epoch milliseconds")
@@ -62,7 +67,14 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 @ConnectorAttribute(name = "shard-discovery-interval", type = "string", direction = INCOMING, description = "How often the shards are listed to find new ones (resharding). Children of a closed shard are also found at once from the GetRecords answer", defaultValue = "30s")
 @ConnectorAttribute(name = "failure-strategy", type = "string", direction = INCOMING, description = "What a nacked message does: 'fail' (the channel stops, health reports it), 'ignore' (logged, reading goes on), 'dead-letter-stream' (the record is written to dead-letter-stream, reading goes on), or the @Identifier of a KinesisFailureHandler.Factory bean", defaultValue = "fail")
 @ConnectorAttribute(name = "dead-letter-stream", type = "string", direction = INCOMING, description = "With failure-strategy dead-letter-stream: the stream (name or ARN) nacked records are written to, with their partition key, through the channel's client")
-@ConnectorAttribute(name = "checkpoint-store", type = "string", direction = INCOMING, description = "Where the position up to which every record of a shard was processed is kept: 'in-memory', or the @Identifier of a CheckpointStore.Factory bean", defaultValue = "in-memory")
+@ConnectorAttribute(name = "checkpoint-store", type = "string", direction = INCOMING, description = "Where the position up to which every record of a shard was processed is kept: 'in-memory' (one node; lost at restart), 'dynamodb' (a lease table shared by every node of the application: each shard read by one node at a time, progress kept across restarts, KCL lease table format), or the @Identifier of a CheckpointStore.Factory bean", defaultValue = "in-memory")
+@ConnectorAttribute(name = "application-name", type = "string", direction = INCOMING, description = "With checkpoint-store dynamodb: the name of the lease table, as a KCL application name (the table is created if absent). Defaults to the application's name (quarkus.application.name under Quarkus), else the channel name. Each incoming channel needs a table of its own")
+@ConnectorAttribute(name = "worker-id", type = "string", direction = INCOMING, description = "With checkpoint-store dynamodb: the name of this node in the lease table (leaseOwner); unique per running instance. Defaults to the host name plus a random suffix")
+@ConnectorAttribute(name = "failover-time", type = "string", direction = INCOMING, description = "With checkpoint-store dynamodb: how long a lease whose holder stopped renewing it is kept before another node takes it. Holders renew every third of it; nodes look for leases to take every half of it", defaultValue = "10s")
+@ConnectorAttribute(name = "lease-table-billing-mode", type = "string", direction = INCOMING, description = "With checkpoint-store dynamodb: the billing mode of a lease table created by the connector: 'pay_per_request' or 'provisioned' (with lease-table-capacity)", defaultValue = "pay_per_request")
+@ConnectorAttribute(name = "lease-table-capacity", type = "long", direction = INCOMING, description = "With lease-table-billing-mode provisioned: the read and the write capacity units of a lease table created by the connector", defaultValue = "10")
+@ConnectorAttribute(name = "dynamodb-endpoint-override", type = "string", direction = INCOMING, description = "With checkpoint-store dynamodb: a DynamoDB endpoint URI to use instead of the region's, e.g. a local emulator. The region and credentials are the channel's")
+@ConnectorAttribute(name = "dynamodb-client-bean", type = "string", direction = INCOMING, description = "With checkpoint-store dynamodb: the @Identifier of a CDI bean of type DynamoDbAsyncClient to use instead of a client built from region and dynamodb-endpoint-override; the application owns and closes it")
 @ConnectorAttribute(name = "checkpoint-interval", type = "string", direction = INCOMING, description = "How often processed positions are handed to the checkpoint store (also when a closed shard is done and at shutdown)", defaultValue = "5s")
 @ConnectorAttribute(name = "deaggregation", type = "boolean", direction = INCOMING, description = "Whether KPL aggregated records are unpacked: each user record becomes a message of its own (partition key, explicit hash key, the record's sequence number and a sub-sequence number), acked and checkpointed on its own. When false, an aggregated record is delivered as one message, as stored", defaultValue = "true")
 
@@ -96,6 +108,11 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
     @Any
     Instance<CheckpointStore.Factory> checkpointStores;
 
+    /** Where the application's Jackson ObjectMapper is looked up, when Jackson is on the class path. */
+    @Inject
+    @Any
+    Instance<Object> beans;
+
     /** The host's metrics (the Quarkus extension provides one when Micrometer is present); none otherwise. */
     @Inject
     Instance<KinesisMetrics> metricsBeans;
@@ -105,9 +122,26 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
     /** Readiness probes of the channels' streams, by channel; only with health on and a probe interval set. */
     private final Map<String, StreamProbe> streamProbes = new ConcurrentHashMap<>();
 
+    private PayloadCodecs payloadCodecs;
+
     @PostConstruct
     void init() {
         clients.start();
+        payloadCodecs = new PayloadCodecs(applicationObjectMapper());
+    }
+
+    private Object applicationObjectMapper() {
+        Class<?> mapperClass = PayloadCodecs.objectMapperClass();
+        if (mapperClass == null) {
+            return null;
+        }
+        // the default one: an application may have other, qualified, mappers for other purposes
+        Instance<?> mapper = beans.select(mapperClass, Default.Literal.INSTANCE);
+        return mapper.isResolvable() ? mapper.get() : null;
+    }
+
+    private KinesisMetrics metrics() {
+        return metricsBeans.isResolvable() ? metricsBeans.get() : KinesisMetrics.NONE;
     }
 
     @Override
@@ -115,7 +149,7 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
         KinesisConnectorIncomingConfiguration conf = new KinesisConnectorIncomingConfiguration(config);
         KinesisAsyncClient client = clients.clientFor(conf);
         KinesisInboundChannel channel = new KinesisInboundChannel(conf, client,
-                executionHolder.vertx().getDelegate(), failureHandlers, checkpointStores);
+                executionHolder.vertx().getDelegate(), failureHandlers, checkpointStores, payloadCodecs, metrics());
         inboundChannels.add(channel);
         probeStream(client, conf.getChannel(), conf.getStream().orElse(conf.getChannel()), conf.getHealthEnabled());
         return channel.getStream();
@@ -131,8 +165,10 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
         KinesisConnectorOutgoingConfiguration conf = new KinesisConnectorOutgoingConfiguration(config);
         OutgoingSettings settings = OutgoingSettings.from(conf);
         KinesisAsyncClient client = clients.clientFor(conf);
-        KinesisOutboundChannel channel = new KinesisOutboundChannel(settings, client, clients.scheduler(),
-                metricsBeans.isResolvable() ? metricsBeans.get() : KinesisMetrics.NONE);
+        PayloadEncoder objectEncoder = payloadCodecs.objectEncoder(settings.channel(),
+                PayloadType.parse(settings.channel(), conf.getPayloadType()));
+        KinesisOutboundChannel channel = new KinesisOutboundChannel(settings, client, clients.scheduler(), metrics(),
+                objectEncoder);
         outboundChannels.add(channel);
         probeStream(client, settings.channel(), settings.stream(), settings.healthEnabled());
         return channel;

@@ -104,6 +104,22 @@ class IncomingFaultsTest extends WeldTestBase {
     }
 
     @Test
+    void failedGetRecordsCallsAreCountedApartFromAnsweredOnes() {
+        kinesis.addShard("shardId-000000000000").withRecords(30)
+                .failCall(1, ScriptedKinesis::throttled)
+                .failCall(3, ScriptedKinesis::internalFailure);
+        addBeans(IncomingMetricsTest.RecordingIncomingMetrics.class);
+
+        Collector app = runApplication(channel(), Collector.class);
+        IncomingMetricsTest.RecordingIncomingMetrics metrics = get(IncomingMetricsTest.RecordingIncomingMetrics.class);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.received().size() >= 30);
+        assertThat(metrics.failedCalls()).isEqualTo(2);
+        assertThat(metrics.received()).isEqualTo(30);
+        assertThat(metrics.answered()).isPositive();
+    }
+
+    @Test
     void aReaderBehindReadsAgainAtOnceAndACaughtUpReaderWaitsThePollInterval() {
         kinesis.pageSize = 5;
         ScriptedKinesis.ScriptedShard shard = kinesis.addShard("shardId-000000000000").withRecords(80);

@@ -16,6 +16,7 @@ import io.smallrye.config.SmallRyeConfigProviderResolver;
 import io.smallrye.config.inject.ConfigExtension;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.InMemoryCheckpointStore;
+import io.smallrye.reactive.messaging.kinesis.checkpoint.dynamodb.DynamoDbCheckpointStore;
 import io.smallrye.reactive.messaging.kinesis.client.KinesisClients;
 import io.smallrye.reactive.messaging.kinesis.fault.KinesisDeadLetterStream;
 import io.smallrye.reactive.messaging.kinesis.fault.KinesisFailStop;
@@ -78,6 +79,7 @@ public abstract class WeldTestBase {
         weld.addBeanClass(KinesisIgnoreFailure.Factory.class);
         weld.addBeanClass(KinesisDeadLetterStream.Factory.class);
         weld.addBeanClass(InMemoryCheckpointStore.Factory.class);
+        weld.addBeanClass(DynamoDbCheckpointStore.Factory.class);
         weld.addBeanClass(StringPayloadConverter.class);
         weld.disableDiscovery();
     }

@@ -18,6 +18,8 @@ import io.smallrye.reactive.messaging.kinesis.KinesisConnectorIncomingConfigurat
 import io.smallrye.reactive.messaging.kinesis.checkpoint.CheckpointStore;
 import io.smallrye.reactive.messaging.kinesis.fault.KinesisFailureHandler;
 import io.smallrye.reactive.messaging.kinesis.incoming.KinesisInboundChannel;
+import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
+import io.smallrye.reactive.messaging.kinesis.payload.PayloadCodecs;
 import io.smallrye.reactive.messaging.providers.impl.ConnectorConfig;
 import io.smallrye.reactive.messaging.providers.locals.ContextAwareMessage;
 import io.vertx.core.Vertx;
@@ -42,7 +44,8 @@ final class BareConsumer implements AutoCloseable {
         vertx = Vertx.vertx();
         channel = new KinesisInboundChannel(incoming("bench-bare", attributes), client, vertx,
                 container.select(KinesisFailureHandler.Factory.class, Any.Literal.INSTANCE),
-                container.select(CheckpointStore.Factory.class, Any.Literal.INSTANCE));
+                container.select(CheckpointStore.Factory.class, Any.Literal.INSTANCE), new PayloadCodecs(null),
+                KinesisMetrics.NONE);
         channel.getStream().subscribe(new Flow.Subscriber<Message<?>>() {
             private Flow.Subscription subscription;
             private int left;

@@ -1,5 +1,6 @@
 package io.quarkiverse.messaging.kinesis.deployment.devservices;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -16,9 +17,12 @@ import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.annotations.BuildSteps;
 import io.quarkus.deployment.builditem.CuratedApplicationShutdownBuildItem;
 import io.quarkus.deployment.builditem.DevServicesResultBuildItem;
+import io.quarkus.deployment.builditem.LaunchModeBuildItem;
 import io.quarkus.deployment.dev.devservices.DevServicesConfig;
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.smallrye.reactivemessaging.deployment.items.ConnectorManagedChannelBuildItem;
 import io.smallrye.reactive.messaging.kinesis.KinesisConnector;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
 
 /**
@@ -47,10 +51,13 @@ public class KinesisDevServicesProcessor {
     private static volatile KinesisLocalProcess running;
     private static volatile KinesisLocalProcess.Settings runningSettings;
     private static volatile boolean closeTaskRegistered;
+    /** The service name under which the running emulator is registered for sharing; null when it is not. */
+    private static volatile String sharedAs;
 
     @BuildStep
     DevServicesResultBuildItem startKinesis(KinesisDevServicesBuildTimeConfig buildTimeConfig,
-            List<ConnectorManagedChannelBuildItem> channels, CuratedApplicationShutdownBuildItem shutdown) {
+            List<ConnectorManagedChannelBuildItem> channels, CuratedApplicationShutdownBuildItem shutdown,
+            LaunchModeBuildItem launchMode) {
         KinesisDevServicesBuildTimeConfig.DevServices config = buildTimeConfig.devservices();
         Config appConfig = ConfigProvider.getConfig();
         if (!config.enabled().orElse(true)) {
@@ -89,7 +96,26 @@ public class KinesisDevServicesProcessor {
                 config.cacheDir().orElseGet(KinesisDevServicesProcessor::defaultCacheDir), config.kinesisLocalVersion(),
                 config.port().orElse(0), region, Map.copyOf(streams), config.startupTimeout());
 
+        boolean sharing = launchMode.getLaunchMode() == LaunchMode.DEVELOPMENT && config.shared();
+        SharedEmulators shared = new SharedEmulators(settings.cacheDir());
+        if (sharing && !ownsLiveEmulator()) {
+            Optional<SharedEmulators.Registration> other = shared.find(config.serviceName())
+                    .filter(registration -> registration.region().equals(region));
+            if (other.isPresent()) {
+                useShared(other.get(), settings, config.serviceName());
+                return result(other.get().endpoint(), region);
+            }
+        }
+        if (KinesisMockContainers.chosen(config)) {
+            return result(KinesisMockContainers.startOrReuse(new KinesisMockContainer.Settings(config.imageName(),
+                    region, Map.copyOf(streams), config.startupTimeout()), shutdown), region);
+        }
         KinesisLocalProcess process = startOrReuse(settings);
+        if (sharing) {
+            shared.register(config.serviceName(), new SharedEmulators.Registration(process.processHandle().pid(),
+                    process.getConnectionInfo(), region));
+            sharedAs = config.serviceName();
+        }
         if (!closeTaskRegistered) {
             closeTaskRegistered = true;
             shutdown.addCloseTask(() -> {
@@ -97,9 +123,35 @@ public class KinesisDevServicesProcessor {
                 closeTaskRegistered = false;
             }, true);
         }
+        return result(process.getConnectionInfo(), region);
+    }
 
+    /** Creates this application's streams on an emulator another application started; that one stops it. */
+    private static void useShared(SharedEmulators.Registration registration, KinesisLocalProcess.Settings settings,
+            String serviceName) {
+        String failure;
+        try {
+            failure = new EmulatorRequests(URI.create(registration.endpoint()), registration.region())
+                    .createStreams(settings.streams(), settings.startupTimeout());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = "interrupted";
+        }
+        if (failure != null) {
+            throw KinesisExceptions.ex.sharedEmulatorUnusable(registration.endpoint(), serviceName, failure);
+        }
+        stopRunning(); // one of this application's own, from an earlier reload, is not needed any more
+        KinesisLogging.log.devServicesShared(registration.endpoint(), registration.pid(),
+                settings.streams().toString());
+    }
+
+    private static synchronized boolean ownsLiveEmulator() {
+        return running != null && running.isAlive();
+    }
+
+    private static DevServicesResultBuildItem result(String endpoint, String region) {
         Map<String, String> devConfig = new LinkedHashMap<>();
-        devConfig.put(ENDPOINT, process.getConnectionInfo());
+        devConfig.put(ENDPOINT, endpoint);
         devConfig.put(REGION, region);
         devConfig.put(PREFIX + "credentials.type", "static");
         devConfig.put(PREFIX + "credentials.access-key-id", ACCESS_KEY_ID);
@@ -122,6 +174,10 @@ public class KinesisDevServicesProcessor {
 
     private static synchronized void stopRunning() {
         if (running != null) {
+            if (sharedAs != null && running.processHandle() != null) {
+                new SharedEmulators(runningSettings.cacheDir()).unregister(sharedAs, running.processHandle().pid());
+            }
+            sharedAs = null;
             running.close();
             running = null;
             runningSettings = null;
@@ -134,7 +190,7 @@ public class KinesisDevServicesProcessor {
         return slash >= 0 ? stream.substring(slash + ":stream/".length()) : stream;
     }
 
-    static Path defaultCacheDir() {
+    public static Path defaultCacheDir() {
         String home = System.getProperty("user.home");
         if (home != null && !home.isBlank() && Files.isWritable(Path.of(home))) {
             return Path.of(home, ".cache", "quarkus-messaging-kinesis");

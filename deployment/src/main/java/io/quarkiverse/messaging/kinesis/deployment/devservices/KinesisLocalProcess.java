@@ -6,10 +6,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,8 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import io.quarkus.deployment.builditem.Startable;
@@ -40,9 +34,7 @@ public final class KinesisLocalProcess implements Startable {
 
     static final String ACCOUNT_ID = "000000000000";
     private static final int START_ATTEMPTS = 3;
-    private static final int STOP_GRACE_SECONDS = 5;
     private static final Duration POLL = Duration.ofMillis(50);
-    private static final Pattern ACTIVE = Pattern.compile("\"StreamStatus\"\\s*:\\s*\"ACTIVE\"");
     /** kinesis-mock's settings of how long a stream stays CREATING, DELETING, UPDATING... (500 ms by default). */
     private static final List<String> DURATIONS = List.of("CREATE_STREAM_DURATION", "DELETE_STREAM_DURATION",
             "UPDATE_SHARD_COUNT_DURATION", "MERGE_SHARDS_DURATION", "SPLIT_SHARD_DURATION", "UPDATE_STREAM_MODE_DURATION",
@@ -62,8 +54,6 @@ public final class KinesisLocalProcess implements Startable {
             """;
 
     private final Settings settings;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(1)).build();
     private Process process;
     private int port;
     private Path logFile;
@@ -77,14 +67,14 @@ public final class KinesisLocalProcess implements Startable {
         if (process != null) {
             return;
         }
-        Path packageDir = new KinesisLocalInstaller(settings.npm(), settings.cacheDir(), settings.version())
-                .ensureInstalled();
+        Path packageDir = new NpmPackageInstaller(settings.npm(), settings.cacheDir(), "kinesis-local",
+                settings.version(), "main.js").ensureInstalled();
         long started = System.nanoTime();
         for (int attempt = 1;; attempt++) {
             int[] ports = freePorts(settings.port() > 0 ? 1 : 2);
             port = settings.port() > 0 ? settings.port() : ports[1];
             int tlsPort = ports[0];
-            logFile = newLogFile();
+            logFile = EmulatorProcesses.newLogFile(settings.cacheDir(), "kinesis-local-");
             process = launch(packageDir, tlsPort);
             String failure = awaitReady();
             if (failure == null) {
@@ -94,7 +84,7 @@ public final class KinesisLocalProcess implements Startable {
                 return;
             }
             stopProcess();
-            String tail = logTail();
+            String tail = EmulatorProcesses.tail(logFile, 30);
             if (attempt < START_ATTEMPTS && settings.port() <= 0 && tail.contains("EADDRINUSE")) {
                 continue; // a chosen port was taken meanwhile
             }
@@ -128,7 +118,8 @@ public final class KinesisLocalProcess implements Startable {
     }
 
     private Process launch(Path packageDir, int tlsPort) {
-        List<String> command = List.of(settings.node(), "--require", exitWithParentScript().toString(), "main.js");
+        List<String> command = List.of(settings.node(), "--require",
+                exitWithParentScript(settings.cacheDir()).toString(), "main.js");
         // main.js finds its TLS certificate (server.json) in the working directory, the package folder
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(packageDir.toFile())
@@ -165,17 +156,17 @@ public final class KinesisLocalProcess implements Startable {
     private String awaitReady() {
         long deadline = System.nanoTime() + settings.startupTimeout().toNanos();
         List<String> pending = new ArrayList<>(settings.streams().keySet());
+        EmulatorRequests emulator = new EmulatorRequests(URI.create("http://127.0.0.1:" + port), settings.region());
         while (true) {
             if (!process.isAlive()) {
                 return "it exited with code " + process.exitValue() + " before answering";
             }
             try {
                 if (pending.isEmpty()) {
-                    if (post("ListStreams", "{}").statusCode() == 200) {
+                    if (emulator.post("ListStreams", "{}").statusCode() == 200) {
                         return null;
                     }
-                } else if (ACTIVE.matcher(post("DescribeStreamSummary",
-                        "{\"StreamName\":\"" + pending.get(0) + "\"}").body()).find()) {
+                } else if (emulator.isActive(pending.get(0))) {
                     pending.remove(0);
                     continue;
                 }
@@ -198,67 +189,22 @@ public final class KinesisLocalProcess implements Startable {
         }
     }
 
-    /** An AWS JSON request with a syntactically valid, fake signature (kinesis-mock checks the form only). */
-    private HttpResponse<String> post(String action, String body) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port))
-                .timeout(Duration.ofSeconds(2))
-                .header("Content-Type", "application/x-amz-json-1.1")
-                .header("X-Amz-Target", "Kinesis_20131202." + action)
-                .header("X-Amz-Date", "20250101T000000Z")
-                .header("Authorization", "AWS4-HMAC-SHA256 Credential=devservices/20250101/" + settings.region()
-                        + "/kinesis/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=0")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
-    }
-
     private void stopProcess() {
         if (process == null) {
             return;
         }
         Process stopping = process;
         process = null;
-        List<ProcessHandle> descendants = stopping.descendants().toList();
-        stopping.destroy();
-        descendants.forEach(ProcessHandle::destroy);
-        try {
-            if (!stopping.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS)) {
-                stopping.destroyForcibly();
-                descendants.forEach(ProcessHandle::destroyForcibly);
-                if (!stopping.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS)) {
-                    KinesisLogging.log.emulatorDidNotStop(stopping.pid());
-                }
-            }
-        } catch (InterruptedException e) {
-            stopping.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        EmulatorProcesses.stop(stopping);
     }
 
-    private Path newLogFile() {
-        try {
-            Path dir = Files.createDirectories(settings.cacheDir().resolve("logs"));
-            return Files.createTempFile(dir, "kinesis-local-", ".log");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private String logTail() {
-        try {
-            List<String> lines = Files.readString(logFile, StandardCharsets.UTF_8).lines().toList();
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(unreadable: " + e + ")";
-        }
-    }
-
-    private Path exitWithParentScript() {
-        Path script = settings.cacheDir().resolve("exit-with-parent.js");
+    /** The preloaded script that ends an emulator with this JVM, written into the cache folder. */
+    static Path exitWithParentScript(Path cacheDir) {
+        Path script = cacheDir.resolve("exit-with-parent.js");
         try {
             if (!Files.exists(script) || !Files.readString(script).equals(EXIT_WITH_PARENT_JS)) {
                 // written aside and moved: a concurrent build never preloads a half-written file
-                Path temp = Files.createTempFile(settings.cacheDir(), "exit-with-parent", ".tmp");
+                Path temp = Files.createTempFile(cacheDir, "exit-with-parent", ".tmp");
                 Files.writeString(temp, EXIT_WITH_PARENT_JS);
                 Files.move(temp, script, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }

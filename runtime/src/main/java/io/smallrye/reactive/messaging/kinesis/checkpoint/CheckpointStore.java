@@ -28,16 +28,29 @@ public interface CheckpointStore {
                 OwnershipListener listener);
     }
 
-    /** How a store tells the channel that it may no longer read a shard. Can be called from any thread. */
+    /** How a store tells the channel that shards changed hands. Can be called from any thread. */
     @FunctionalInterface
     interface OwnershipListener {
+        /** The channel may no longer read the shard: it stops its reader at once, without saving. */
         void shardLost(String shardId);
+
+        /**
+         * The shard may be worth claiming again: the store took it for this channel, or another node finished it
+         * (so its children may be read). The channel claims it, unless it already reads it.
+         */
+        default void shardAvailable(String shardId) {
+        }
     }
 
     /**
      * The channel wants to read the shard: may it, and from where?
      */
     CompletionStage<ShardClaim> claim(String shardId);
+
+    /** As {@link #claim(String)}, with what the channel knows of the shard. The channel calls this one. */
+    default CompletionStage<ShardClaim> claim(ShardInfo shard) {
+        return claim(shard.shardId());
+    }
 
     /** Every record of the shard up to {@code position} (included) was processed. Called periodically. */
     CompletionStage<Void> save(String shardId, ShardPosition position);
@@ -46,10 +59,23 @@ public interface CheckpointStore {
     CompletionStage<Void> ended(String shardId);
 
     /**
+     * As {@link #ended(String)}, with the shard's children as far as the channel knows them (empty if it does not).
+     * The channel calls this one.
+     */
+    default CompletionStage<Void> ended(String shardId, java.util.List<ShardInfo> children) {
+        return ended(shardId);
+    }
+
+    /**
      * The channel stops reading the shard (shutdown). {@code position} is the last processed position, or {@code null}
      * when nothing was processed since the claim.
      */
     CompletionStage<Void> release(String shardId, ShardPosition position);
+
+    /** What keeps the store from working now (e.g. its database is unreachable), for health; empty when all is well. */
+    default java.util.List<String> problems() {
+        return java.util.List.of();
+    }
 
     /** The channel is stopping; called after the last {@code release}. */
     default CompletionStage<Void> close() {

@@ -17,18 +17,22 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import io.smallrye.reactive.messaging.kinesis.KinesisConnectorCommonConfiguration;
+import io.smallrye.reactive.messaging.kinesis.KinesisConnectorIncomingConfiguration;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLeaseExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
 import io.smallrye.reactive.messaging.providers.connectors.ExecutionHolder;
 import io.smallrye.reactive.messaging.providers.helpers.CDIUtils;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.builder.SdkAsyncClientBuilder;
 import software.amazon.awssdk.http.SdkHttpConfigurationOption;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.async.SdkAsyncHttpService;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
-import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
 import software.amazon.awssdk.utils.AttributeMap;
 
 /**
@@ -53,7 +57,12 @@ public class KinesisClients {
     /** The class of the AWS CRT HTTP client's service provider (software.amazon.awssdk:aws-crt-client). */
     static final String CRT_HTTP_SERVICE = "software.amazon.awssdk.http.crt.AwsCrtSdkHttpService";
 
+    @Inject
+    @Any
+    Instance<DynamoDbAsyncClient> dynamoDbBeans;
+
     private final Map<String, KinesisAsyncClient> owned = new ConcurrentHashMap<>();
+    private final Map<String, DynamoDbAsyncClient> ownedDynamoDb = new ConcurrentHashMap<>();
     /** HTTP clients built here and handed to a Kinesis client: the SDK does not close those. */
     private final List<SdkAsyncHttpClient> ownedHttpClients = new CopyOnWriteArrayList<>();
     private volatile KinesisClientSettings settings;
@@ -129,7 +138,35 @@ public class KinesisClients {
     }
 
     private KinesisAsyncClient build(KinesisClientSettings defaults, String region, URI endpoint) {
-        KinesisAsyncClientBuilder builder = KinesisAsyncClient.builder();
+        return configure(KinesisAsyncClient.builder(), defaults, region, endpoint).build();
+    }
+
+    /**
+     * The DynamoDB client of a channel with checkpoint-store dynamodb: its {@code dynamodb-client-bean}, else one
+     * built (and shared) for the channel's region and {@code dynamodb-endpoint-override}, with the same credentials
+     * and HTTP settings as the Kinesis clients.
+     */
+    public DynamoDbAsyncClient dynamoDbClientFor(KinesisConnectorIncomingConfiguration conf) {
+        String beanId = conf.getDynamodbClientBean().orElse(null);
+        if (beanId != null) {
+            Instance<DynamoDbAsyncClient> bean = CDIUtils.getInstanceById(dynamoDbBeans, beanId);
+            if (!bean.isResolvable()) {
+                throw KinesisLeaseExceptions.ex.dynamoDbClientBeanNotFound(conf.getChannel(), beanId, beanId);
+            }
+            return bean.get();
+        }
+        KinesisClientSettings defaults = settings();
+        String region = conf.getRegion().or(defaults::region).orElse(null);
+        URI endpoint = conf.getDynamodbEndpointOverride()
+                .map(value -> endpoint(value, allowed -> KinesisExceptions.ex.invalidAttribute(conf.getChannel(),
+                        "dynamodb-endpoint-override", value, allowed)))
+                .orElse(null);
+        return ownedDynamoDb.computeIfAbsent(region + "|" + endpoint,
+                key -> configure(DynamoDbAsyncClient.builder(), defaults, region, endpoint).build());
+    }
+
+    private <B extends AwsClientBuilder<B, ?> & SdkAsyncClientBuilder<B, ?>> B configure(B builder,
+            KinesisClientSettings defaults, String region, URI endpoint) {
         if (KinesisClientSettings.CRT.equals(defaults.httpClient())) {
             SdkAsyncHttpClient http = crtHttpClient(defaults);
             ownedHttpClients.add(http);
@@ -152,7 +189,7 @@ public class KinesisClients {
         if (endpoint != null) {
             builder.endpointOverride(endpoint);
         }
-        return builder.build();
+        return builder;
     }
 
     /** The AWS CRT client, found through its SdkAsyncHttpService so that it stays an optional dependency. */
@@ -183,6 +220,14 @@ public class KinesisClients {
             }
         });
         owned.clear();
+        ownedDynamoDb.values().forEach(client -> {
+            try {
+                client.close();
+            } catch (RuntimeException e) {
+                KinesisLogging.log.clientCloseFailed(e);
+            }
+        });
+        ownedDynamoDb.clear();
         ownedHttpClients.forEach(http -> {
             try {
                 http.close();

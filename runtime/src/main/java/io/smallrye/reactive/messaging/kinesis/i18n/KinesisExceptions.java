@@ -3,6 +3,7 @@ package io.smallrye.reactive.messaging.kinesis.i18n;
 import java.lang.invoke.MethodHandles;
 
 import org.jboss.logging.Messages;
+import org.jboss.logging.annotations.Cause;
 import org.jboss.logging.annotations.Message;
 import org.jboss.logging.annotations.MessageBundle;
 
@@ -29,7 +30,7 @@ public interface KinesisExceptions {
     @Message(id = 2004, value = "Explicit hash key '%s' for stream '%s' is not a decimal integer between 0 and 2^128-1")
     IllegalArgumentException invalidExplicitHashKey(String key, String stream);
 
-    @Message(id = 2005, value = "Payload of type %s cannot be written to stream '%s' by channel '%s': use byte[], String, a Vert.x Buffer, or a Message carrying one")
+    @Message(id = 2005, value = "Payload of type %s cannot be written to stream '%s' by channel '%s': use byte[], String, a Vert.x Buffer, JsonObject or JsonArray, or add Jackson (com.fasterxml.jackson.core:jackson-databind) to write other objects as JSON")
     IllegalArgumentException unsupportedPayload(String type, String stream, String channel);
 
     @Message(id = 2006, value = "Payload is null: nothing to write to stream '%s' (channel '%s')")
@@ -53,6 +54,10 @@ public interface KinesisExceptions {
     @Message(id = 2012, value = "Channel '%s': no answer from Kinesis for the record to stream '%s' within the shutdown timeout of %d ms ('shutdown-timeout'): it may or may not have been stored")
     IllegalStateException unansweredBeforeShutdown(String channel, String stream, long timeoutMs);
 
+    @Message(id = 2013, value = "Payload of type %s could not be written as JSON to stream '%s' by channel '%s': %s")
+    IllegalArgumentException payloadNotEncoded(String type, String stream, String channel, String detail,
+            @Cause Throwable cause);
+
     // Quarkus-level settings and client defaults: ids 2300-2399
 
     @Message(id = 2300, value = "Invalid configuration: '%s' is '%s', allowed: %s")
@@ -69,5 +74,10 @@ public interface KinesisExceptions {
 
     @Message(id = 2304, value = "Dev Services for Kinesis could not start the emulator: %s; log %s ends with:%n%s")
     IllegalStateException emulatorStartFailed(String reason, String logFile, String tail);
-}
 
+    @Message(id = 2305, value = "Dev Services for Kinesis could not use the shared emulator at %s (service name '%s'): %s; set quarkus.messaging.kinesis.devservices.shared=false to start one of this application's own")
+    IllegalStateException sharedEmulatorUnusable(String endpoint, String serviceName, String reason);
+
+    @Message(id = 2306, value = "Dev Services for Kinesis: quarkus.messaging.kinesis.devservices.provider is 'container' but no container runtime (Docker, Podman) is reachable; start one, or use the provider 'process' (Node.js) or 'auto'")
+    IllegalStateException containerRuntimeMissing();
+}

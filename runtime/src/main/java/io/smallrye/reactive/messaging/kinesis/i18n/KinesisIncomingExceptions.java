@@ -37,4 +37,8 @@ public interface KinesisIncomingExceptions {
     @Message(id = 2105, value = "Channel '%s' stopped: the message of shard %s at %s was nacked (failure-strategy fail): %s")
     IllegalStateException nackedMessageStoppedChannel(String channel, String shardId, String position, String reason,
             @Cause Throwable cause);
+
+    @Message(id = 2106, value = "Channel '%s' could not read the record of stream '%s', shard %s at %s as %s (payload-type): %s")
+    IllegalArgumentException payloadNotDecoded(String channel, String stream, String shardId, String position,
+            String payloadType, String detail, @Cause Throwable cause);
 }

@@ -83,8 +83,8 @@ public interface KinesisLogging extends BasicLogger {
     // Quarkus integration (Dev Services, configuration, health probes): ids 1300-1399
 
     @LogMessage(level = Level.INFO)
-    @Message(id = 1300, value = "Dev Services for Kinesis: installing the emulator (npm package kinesis-local %s) into %s, once")
-    void installingEmulator(String version, String directory);
+    @Message(id = 1300, value = "Dev Services for Kinesis: installing an emulator (npm package %s %s) into %s, once")
+    void installingEmulator(String packageName, String version, String directory);
 
     @LogMessage(level = Level.INFO)
     @Message(id = 1301, value = "Dev Services for Kinesis started kinesis-mock (process %d) on %s in %d ms, region %s, streams %s (log %s). Channels without endpoint-override use it.")
@@ -101,5 +101,21 @@ public interface KinesisLogging extends BasicLogger {
     @LogMessage(level = Level.DEBUG)
     @Message(id = 1304, value = "Channel '%s': stream '%s' is not reachable: %s")
     void streamUnreachable(String channel, String stream, String reason);
-}
 
+    @LogMessage(level = Level.WARN)
+    @Message(id = 1305, value = "Channel '%s' (%s): its method and injection point signatures name different payload types %s; none is chosen: set mp.messaging.%s.%s.payload-type")
+    void payloadTypesDisagree(String channel, String direction, String types, String direction2, String channel2);
+
+    @LogMessage(level = Level.DEBUG)
+    @Message(id = 1306, value = "Channel '%s' (%s): payload-type %s, found in %s")
+    void payloadTypeDetected(String channel, String direction, String type, String source);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 1307, value = "Dev Services for Kinesis: using the shared emulator at %s (process %d, started by another application, which stops it when it stops); streams %s")
+    void devServicesShared(String endpoint, long pid, String streams);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 1308, value = "Dev Services for Kinesis started kinesis-mock in a container (image %s, id %s) on %s in %d ms, region %s, streams %s. Channels without endpoint-override use it.")
+    void devServicesContainerStarted(String image, String containerId, String endpoint, long millis, String region,
+            String streams);
+}

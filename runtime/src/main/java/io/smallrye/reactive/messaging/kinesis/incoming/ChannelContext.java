@@ -1,6 +1,7 @@
 package io.smallrye.reactive.messaging.kinesis.incoming;
 
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.impl.ContextInternal;
@@ -30,13 +31,17 @@ final class ChannelContext implements Executor {
         if (isCurrent()) {
             task.run();
         } else {
-            context.runOnContext(ignored -> task.run());
+            submit(task);
         }
     }
 
     /** Runs the task later on the context, even when called from it. */
     void submit(Runnable task) {
-        context.runOnContext(ignored -> task.run());
+        try {
+            context.runOnContext(ignored -> task.run());
+        } catch (RejectedExecutionException vertxClosed) {
+            // the application is shutting down and Vert.x stopped first (e.g. a late cancel): nothing left to do
+        }
     }
 
     boolean isCurrent() {

@@ -11,8 +11,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 import io.smallrye.reactive.messaging.kinesis.checkpoint.CheckpointStore;
+import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardInfo;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
+import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
 
 /**
  * Hands the completed positions of a channel's shards to its {@link CheckpointStore}: periodically (only what moved),
@@ -22,12 +24,16 @@ import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
 final class Checkpointer {
 
     private final String channel;
+    private final String stream;
     private final CheckpointStore store;
+    private final KinesisMetrics metrics;
     private final Map<String, ShardPosition> saved = new HashMap<>();
 
-    Checkpointer(String channel, CheckpointStore store) {
+    Checkpointer(String channel, String stream, CheckpointStore store, KinesisMetrics metrics) {
         this.channel = channel;
+        this.stream = stream;
         this.store = store;
+        this.metrics = metrics;
     }
 
     CheckpointStore store() {
@@ -40,19 +46,26 @@ final class Checkpointer {
             ShardPosition position = shard.completedPosition();
             if (position != null && !position.equals(saved.get(shard.shardId()))) {
                 saved.put(shard.shardId(), position);
-                call("save", shard.shardId(), () -> store.save(shard.shardId(), position));
+                save(shard.shardId(), position);
             }
         }
     }
 
+    private CompletionStage<Void> save(String shardId, ShardPosition position) {
+        return call("save", shardId, () -> {
+            CompletionStage<Void> saving = store.save(shardId, position);
+            return saving == null ? null : saving.thenRun(() -> metrics.checkpointWritten(channel, stream, shardId));
+        });
+    }
+
     /** The shard is closed and every record completed: saves its last position, then records its end. */
-    CompletionStage<Void> ended(ShardProgress shard) {
+    CompletionStage<Void> ended(ShardProgress shard, List<ShardInfo> children) {
         ShardPosition position = shard.completedPosition();
         CompletionStage<Void> last = position == null || position.equals(saved.get(shard.shardId()))
                 ? CompletableFuture.completedFuture(null)
-                : call("save", shard.shardId(), () -> store.save(shard.shardId(), position));
+                : save(shard.shardId(), position);
         saved.remove(shard.shardId());
-        return last.thenCompose(ignored -> call("record the end", shard.shardId(), () -> store.ended(shard.shardId())));
+        return last.thenCompose(ignored -> call("record the end", shard.shardId(), () -> store.ended(shard.shardId(), children)));
     }
 
     /** The channel no longer reads the shard (shutdown): hands its last position to the store. */

@@ -1,6 +1,7 @@
 package io.smallrye.reactive.messaging.kinesis.incoming;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
@@ -21,7 +22,12 @@ import io.smallrye.reactive.messaging.kinesis.checkpoint.CheckpointStore;
 import io.smallrye.reactive.messaging.kinesis.client.KinesisClients;
 import io.smallrye.reactive.messaging.kinesis.fault.KinesisFailureHandler;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
+import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
+import io.smallrye.reactive.messaging.kinesis.payload.PayloadCodecs;
+import io.smallrye.reactive.messaging.kinesis.payload.PayloadDecoder;
+import io.smallrye.reactive.messaging.kinesis.payload.PayloadType;
 import io.smallrye.reactive.messaging.providers.helpers.CDIUtils;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -40,6 +46,9 @@ import software.amazon.awssdk.services.kinesis.model.Record;
  */
 public class KinesisInboundChannel {
 
+    /** Stands for a record that could not be decoded (and was nacked): filtered out of the stream. */
+    private static final Message<?> UNREADABLE = Message.of("unreadable record");
+
     /** How many records the merge takes from each reader ahead of demand. */
     static final int MERGE_PREFETCH = 16;
     /** How many records wait to be moved onto the channel context. */
@@ -52,6 +61,8 @@ public class KinesisInboundChannel {
     private final ChannelContext context;
     private final CheckpointStore store;
     private final KinesisFailureHandler failureHandler;
+    private final PayloadType payloadType;
+    private final PayloadDecoder decoder;
     private final ShardSupervisor supervisor;
     private final UnicastProcessor<Multi<ReceivedRecord>> readers = UnicastProcessor.create();
     private final Multi<? extends Message<?>> stream;
@@ -60,8 +71,11 @@ public class KinesisInboundChannel {
     private volatile boolean closed;
 
     public KinesisInboundChannel(KinesisConnectorIncomingConfiguration conf, KinesisAsyncClient client, Vertx vertx,
-            Instance<KinesisFailureHandler.Factory> failureHandlers, Instance<CheckpointStore.Factory> stores) {
+            Instance<KinesisFailureHandler.Factory> failureHandlers, Instance<CheckpointStore.Factory> stores,
+            PayloadCodecs payloadCodecs, KinesisMetrics metrics) {
         this.settings = IncomingSettings.from(conf);
+        this.payloadType = PayloadType.parse(settings.channel(), conf.getPayloadType());
+        this.decoder = payloadCodecs.decoder(settings.channel(), payloadType);
         this.region = KinesisClients.regionOf(client);
         this.context = new ChannelContext(vertx);
         StreamRef streamRef = new StreamRef(settings.stream());
@@ -70,14 +84,32 @@ public class KinesisInboundChannel {
                 .create(conf, client, this::reportFailure);
         this.store = select(stores, "checkpoint-store", conf.getCheckpointStore(),
                 "in-memory, or the @Identifier of a CheckpointStore.Factory bean")
-                .create(conf, settings.stream(), this::shardLost);
+                .create(conf, settings.stream(), new CheckpointStore.OwnershipListener() {
+                    @Override
+                    public void shardLost(String shardId) {
+                        ShardSupervisor current = supervisor;
+                        if (current != null) {
+                            current.shardLost(shardId);
+                        }
+                    }
+
+                    @Override
+                    public void shardAvailable(String shardId) {
+                        ShardSupervisor current = supervisor;
+                        if (current != null) {
+                            current.shardAvailable(shardId);
+                        }
+                    }
+                });
         this.supervisor = new ShardSupervisor(settings, client, streamRef,
                 new StreamShards(settings, client, streamRef, region, context), context,
-                new Checkpointer(settings.channel(), store), readers::onNext, failure -> reportFailure(failure, true));
+                new Checkpointer(settings.channel(), settings.stream(), store, metrics), readers::onNext,
+                failure -> reportFailure(failure, true), metrics);
         this.stream = readers
                 .onItem().transformToMulti(records -> records).withRequests(MERGE_PREFETCH).merge(Integer.MAX_VALUE)
                 .emitOn(context::submit, CONTEXT_BUFFER)
                 .map(this::toMessage)
+                .filter(message -> message != UNREADABLE)
                 .onSubscription().invoke(() -> {
                     if (started.compareAndSet(false, true)) {
                         supervisor.start();
@@ -97,23 +129,37 @@ public class KinesisInboundChannel {
         return selected.get();
     }
 
-    private void shardLost(String shardId) {
-        ShardSupervisor current = supervisor;
-        if (current != null) {
-            current.shardLost(shardId);
-        }
-    }
-
-    private IncomingKinesisMessage<byte[]> toMessage(ReceivedRecord received) {
+    /**
+     * The message of a record, its data decoded as the channel's payload-type. A record that cannot be decoded is
+     * nacked at once, with its data as the payload, so the failure strategy decides (fail, skip, dead-letter); it
+     * becomes {@link #UNREADABLE}, which is not emitted.
+     */
+    private Message<?> toMessage(ReceivedRecord received) {
         Record record = received.record();
         Instant arrival = record.approximateArrivalTimestamp();
         IncomingKinesisMetadata metadata = new IncomingKinesisMetadata(settings.stream(), received.shardId(),
                 record.sequenceNumber(), received.subSequenceNumber(), received.partitionKey(),
                 received.explicitHashKey(), arrival, received.millisBehindLatest());
+        byte[] data = received.payload();
+        Object payload;
+        try {
+            payload = decoder.decode(data);
+        } catch (Exception e) {
+            new IncomingKinesisMessage<>(received, data, metadata, failureHandler, context.context().duplicate())
+                    .nack(KinesisIncomingExceptions.ex.payloadNotDecoded(settings.channel(), settings.stream(),
+                            received.shardId(), positionText(record.sequenceNumber(), received.subSequenceNumber()),
+                            payloadType.toString(),
+                            String.valueOf(e.getMessage()), e));
+            return UNREADABLE;
+        }
         // on the channel's (root) context: the message gets a new duplicate of it, as captureLocalContextMetadata()
         // would make, without looking the current context up again
-        return new IncomingKinesisMessage<>(received, received.payload(), metadata, failureHandler,
-                context.context().duplicate());
+        return new IncomingKinesisMessage<>(received, payload, metadata, failureHandler, context.context().duplicate());
+    }
+
+    /** A position as ShardPosition writes it: the sequence number, then "/sub-sequence" for a user record. */
+    private static String positionText(String sequenceNumber, long subSequenceNumber) {
+        return subSequenceNumber == 0 ? sequenceNumber : sequenceNumber + "/" + subSequenceNumber;
     }
 
     /** The messages of the channel. */
@@ -130,7 +176,8 @@ public class KinesisInboundChannel {
         }
         failure = reason;
         KinesisIncomingLogging.log.channelFailed(settings.channel(), settings.stream(), reason);
-        supervisor.stop().whenComplete((ignored, error) -> context.execute(() -> readers.onError(reason)));
+        // a failed channel delivers nothing more: no wait for messages in flight
+        supervisor.stop(false).whenComplete((ignored, error) -> context.execute(() -> readers.onError(reason)));
     }
 
     /** Stops the readers and hands the last positions to the checkpoint store (waits for it, within bounds). */
@@ -139,7 +186,7 @@ public class KinesisInboundChannel {
             return;
         }
         closed = true;
-        var stopped = supervisor.stop().toCompletableFuture();
+        var stopped = supervisor.stop(true).toCompletableFuture();
         if (!Context.isOnEventLoopThread()) {
             try {
                 stopped.get(CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
@@ -169,7 +216,8 @@ public class KinesisInboundChannel {
                     ? "stream '" + settings.stream() + "' (region " + region + ") is " + waiting + ", not ACTIVE yet"
                     : "listing the shards of stream '" + settings.stream() + "' (region " + region + ")");
         } else {
-            List<String> problems = supervisor.problems();
+            List<String> problems = new ArrayList<>(supervisor.problems());
+            problems.addAll(store.problems());
             builder.add(settings.channel(), problems.isEmpty(), problems.isEmpty() ? null : String.join("; ", problems));
         }
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.smallrye.reactive.messaging.kinesis.aggregation.HashRange;
+import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardInfo;
 import software.amazon.awssdk.services.kinesis.model.ChildShard;
 import software.amazon.awssdk.services.kinesis.model.HashKeyRange;
 import software.amazon.awssdk.services.kinesis.model.Shard;
@@ -75,11 +76,37 @@ final class ShardLineage {
                 }
             }
         }
+        retryNotOwned();
+    }
+
+    /** Shards not-owned so far may be claimed again. */
+    void retryNotOwned() {
         nodes.values().forEach(node -> {
             if (node.state == State.NOT_OWNED) {
                 node.state = State.WAITING;
             }
         });
+    }
+
+    /** What is known of the shard, for the checkpoint store. */
+    ShardInfo info(String shardId) {
+        Node node = nodes.get(shardId);
+        if (node == null) {
+            return ShardInfo.of(shardId);
+        }
+        return new ShardInfo(shardId, node.parents, node.range == null ? null : node.range.startingHashKey(),
+                node.range == null ? null : node.range.endingHashKey());
+    }
+
+    /** The known children of the shard. */
+    List<ShardInfo> children(String shardId) {
+        List<ShardInfo> children = new ArrayList<>();
+        for (Node node : nodes.values()) {
+            if (node.parents.contains(shardId)) {
+                children.add(info(node.id));
+            }
+        }
+        return children;
     }
 
     /** Records the children a closed shard named. Returns whether one has a parent not listed yet. */

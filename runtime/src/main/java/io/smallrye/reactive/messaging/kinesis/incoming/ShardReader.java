@@ -7,10 +7,12 @@ import java.util.concurrent.TimeUnit;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.reactive.messaging.kinesis.aggregation.HashRange;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
+import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.ChildShard;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.GetShardIteratorResponse;
+import software.amazon.awssdk.services.kinesis.model.Record;
 
 /**
  * Reads one shard as a demand-driven stream of records: plain records, and the user records of KPL aggregated records,
@@ -58,6 +60,7 @@ final class ShardReader implements Flow.Subscription {
     private final ReadPacer pacer;
     private final ShardCursor cursor;
     private final FetchedRecords buffer;
+    private final KinesisMetrics metrics;
     /**
      * The least room worth a GetRecords call: a quarter of the pending bound (or a full call, if smaller). A slow
      * consumer then lets the reader fetch in chunks rather than one record per call, which would spend the shard's
@@ -82,7 +85,7 @@ final class ShardReader implements Flow.Subscription {
      * @param range the hash keys the shard owns, to check the user records of aggregated records; null if unknown
      */
     ShardReader(IncomingSettings settings, KinesisAsyncClient client, StreamRef stream, ShardProgress progress,
-            HashRange range, IteratorStart start, ChannelContext context, Listener listener) {
+            HashRange range, IteratorStart start, ChannelContext context, Listener listener, KinesisMetrics metrics) {
         this.settings = settings;
         this.client = client;
         this.stream = stream;
@@ -92,6 +95,7 @@ final class ShardReader implements Flow.Subscription {
         this.buffer = new FetchedRecords(settings.channel(), shardId, range, settings.deaggregation(), cursor);
         this.context = context;
         this.listener = listener;
+        this.metrics = metrics;
         this.pacer = new ReadPacer(settings.pollInterval(), settings.retryBackoff(), settings.maxRetryBackoff());
         this.minimumFetch = Math.min(settings.recordsPerCall(), Math.max(1, settings.maxPendingRecords() / 4));
     }
@@ -272,11 +276,13 @@ final class ShardReader implements Flow.Subscription {
             return;
         }
         if (failure != null) {
+            metrics.getRecordsAnswered(settings.channel(), settings.stream(), shardId, true);
             onFailure("GetRecords", failure);
             drive();
             return;
         }
         long behind = response.millisBehindLatest() == null ? 0 : response.millisBehindLatest();
+        countPage(response, behind);
         buffer.add(response.records(), behind);
         problem = null;
         iterator = response.nextShardIterator();
@@ -286,6 +292,19 @@ final class ShardReader implements Flow.Subscription {
             listener.shardClosed(this, response.hasChildShards() ? response.childShards() : List.of());
         }
         drive();
+    }
+
+    private void countPage(GetRecordsResponse response, long behind) {
+        metrics.getRecordsAnswered(settings.channel(), settings.stream(), shardId, false);
+        List<Record> records = response.records();
+        if (!records.isEmpty()) {
+            long bytes = 0;
+            for (Record record : records) {
+                bytes += record.data().asByteBuffer().remaining();
+            }
+            metrics.recordsReceived(settings.channel(), settings.stream(), records.size(), bytes);
+        }
+        metrics.millisBehindLatest(settings.channel(), settings.stream(), shardId, behind);
     }
 
     private void onFailure(String operation, Throwable failure) {

@@ -1,9 +1,11 @@
 package io.smallrye.reactive.messaging.kinesis.incoming;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +19,7 @@ import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardClaim;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
+import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
 import io.smallrye.reactive.messaging.kinesis.incoming.ShardLineage.State;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.ChildShard;
@@ -31,6 +34,9 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  */
 final class ShardSupervisor implements ShardReader.Listener {
 
+    /** At stop, how long records already handed on may take to complete before the last checkpoints are saved. */
+    static final long DRAIN_TIMEOUT_MS = 5_000;
+
     private final IncomingSettings settings;
     private final KinesisAsyncClient client;
     private final StreamRef stream;
@@ -40,9 +46,12 @@ final class ShardSupervisor implements ShardReader.Listener {
     private final ShardLineage lineage;
     private final Consumer<Multi<ReceivedRecord>> readerSink;
     private final Consumer<Throwable> fatal;
+    private final KinesisMetrics metrics;
     private final Map<String, ShardReader> readers = new ConcurrentHashMap<>();
     private final AtomicLong fetchedByFinishedReaders = new AtomicLong();
     private final AtomicInteger claimsInFlight = new AtomicInteger();
+    /** Shards the store said were available while their claim was under way (channel context only). */
+    private final Set<String> availableWhileClaiming = new HashSet<>();
     private volatile boolean started;
     private volatile boolean positioned;
     private volatile String waitingFor;
@@ -52,7 +61,7 @@ final class ShardSupervisor implements ShardReader.Listener {
 
     ShardSupervisor(IncomingSettings settings, KinesisAsyncClient client, StreamRef stream, StreamShards shards,
             ChannelContext context, Checkpointer checkpointer, Consumer<Multi<ReceivedRecord>> readerSink,
-            Consumer<Throwable> fatal) {
+            Consumer<Throwable> fatal, KinesisMetrics metrics) {
         this.settings = settings;
         this.client = client;
         this.stream = stream;
@@ -61,6 +70,7 @@ final class ShardSupervisor implements ShardReader.Listener {
         this.checkpointer = checkpointer;
         this.readerSink = readerSink;
         this.fatal = fatal;
+        this.metrics = metrics;
         this.discovery = new ShardDiscovery(settings, shards, context, this::onListing, fatal);
         this.lineage = new ShardLineage(settings.startingPosition() == StartingPosition.LATEST);
     }
@@ -108,7 +118,7 @@ final class ShardSupervisor implements ShardReader.Listener {
             claimsInFlight.incrementAndGet();
             CompletionStage<ShardClaim> claim;
             try {
-                claim = checkpointer.store().claim(shardId);
+                claim = checkpointer.store().claim(lineage.info(shardId));
             } catch (RuntimeException e) {
                 claim = CompletableFuture.failedFuture(e);
             }
@@ -123,6 +133,7 @@ final class ShardSupervisor implements ShardReader.Listener {
     }
 
     private void onClaim(String shardId, ShardClaim claim, Throwable failure) {
+        boolean gainedMeanwhile = availableWhileClaiming.remove(shardId);
         if (stopped) {
             if (claim != null && claim.owned() && !claim.ended()) {
                 checkpointer.release(shardId, claim.checkpoint().orElse(null));
@@ -136,18 +147,25 @@ final class ShardSupervisor implements ShardReader.Listener {
         } else if (!claim.owned()) {
             KinesisIncomingLogging.log.shardNotOwned(settings.channel(), shardId);
             lineage.moveTo(shardId, State.NOT_OWNED);
+            if (gainedMeanwhile) {
+                // the store gained the shard after answering: claim again
+                lineage.retryNotOwned();
+                startStartable();
+            }
         } else if (claim.ended()) {
             lineage.moveTo(shardId, State.FINISHED);
             startStartable();
         } else {
-            startReader(shardId, claim.checkpoint());
+            startReader(shardId, claim.checkpoint(), claim.startsAtOldest());
         }
     }
 
-    private void startReader(String shardId, Optional<ShardPosition> checkpoint) {
-        IteratorStart start = checkpoint.map(IteratorStart::after).orElseGet(() -> startOf(shardId));
+    private void startReader(String shardId, Optional<ShardPosition> checkpoint, boolean fromOldest) {
+        IteratorStart start = checkpoint.map(IteratorStart::after)
+                .orElseGet(() -> fromOldest ? IteratorStart.trimHorizon() : startOf(shardId));
         ShardReader reader = new ShardReader(settings, client, stream,
-                new ShardProgress(shardId, checkpoint.orElse(null)), lineage.hashRange(shardId), start, context, this);
+                new ShardProgress(shardId, checkpoint.orElse(null)), lineage.hashRange(shardId), start, context, this,
+                metrics);
         readers.put(shardId, reader);
         lineage.moveTo(shardId, State.READING);
         KinesisIncomingLogging.log.shardReaderStarted(settings.channel(), shardId, start.toString());
@@ -185,9 +203,11 @@ final class ShardSupervisor implements ShardReader.Listener {
         if (stopped) {
             return;
         }
-        checkpointer.ended(reader.progress()).whenComplete((ignored, failure) -> context.execute(() -> {
+        checkpointer.ended(reader.progress(), lineage.children(reader.shardId()))
+                .whenComplete((ignored, failure) -> context.execute(() -> {
             if (readers.remove(reader.shardId(), reader)) {
                 fetchedByFinishedReaders.addAndGet(reader.progress().fetchedCount());
+                metrics.shardReadingStopped(settings.channel(), settings.stream(), reader.shardId());
             }
             if (stopped) {
                 return;
@@ -211,10 +231,31 @@ final class ShardSupervisor implements ShardReader.Listener {
             ShardReader reader = readers.remove(shardId);
             if (reader != null) {
                 fetchedByFinishedReaders.addAndGet(reader.progress().fetchedCount());
+                metrics.shardReadingStopped(settings.channel(), settings.stream(), shardId);
                 reader.stop();
                 lineage.moveTo(shardId, State.NOT_OWNED);
                 KinesisIncomingLogging.log.shardReleased(settings.channel(), shardId, "lost to another consumer");
             }
+        });
+    }
+
+    /**
+     * The checkpoint store says a shard may be worth claiming (it took its lease for this channel, or another node
+     * finished it): shards not owned so far are claimed again, and a shard not listed yet makes the channel list.
+     */
+    void shardAvailable(String shardId) {
+        context.execute(() -> {
+            if (stopped || !started) {
+                return;
+            }
+            State state = lineage.state(shardId);
+            if (state == null) {
+                discovery.discover();
+            } else if (state == State.CLAIMING) {
+                availableWhileClaiming.add(shardId); // its answer may predate the news
+            }
+            lineage.retryNotOwned();
+            startStartable();
         });
     }
 
@@ -233,7 +274,7 @@ final class ShardSupervisor implements ShardReader.Listener {
     }
 
     /** Stops every reader, hands the last positions to the checkpoint store and closes it. */
-    CompletionStage<Void> stop() {
+    CompletionStage<Void> stop(boolean drain) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         context.execute(() -> {
             if (stopped) {
@@ -245,10 +286,33 @@ final class ShardSupervisor implements ShardReader.Listener {
             if (checkpointTimer != -1) {
                 context.cancelTimer(checkpointTimer);
             }
-            readers.values().forEach(ShardReader::stop);
-            checkpointer.releaseAllAndClose(progresses()).whenComplete((ignored, failure) -> done.complete(null));
+            readers.values().forEach(reader -> {
+                reader.stop();
+                metrics.shardReadingStopped(settings.channel(), settings.stream(), reader.shardId());
+            });
+            List<ShardProgress> progresses = progresses();
+            // records handed on before the stop are still processed: wait for them (within bounds), so that the
+            // last checkpoints include them and whoever reads these shards next does not process them again
+            whenCompleted(progresses, drain ? DRAIN_TIMEOUT_MS : 0).thenCompose(ignored -> checkpointer
+                    .releaseAllAndClose(progresses)).whenComplete((ignored, failure) -> done.complete(null));
         });
         return done;
+    }
+
+    private CompletionStage<Void> whenCompleted(List<ShardProgress> progresses, long timeoutMs) {
+        CompletableFuture<Void> all = CompletableFuture.allOf(progresses.stream().map(progress -> {
+            CompletableFuture<Void> completed = new CompletableFuture<>();
+            progress.whenAllCompleted(() -> completed.complete(null));
+            return completed;
+        }).toArray(CompletableFuture[]::new));
+        if (timeoutMs == 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (!all.isDone()) {
+            long timer = context.setTimer(timeoutMs, () -> all.complete(null));
+            all.whenComplete((ignored, failure) -> context.execute(() -> context.cancelTimer(timer)));
+        }
+        return all.thenApplyAsync(ignored -> null, context);
     }
 
     /** Records fetched and not completed yet, all shards together. */

@@ -36,4 +36,29 @@ public interface KinesisMetrics {
     /** Messages given up on (nacked) after a refusal. */
     default void recordsFailed(String channel, String stream, int records) {
     }
+
+    /** A GetRecords call of a shard's reader was answered, or failed ({@code failed}). */
+    default void getRecordsAnswered(String channel, String stream, String shardId, boolean failed) {
+    }
+
+    /**
+     * Records of a GetRecords answer, as stored (a KPL aggregated record counts once), and their data bytes.
+     */
+    default void recordsReceived(String channel, String stream, int records, long bytes) {
+    }
+
+    /** How far behind the tip of its shard a reader is, from its last GetRecords answer. */
+    default void millisBehindLatest(String channel, String stream, String shardId, long millis) {
+    }
+
+    /**
+     * The channel stopped reading the shard (every record of the closed shard processed, shard lost to another
+     * consumer, channel stopped): what is kept per shard can go.
+     */
+    default void shardReadingStopped(String channel, String stream, String shardId) {
+    }
+
+    /** The checkpoint store saved a shard's position. */
+    default void checkpointWritten(String channel, String stream, String shardId) {
+    }
 }

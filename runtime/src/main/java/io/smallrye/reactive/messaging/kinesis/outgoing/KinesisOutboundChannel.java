@@ -15,6 +15,8 @@ import io.smallrye.reactive.messaging.health.HealthReport;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
 import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
+import io.smallrye.reactive.messaging.kinesis.payload.PayloadCodecs;
+import io.smallrye.reactive.messaging.kinesis.payload.PayloadEncoder;
 import io.vertx.core.Context;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
@@ -44,8 +46,16 @@ public class KinesisOutboundChannel implements Flow.Subscriber<Message<?>> {
 
     public KinesisOutboundChannel(OutgoingSettings settings, KinesisAsyncClient client,
             ScheduledExecutorService scheduler, KinesisMetrics metrics) {
+        this(settings, client, scheduler, metrics, new PayloadCodecs(null).objectEncoder(settings.channel(), null));
+    }
+
+    /**
+     * @param objectEncoder how payloads other than bytes, text and Vert.x JSON are written; null to reject them
+     */
+    public KinesisOutboundChannel(OutgoingSettings settings, KinesisAsyncClient client,
+            ScheduledExecutorService scheduler, KinesisMetrics metrics, PayloadEncoder objectEncoder) {
         this.settings = settings;
-        this.records = new OutgoingRecordFactory(settings);
+        this.records = new OutgoingRecordFactory(settings, objectEncoder);
         this.batcher = new RecordBatcher(settings, client, regionOf(client), scheduler, this::requestMore, metrics);
         KinesisLogging.log.outgoingChannelReady(settings.channel(), settings.stream(), settings.bufferTime().toMillis(),
                 settings.maxBatchRecords(), settings.maxBatchBytes(), settings.maxInFlight(),

@@ -8,7 +8,10 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 
 import io.smallrye.reactive.messaging.kinesis.OutgoingKinesisMetadata;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
+import io.smallrye.reactive.messaging.kinesis.payload.PayloadEncoder;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import software.amazon.awssdk.core.SdkBytes;
 
 /**
@@ -23,11 +26,14 @@ final class OutgoingRecordFactory {
     private final String channel;
     private final String defaultStream;
     private final long maxRecordBytes;
+    private final PayloadEncoder objectEncoder;
 
-    OutgoingRecordFactory(OutgoingSettings settings) {
+    /** @param objectEncoder writes payloads that are neither bytes, text nor Vert.x JSON; null to reject them */
+    OutgoingRecordFactory(OutgoingSettings settings, PayloadEncoder objectEncoder) {
         this.channel = settings.channel();
         this.defaultStream = settings.stream();
         this.maxRecordBytes = settings.maxRecordBytes();
+        this.objectEncoder = objectEncoder;
     }
 
     String streamOf(Message<?> message) {
@@ -82,10 +88,24 @@ final class OutgoingRecordFactory {
         if (payload instanceof SdkBytes bytes) {
             return bytes;
         }
+        if (payload instanceof JsonObject json) {
+            return SdkBytes.fromByteArrayUnsafe(json.toBuffer().getBytes());
+        }
+        if (payload instanceof JsonArray json) {
+            return SdkBytes.fromByteArrayUnsafe(json.toBuffer().getBytes());
+        }
         if (payload == null) {
             throw KinesisExceptions.ex.nullPayload(stream, channel);
         }
-        throw KinesisExceptions.ex.unsupportedPayload(payload.getClass().getName(), stream, channel);
+        if (objectEncoder == null) {
+            throw KinesisExceptions.ex.unsupportedPayload(payload.getClass().getName(), stream, channel);
+        }
+        try {
+            return SdkBytes.fromByteArrayUnsafe(objectEncoder.encode(payload));
+        } catch (Exception e) {
+            throw KinesisExceptions.ex.payloadNotEncoded(payload.getClass().getName(), stream, channel,
+                    String.valueOf(e.getMessage()), e);
+        }
     }
 
     private static void checkHashKey(String key, String stream) {

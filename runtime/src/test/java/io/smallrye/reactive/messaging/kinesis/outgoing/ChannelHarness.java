@@ -81,6 +81,8 @@ final class ChannelHarness implements AutoCloseable {
         }
     }
 
+    static final String WITHOUT_JACKSON = "test.without-jackson";
+
     final FakeKinesisClient fake;
     final ScheduledExecutorService scheduler;
     final OutgoingSettings settings;
@@ -97,13 +99,16 @@ final class ChannelHarness implements AutoCloseable {
         Map<String, String> all = new HashMap<>();
         all.put("stream", STREAM);
         all.putAll(attributes);
+        // not an attribute: the channel as on a host without Jackson (no writer for object payloads)
+        boolean withoutJackson = "true".equals(all.remove(WITHOUT_JACKSON));
         this.settings = OutgoingSettings.from(configuration(CHANNEL, all));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "kinesis-test-scheduler");
             thread.setDaemon(true);
             return thread;
         });
-        this.channel = new KinesisOutboundChannel(settings, fake, scheduler, metrics);
+        this.channel = withoutJackson ? new KinesisOutboundChannel(settings, fake, scheduler, metrics, null)
+                : new KinesisOutboundChannel(settings, fake, scheduler, metrics);
     }
 
     /** A channel over a fake that accepts everything; attributes as "name=value". */

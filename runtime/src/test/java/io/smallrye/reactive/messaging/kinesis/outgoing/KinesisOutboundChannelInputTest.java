@@ -215,15 +215,16 @@ class KinesisOutboundChannelInputTest {
     }
 
     @Test
-    void anUnsupportedPayloadIsNackedAloneNamingItsType() {
-        harness = ChannelHarness.create("max-batch-records=2", "buffer-time=1h");
+    void withoutJacksonAnObjectPayloadIsNackedAloneNamingItsType() {
+        harness = ChannelHarness.create("max-batch-records=2", "buffer-time=1h",
+                ChannelHarness.WITHOUT_JACKSON + "=true");
 
         Throwable reason = rejectedAlone(harness.messageWithPayload("object", new Object()));
 
         assertThat(reason.getMessage()).contains("Payload of type java.lang.Object")
                 .contains("'" + STREAM + "'")
                 .contains("'" + CHANNEL + "'")
-                .contains("byte[], String, a Vert.x Buffer");
+                .contains("byte[], String, a Vert.x Buffer, JsonObject or JsonArray").contains("jackson-databind");
     }
 
     @Test

@@ -15,28 +15,36 @@ import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
 
 /**
- * Installs the npm package {@code kinesis-local} (a pinned version) into {@code <cache>/kinesis-local-<version>} with
- * {@code npm install --prefix}, once; concurrent builds wait on a file lock rather than install twice.
+ * Installs an emulator's npm package (a pinned version: {@code kinesis-local}, {@code dynalite}) into
+ * {@code <cache>/<package>-<version>} with {@code npm install --prefix}, once; concurrent builds wait on a file lock
+ * rather than install twice.
  */
-final class KinesisLocalInstaller {
+final class NpmPackageInstaller {
 
     private static final long INSTALL_TIMEOUT_MINUTES = 5;
 
     private final String npm;
     private final Path cacheDir;
     private final String version;
+    private final String packageName;
+    private final String mainFile;
 
-    KinesisLocalInstaller(String npm, Path cacheDir, String version) {
+    /**
+     * @param mainFile a file of the package that exists once it is installed (its entry point)
+     */
+    NpmPackageInstaller(String npm, Path cacheDir, String packageName, String version, String mainFile) {
         this.npm = npm;
         this.cacheDir = cacheDir;
+        this.packageName = packageName;
         this.version = version;
+        this.mainFile = mainFile;
     }
 
-    /** @return the package folder, holding {@code main.js} */
+    /** @return the package folder, holding the main file */
     Path ensureInstalled() {
-        Path prefix = cacheDir.resolve("kinesis-local-" + version);
-        Path packageDir = prefix.resolve("node_modules").resolve("kinesis-local");
-        if (Files.isRegularFile(packageDir.resolve("main.js"))) {
+        Path prefix = cacheDir.resolve(packageName + "-" + version);
+        Path packageDir = prefix.resolve("node_modules").resolve(packageName);
+        if (Files.isRegularFile(packageDir.resolve(mainFile))) {
             return packageDir;
         }
         try {
@@ -44,7 +52,7 @@ final class KinesisLocalInstaller {
             try (FileChannel lockFile = FileChannel.open(cacheDir.resolve("install.lock"), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE);
                     FileLock lock = lockFile.lock()) {
-                if (!Files.isRegularFile(packageDir.resolve("main.js"))) {
+                if (!Files.isRegularFile(packageDir.resolve(mainFile))) {
                     install(prefix);
                 }
             }
@@ -55,9 +63,9 @@ final class KinesisLocalInstaller {
     }
 
     private void install(Path prefix) throws IOException {
-        KinesisLogging.log.installingEmulator(version, prefix.toString());
+        KinesisLogging.log.installingEmulator(packageName, version, prefix.toString());
         List<String> command = List.of(npm, "install", "--prefix", prefix.toString(), "--no-audit", "--no-fund",
-                "--no-save", "--loglevel=error", "kinesis-local@" + version);
+                "--no-save", "--loglevel=error", packageName + "@" + version);
         Path output = Files.createTempFile(cacheDir, "npm-install-", ".log");
         Process process;
         try {
@@ -78,7 +86,8 @@ final class KinesisLocalInstaller {
             Thread.currentThread().interrupt();
             throw KinesisExceptions.ex.emulatorInstallFailed(String.join(" ", command), "was interrupted", "");
         }
-        if (process.exitValue() != 0 || !Files.isRegularFile(prefix.resolve("node_modules/kinesis-local/main.js"))) {
+        if (process.exitValue() != 0
+                || !Files.isRegularFile(prefix.resolve("node_modules").resolve(packageName).resolve(mainFile))) {
             throw KinesisExceptions.ex.emulatorInstallFailed(String.join(" ", command),
                     "exited with code " + process.exitValue(), tail(output));
         }

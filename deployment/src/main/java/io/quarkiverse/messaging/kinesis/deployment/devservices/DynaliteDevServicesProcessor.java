@@ -1,0 +1,106 @@
+package io.quarkiverse.messaging.kinesis.deployment.devservices;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import io.quarkiverse.messaging.kinesis.deployment.KinesisDevServicesBuildTimeConfig;
+import io.quarkus.deployment.IsDevServicesSupportedByLaunchMode;
+import io.quarkus.deployment.annotations.BuildStep;
+import io.quarkus.deployment.annotations.BuildSteps;
+import io.quarkus.deployment.builditem.CuratedApplicationShutdownBuildItem;
+import io.quarkus.deployment.builditem.DevServicesResultBuildItem;
+import io.quarkus.deployment.dev.devservices.DevServicesConfig;
+import io.quarkus.smallrye.reactivemessaging.deployment.items.ConnectorManagedChannelBuildItem;
+import io.smallrye.reactive.messaging.kinesis.KinesisConnector;
+import io.smallrye.reactive.messaging.kinesis.checkpoint.dynamodb.DynamoDbCheckpointStore;
+
+/**
+ * Dev Services for the lease tables: in dev and test mode, when an incoming {@code smallrye-kinesis} channel has
+ * {@code checkpoint-store=dynamodb} and no DynamoDB endpoint or client bean, runs dynalite and points the connector's
+ * {@code dynamodb-endpoint-override} at it (the lowest-priority value: explicit configuration wins).
+ */
+@BuildSteps(onlyIf = { IsDevServicesSupportedByLaunchMode.class, DevServicesConfig.Enabled.class })
+public class DynaliteDevServicesProcessor {
+
+    static final String SERVICE_NAME = "kinesis-lease-table";
+    static final String CONNECTOR_PREFIX = "mp.messaging.connector." + KinesisConnector.CONNECTOR_NAME + ".";
+    static final String ENDPOINT = CONNECTOR_PREFIX + "dynamodb-endpoint-override";
+
+    /** The emulator of the previous build, kept across live reloads while its settings stay the same. */
+    private static volatile DynaliteProcess running;
+    private static volatile DynaliteProcess.Settings runningSettings;
+    private static volatile boolean closeTaskRegistered;
+
+    @BuildStep
+    DevServicesResultBuildItem startDynalite(KinesisDevServicesBuildTimeConfig buildTimeConfig,
+            List<ConnectorManagedChannelBuildItem> channels, CuratedApplicationShutdownBuildItem shutdown) {
+        KinesisDevServicesBuildTimeConfig.DevServices config = buildTimeConfig.devservices();
+        Config appConfig = ConfigProvider.getConfig();
+        if (!config.enabled().orElse(true) || !needsDynalite(appConfig, channels)) {
+            stopRunning();
+            return null;
+        }
+        DynaliteProcess.Settings settings = new DynaliteProcess.Settings(config.node(), config.npm(),
+                config.cacheDir().orElseGet(KinesisDevServicesProcessor::defaultCacheDir), config.dynaliteVersion(),
+                config.startupTimeout());
+        DynaliteProcess process = startOrReuse(settings);
+        if (!closeTaskRegistered) {
+            closeTaskRegistered = true;
+            shutdown.addCloseTask(() -> {
+                stopRunning();
+                closeTaskRegistered = false;
+            }, true);
+        }
+        return new DevServicesResultBuildItem(SERVICE_NAME, null, Map.of(ENDPOINT, process.endpoint()));
+    }
+
+    /** Whether an incoming Kinesis channel keeps its leases in DynamoDB without saying where. */
+    static boolean needsDynalite(Config config, List<ConnectorManagedChannelBuildItem> channels) {
+        for (ConnectorManagedChannelBuildItem channel : channels) {
+            if (!channel.isIncoming() || !KinesisConnector.CONNECTOR_NAME.equals(channel.getConnector())) {
+                continue;
+            }
+            String prefix = "mp.messaging.incoming." + channel.getName() + ".";
+            boolean dynamoDb = value(config, prefix, "checkpoint-store")
+                    .filter(DynamoDbCheckpointStore.IDENTIFIER::equals).isPresent();
+            boolean located = value(config, prefix, "dynamodb-endpoint-override").isPresent()
+                    || value(config, prefix, "dynamodb-client-bean").isPresent();
+            if (dynamoDb && !located) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A channel attribute, or the connector-wide one. */
+    private static Optional<String> value(Config config, String channelPrefix, String attribute) {
+        return config.getOptionalValue(channelPrefix + attribute, String.class)
+                .or(() -> config.getOptionalValue(CONNECTOR_PREFIX + attribute, String.class))
+                .filter(value -> !value.isBlank());
+    }
+
+    private static synchronized DynaliteProcess startOrReuse(DynaliteProcess.Settings settings) {
+        DynaliteProcess current = running;
+        if (current != null && settings.equals(runningSettings) && current.isAlive()) {
+            return current;
+        }
+        stopRunning();
+        DynaliteProcess started = new DynaliteProcess(settings);
+        started.start();
+        running = started;
+        runningSettings = settings;
+        return started;
+    }
+
+    private static synchronized void stopRunning() {
+        if (running != null) {
+            running.close();
+            running = null;
+            runningSettings = null;
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package io.smallrye.reactive.messaging.kinesis.checkpoint.dynamodb;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.reactive.messaging.kinesis.KinesisConnectorIncomingConfiguration;
+import io.smallrye.reactive.messaging.kinesis.checkpoint.CheckpointStore;
+import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardClaim;
+import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardInfo;
+import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
+import io.smallrye.reactive.messaging.kinesis.client.KinesisClients;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLeaseExceptions;
+import io.smallrye.reactive.messaging.providers.connectors.ExecutionHolder;
+
+/**
+ * {@code checkpoint-store=dynamodb}: the nodes of an application share the shards of a stream through a DynamoDB
+ * lease table in the KCL's format (one item per shard, named by {@code application-name}). A node reads a shard only
+ * while it holds the shard's lease; leases are balanced across nodes, taken over when their holder stops renewing
+ * them, and carry the checkpoint, so a restarted or replacement node continues where the last one stopped.
+ */
+public class DynamoDbCheckpointStore implements CheckpointStore {
+
+    public static final String IDENTIFIER = "dynamodb";
+
+    /** Creates one store, with its own lease table, per channel. */
+    @ApplicationScoped
+    @Identifier(IDENTIFIER)
+    public static class Factory implements CheckpointStore.Factory {
+
+        @Inject
+        KinesisClients clients;
+
+        @Inject
+        ExecutionHolder executionHolder;
+
+        /** Lease tables in use, by name: the channel using each. */
+        private final Map<String, String> tables = new ConcurrentHashMap<>();
+
+        @Override
+        public CheckpointStore create(KinesisConnectorIncomingConfiguration configuration, String stream,
+                OwnershipListener listener) {
+            LeaseSettings settings = LeaseSettings.from(configuration, stream);
+            String other = tables.putIfAbsent(settings.tableName(), settings.channel());
+            if (other != null && !other.equals(settings.channel())) {
+                throw KinesisLeaseExceptions.ex.tableShared(settings.channel(), settings.tableName(), other);
+            }
+            LeaseTable table = new LeaseTable(clients.dynamoDbClientFor(configuration), settings);
+            return new DynamoDbCheckpointStore(
+                    new LeaseCoordinator(settings, table, executionHolder.vertx().getDelegate(), listener));
+        }
+    }
+
+    private final LeaseCoordinator coordinator;
+
+    DynamoDbCheckpointStore(LeaseCoordinator coordinator) {
+        this.coordinator = coordinator;
+    }
+
+    @Override
+    public CompletionStage<ShardClaim> claim(String shardId) {
+        return coordinator.claim(ShardInfo.of(shardId));
+    }
+
+    @Override
+    public CompletionStage<ShardClaim> claim(ShardInfo shard) {
+        return coordinator.claim(shard);
+    }
+
+    @Override
+    public CompletionStage<Void> save(String shardId, ShardPosition position) {
+        return coordinator.save(shardId, position);
+    }
+
+    @Override
+    public CompletionStage<Void> ended(String shardId) {
+        return coordinator.ended(shardId, List.of());
+    }
+
+    @Override
+    public CompletionStage<Void> ended(String shardId, List<ShardInfo> children) {
+        return coordinator.ended(shardId, children);
+    }
+
+    @Override
+    public CompletionStage<Void> release(String shardId, ShardPosition position) {
+        return coordinator.release(shardId, position);
+    }
+
+    @Override
+    public List<String> problems() {
+        return coordinator.problems();
+    }
+
+    @Override
+    public CompletionStage<Void> close() {
+        return coordinator.close();
+    }
+}

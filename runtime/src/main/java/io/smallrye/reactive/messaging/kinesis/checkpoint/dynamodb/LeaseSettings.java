@@ -1,0 +1,92 @@
+package io.smallrye.reactive.messaging.kinesis.checkpoint.dynamodb;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.UUID;
+
+import io.smallrye.reactive.messaging.kinesis.KinesisConnectorIncomingConfiguration;
+import io.smallrye.reactive.messaging.kinesis.config.AttributeValidator;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
+
+/**
+ * The validated lease settings of one incoming channel. Holders renew every third of the failover time, so a lease
+ * survives two lost renewals; nodes look for leases to take every half of it.
+ */
+record LeaseSettings(String channel, String stream, String tableName, String workerId, Duration failoverTime,
+        boolean provisioned, long capacity, String initialCheckpoint) {
+
+    /** DynamoDB table names: 3 to 255 characters of a-z, A-Z, 0-9, '_', '-' and '.'. */
+    private static final String TABLE_NAME = "[a-zA-Z0-9_.-]{3,255}";
+
+    static LeaseSettings from(KinesisConnectorIncomingConfiguration conf, String stream) {
+        String channel = conf.getChannel();
+        AttributeValidator check = new AttributeValidator(channel);
+        String table = conf.getApplicationName().orElse(channel);
+        if (!table.matches(TABLE_NAME)) {
+            throw KinesisExceptions.ex.invalidAttribute(channel, "application-name", table,
+                    "a DynamoDB table name: 3 to 255 characters among a-z, A-Z, 0-9, '_', '-' and '.'");
+        }
+        Duration failover = check.positiveDuration("failover-time", conf.getFailoverTime());
+        if (failover.toMillis() < 300) {
+            throw KinesisExceptions.ex.invalidAttribute(channel, "failover-time", conf.getFailoverTime(),
+                    "a duration of at least 300ms");
+        }
+        String billing = conf.getLeaseTableBillingMode().trim().toLowerCase(java.util.Locale.ROOT);
+        if (!billing.equals("pay_per_request") && !billing.equals("provisioned")) {
+            throw KinesisExceptions.ex.invalidAttribute(channel, "lease-table-billing-mode",
+                    conf.getLeaseTableBillingMode(), "pay_per_request, provisioned");
+        }
+        long capacity = conf.getLeaseTableCapacity();
+        if (capacity < 1) {
+            throw KinesisExceptions.ex.invalidAttribute(channel, "lease-table-capacity", String.valueOf(capacity),
+                    "a number of capacity units of at least 1");
+        }
+        String worker = conf.getWorkerId().map(String::trim).orElseGet(LeaseSettings::defaultWorkerId);
+        if (worker.isEmpty()) {
+            throw KinesisExceptions.ex.invalidAttribute(channel, "worker-id", "", "a non-empty name, unique per node");
+        }
+        return new LeaseSettings(channel, stream, table, worker, failover, billing.equals("provisioned"), capacity,
+                initialCheckpoint(conf.getStartingPosition()));
+    }
+
+    /** The checkpoint of a new lease: the channel's starting position, as the KCL writes it. */
+    private static String initialCheckpoint(String startingPosition) {
+        return switch (startingPosition.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "trim_horizon" -> Lease.TRIM_HORIZON;
+            case "at_timestamp" -> Lease.AT_TIMESTAMP;
+            default -> Lease.LATEST;
+        };
+    }
+
+    Duration renewInterval() {
+        return failoverTime.dividedBy(3);
+    }
+
+    Duration takeInterval() {
+        return failoverTime.dividedBy(2);
+    }
+
+    /**
+     * How long a holder keeps reading a shard after its last successful write when it cannot reach the table: two
+     * thirds of the failover time (two renewals missed), so that it stops before any other node, whose watch of the
+     * lease starts no earlier than that write, can judge the lease expired.
+     */
+    Duration holdWithoutRenewal() {
+        return failoverTime.minus(renewInterval());
+    }
+
+    /** How often held leases are checked for {@link #holdWithoutRenewal()}: a tenth of the failover time. */
+    Duration giveUpCheckInterval() {
+        return failoverTime.dividedBy(10);
+    }
+
+    private static String defaultWorkerId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "worker";
+        }
+        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}

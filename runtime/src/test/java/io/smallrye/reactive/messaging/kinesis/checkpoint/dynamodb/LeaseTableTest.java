@@ -1,0 +1,161 @@
+package io.smallrye.reactive.messaging.kinesis.checkpoint.dynamodb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardClaim;
+import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
+import io.smallrye.reactive.messaging.kinesis.test.Dynalite;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.kinesis.common.HashKeyRangeForLease;
+import software.amazon.kinesis.leases.dynamodb.DynamoDBLeaseSerializer;
+import software.amazon.kinesis.retrieval.kpl.ExtendedSequenceNumber;
+
+/**
+ * The lease table against dynalite: conditional writes, and the item format checked with the KCL's own serializer
+ * (KCL 3.1.1) in both directions.
+ */
+class LeaseTableTest {
+
+    static Dynalite dynalite;
+    static DynamoDbAsyncClient client;
+    static final DynamoDBLeaseSerializer KCL = new DynamoDBLeaseSerializer();
+
+    @BeforeAll
+    static void start() {
+        dynalite = new Dynalite();
+        dynalite.start();
+        client = DynaliteTables.client(dynalite);
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        dynalite.stop();
+    }
+
+    private static LeaseTable newTable() {
+        LeaseTable table = new LeaseTable(client, DynaliteTables.settings(DynaliteTables.newTableName(), "a", "10s"));
+        // the create answers CREATING; asking again finds the table ACTIVE
+        assertThat(table.describeOrCreate().toCompletableFuture().join()).isIn("CREATING", "ACTIVE");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> table.describeOrCreate().toCompletableFuture().join().equals("ACTIVE"));
+        return table;
+    }
+
+    @Test
+    void createsAPayPerRequestTableKeyedByLeaseKey() {
+        LeaseTable table = newTable();
+        var description = client.describeTable(b -> b.tableName(table.name())).join().table();
+        assertThat(description.keySchema()).singleElement()
+                .satisfies(key -> assertThat(key.attributeName()).isEqualTo("leaseKey"));
+        assertThat(description.billingModeSummary().billingMode()).isEqualTo(BillingMode.PAY_PER_REQUEST);
+    }
+
+    @Test
+    void everyWriteIsConditionalOnTheCounterAndTheOwner() {
+        LeaseTable table = newTable();
+        Lease fresh = Lease.unowned("shardId-000000000001", Lease.TRIM_HORIZON, List.of("shardId-000000000000"),
+                "0", "170141183460469231731687303715884105727");
+        assertThat(table.create(fresh).toCompletableFuture().join()).isTrue();
+        assertThat(table.create(fresh).toCompletableFuture().join()).as("second create").isFalse();
+
+        assertThat(table.take(fresh, "a").toCompletableFuture().join()).isTrue();
+        assertThat(table.take(fresh, "b").toCompletableFuture().join()).as("take with a stale counter").isFalse();
+        assertThat(table.renew(fresh.key(), 1, "b").toCompletableFuture().join()).as("renew by a non-owner").isFalse();
+        assertThat(table.renew(fresh.key(), 1, "a").toCompletableFuture().join()).isTrue();
+        assertThat(table.renew(fresh.key(), 1, "a").toCompletableFuture().join()).as("stale renew").isFalse();
+        ShardPosition position = ShardPosition.of("49590338271490256608559692538361571095921575989136588898", 3);
+        assertThat(table.checkpoint(fresh.key(), 2, "b", position).toCompletableFuture().join()).isFalse();
+        assertThat(table.checkpoint(fresh.key(), 2, "a", position).toCompletableFuture().join()).isTrue();
+
+        Lease stored = table.get(fresh.key()).toCompletableFuture().join().orElseThrow();
+        assertThat(stored.owner()).isEqualTo("a");
+        assertThat(stored.counter()).isEqualTo(3);
+        assertThat(stored.claim().checkpoint()).contains(position);
+        assertThat(stored.ownerSwitches()).isZero();
+        assertThat(stored.parents()).containsExactly("shardId-000000000000");
+
+        // the KCL reads what we wrote
+        software.amazon.kinesis.leases.Lease kcl = KCL.fromDynamoRecord(item(table, fresh.key()));
+        assertThat(kcl.leaseKey()).isEqualTo("shardId-000000000001");
+        assertThat(kcl.leaseOwner()).isEqualTo("a");
+        assertThat(kcl.leaseCounter()).isEqualTo(3L);
+        assertThat(kcl.checkpoint()).isEqualTo(new ExtendedSequenceNumber(position.sequenceNumberAsString(), 3L));
+        assertThat(kcl.parentShardIds()).containsExactly("shardId-000000000000");
+        assertThat(kcl.hashKeyRangeForLease().endingHashKey())
+                .isEqualTo(new BigInteger("170141183460469231731687303715884105727"));
+
+        assertThat(table.release(fresh.key(), 3, "a", null).toCompletableFuture().join()).isTrue();
+        kcl = KCL.fromDynamoRecord(item(table, fresh.key()));
+        assertThat(kcl.leaseOwner()).as("released").isNull();
+        assertThat(kcl.checkpoint().sequenceNumber()).isEqualTo(position.sequenceNumberAsString());
+
+        Lease released = table.get(fresh.key()).toCompletableFuture().join().orElseThrow();
+        assertThat(table.take(released, "b").toCompletableFuture().join()).isTrue();
+        assertThat(table.end(fresh.key(), 5, "b", List.of("shardId-000000000002", "shardId-000000000003"))
+                .toCompletableFuture().join()).isTrue();
+        kcl = KCL.fromDynamoRecord(item(table, fresh.key()));
+        assertThat(kcl.checkpoint()).isEqualTo(ExtendedSequenceNumber.SHARD_END);
+        assertThat(kcl.childShardIds()).containsExactlyInAnyOrder("shardId-000000000002", "shardId-000000000003");
+        assertThat(kcl.leaseOwner()).isNull();
+        assertThat(kcl.ownerSwitchesSinceCheckpoint()).isZero();
+        assertThat(table.get(fresh.key()).toCompletableFuture().join().orElseThrow().claim().ended()).isTrue();
+    }
+
+    @Test
+    void readsALeaseTheKclWrote() {
+        LeaseTable table = newTable();
+        software.amazon.kinesis.leases.Lease kcl = kclLease("shardId-000000000007",
+                new ExtendedSequenceNumber("49590338271490256608559692538361571095921575989136588898", 5L));
+        client.putItem(b -> b.tableName(table.name()).item(KCL.toDynamoRecord(kcl))).join();
+
+        Lease ours = table.get("shardId-000000000007").toCompletableFuture().join().orElseThrow();
+        assertThat(ours.owner()).isEqualTo("kcl-worker-1");
+        assertThat(ours.counter()).isEqualTo(42);
+        assertThat(ours.ownerSwitches()).isEqualTo(2);
+        assertThat(ours.parents()).containsExactly("shardId-000000000003");
+        assertThat(ours.startingHashKey()).isEqualTo("0");
+        assertThat(ours.endingHashKey()).isEqualTo("10");
+        assertThat(ours.claim().checkpoint())
+                .contains(ShardPosition.of("49590338271490256608559692538361571095921575989136588898", 5));
+
+        software.amazon.kinesis.leases.Lease fromStart = kclLease("shardId-000000000008",
+                ExtendedSequenceNumber.TRIM_HORIZON);
+        client.putItem(b -> b.tableName(table.name()).item(KCL.toDynamoRecord(fromStart))).join();
+        assertThat(table.get("shardId-000000000008").toCompletableFuture().join().orElseThrow().claim())
+                .isSameAs(ShardClaim.fromOldest());
+        // our take of the KCL's lease is conditional on its counter
+        Lease seen = table.get("shardId-000000000008").toCompletableFuture().join().orElseThrow();
+        assertThat(table.take(seen, "ours").toCompletableFuture().join()).isTrue();
+        assertThat(KCL.fromDynamoRecord(item(table, "shardId-000000000008")).leaseOwner()).isEqualTo("ours");
+    }
+
+    /** A lease as a KCL worker writes it. */
+    static software.amazon.kinesis.leases.Lease kclLease(String key, ExtendedSequenceNumber checkpoint) {
+        software.amazon.kinesis.leases.Lease kcl = new software.amazon.kinesis.leases.Lease();
+        kcl.leaseKey(key);
+        kcl.leaseOwner("kcl-worker-1");
+        kcl.leaseCounter(42L);
+        kcl.checkpoint(checkpoint);
+        kcl.ownerSwitchesSinceCheckpoint(2L);
+        kcl.parentShardIds(Set.of("shardId-000000000003"));
+        kcl.hashKeyRange(new HashKeyRangeForLease(BigInteger.ZERO, BigInteger.TEN));
+        return kcl;
+    }
+
+    private static Map<String, AttributeValue> item(LeaseTable table, String key) {
+        return client.getItem(b -> b.tableName(table.name()).consistentRead(true)
+                .key(Map.of("leaseKey", AttributeValue.fromS(key)))).join().item();
+    }
+}
