@@ -8,34 +8,30 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.openjdk.jmh.profile.GCProfiler;
-import org.openjdk.jmh.results.Result;
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
-
 /**
  * Runs every benchmark of the module in one go and prints one table, also written to {@code target/results.md}:
  * <ol>
- * <li>JMH, stub client: the connector's own cost per record (records/s, bytes allocated per record);</li>
+ * <li>JMH, stub client: the connector's own cost per record (records/s, bytes allocated per record), producing and
+ * consuming;</li>
  * <li>end to end against kinesalite, then kinesis-mock: producer throughput of the connector with and without
  * aggregation, the KPL with aggregation and a plain SDK loop, with the ratios to the KPL;</li>
- * <li>the producer's live heap under sustained overload, against its buffer bound.</li>
+ * <li>the producer's live heap under sustained overload, against its buffer bound;</li>
+ * <li>consumer latency at 200 records/s, ours and the KCL 3.1.1 (its defaults, and its idle time set to our poll
+ * interval), with the ratios;</li>
+ * <li>threads, heap and CPU of an idle consumer on 2 and 200 shards, ours and the KCL.</li>
  * </ol>
  * Arguments, all optional, as {@code name=value}: {@code jmh}, {@code e2e}, {@code mock}, {@code heap} (true/false,
  * which parts run), {@code seconds} (measured seconds per end-to-end client, 30), {@code warmup} (seconds before
  * measuring, 5), {@code mock-seconds} (measured seconds on kinesis-mock, 20), {@code heap-seconds} (15),
  * {@code jmh-iterations} (5), {@code jmh-warmups} (3), {@code jmh-seconds} (2 per iteration), {@code jmh-include}
- * (a regular expression of benchmarks), {@code clients} (of the end-to-end runs: ours-agg,ours,kpl,sdk).
+ * (a regular expression of benchmarks), {@code clients} (of the end-to-end runs: ours-agg,ours,kpl,sdk),
+ * {@code latency}, {@code scale}, {@code kcl} (true/false), {@code latency-seconds} (20), {@code scale-small} (2),
+ * {@code scale-large} (200).
  */
 public final class BenchmarkSuite {
 
@@ -57,11 +53,14 @@ public final class BenchmarkSuite {
 
         List<String[]> jmhRows = new ArrayList<>();
         if (flag(options, "jmh")) {
-            jmhRows = runJmh(options);
+            jmhRows = JmhRows.run(options.getOrDefault("jmh-include", JmhRows.DEFAULT_INCLUDE),
+                    integer(options, "jmh-warmups", 3), integer(options, "jmh-iterations", 5),
+                    integer(options, "jmh-seconds", 2));
         }
         List<EndToEnd.Result> e2e = new ArrayList<>();
         OverloadHeap.Result heap = null;
-        if (flag(options, "e2e") || flag(options, "heap")) {
+        ConsumerRuns consumers = new ConsumerRuns();
+        if (flag(options, "e2e") || flag(options, "heap") || flag(options, "latency") || flag(options, "scale")) {
             Duration warmUp = Duration.ofSeconds(integer(options, "warmup", 5));
             String clients = options.getOrDefault("clients", "ours-agg,ours,kpl,sdk");
             if (flag(options, "e2e")) {
@@ -72,6 +71,13 @@ public final class BenchmarkSuite {
                 try (Target kinesalite = Target.kinesalite()) {
                     heap = OverloadHeap.run(kinesalite, Duration.ofSeconds(integer(options, "heap-seconds", 15)));
                 }
+            }
+            if (flag(options, "latency")) {
+                consumers.latency(Duration.ofSeconds(integer(options, "latency-seconds", 20)), flag(options, "kcl"));
+            }
+            if (flag(options, "scale")) {
+                consumers.scale(integer(options, "scale-small", 2), integer(options, "scale-large", 200),
+                        flag(options, "kcl"));
             }
             if (flag(options, "e2e") && flag(options, "mock")) {
                 e2e.addAll(producers(new EndToEnd(Target.KINESIS_MOCK, Target::kinesisMock, warmUp,
@@ -91,13 +97,14 @@ public final class BenchmarkSuite {
 
         if (!jmhRows.isEmpty()) {
             report.append("## 1. Connector overhead (JMH, stub client, 100-byte records, random partition keys)\n\n");
-            report.append("| path | aggregation | threads | records/s | ± (99.9%) | bytes allocated / record |\n");
-            report.append("|---|---|---|---:|---:|---:|\n");
+            report.append(JmhRows.HEADER);
             for (String[] row : jmhRows) {
                 report.append("| ").append(String.join(" | ", row)).append(" |\n");
             }
-            report.append("\nTarget: 500,000 records/s on one core (the `inline` rows: everything on the sending "
-                    + "thread). Consume path: not measured yet (the incoming channel is not merged).\n\n");
+            report.append("\nTargets on one core: produce 500,000 records/s (the `inline` rows: everything on the"
+                    + " sending thread), consume 1,000,000 records/s (the channel's event loop does all the work of"
+                    + " a record; 100 shards, so that Kinesis' 5 calls/s per shard are no limit). × target = records/s"
+                    + " ÷ target. Bytes / record: JMH `-prof gc` (gc.alloc.rate.norm), all threads.\n\n");
         }
         if (!e2e.isEmpty()) {
             report.append("## 2. End to end: producer throughput, 4 shards, 100-byte records\n\n");
@@ -119,8 +126,7 @@ public final class BenchmarkSuite {
                                 : "n/a",
                         result.failed(), result.note()));
             }
-            report.append("\nLatency against a KCL consumer and idle-consumer scaling: not measured yet (they need the "
-                    + "incoming channel).\n\n");
+            report.append("\n");
         }
         if (heap != null) {
             report.append("## 3. Producer heap under sustained overload\n\n");
@@ -137,6 +143,8 @@ public final class BenchmarkSuite {
                     heap.bufferBoundBytes() / 1048576.0, heap.baselineBytes() / 1048576.0, samples,
                     heap.growth() / 1048576.0));
         }
+
+        report.append(consumers.report());
 
         String text = report.toString();
         System.out.println();
@@ -171,36 +179,6 @@ public final class BenchmarkSuite {
         System.out.printf(Locale.ROOT, "%n>>> %s | %s: %,.0f user records/s acked (%,d failed) over %.0f s%n%n",
                 result.emulator(), result.client(), result.perSecond(), result.failed(), result.seconds());
         return result;
-    }
-
-    private static List<String[]> runJmh(Map<String, String> options) throws RunnerException {
-        ChainedOptionsBuilder builder = new OptionsBuilder()
-                .include(options.getOrDefault("jmh-include", "(ChannelProduceBenchmark|EmitterProduceBenchmark)"))
-                .addProfiler(GCProfiler.class)
-                .forks(1)
-                .warmupIterations(integer(options, "jmh-warmups", 3))
-                .measurementIterations(integer(options, "jmh-iterations", 5))
-                .warmupTime(TimeValue.seconds(integer(options, "jmh-seconds", 2)))
-                .measurementTime(TimeValue.seconds(integer(options, "jmh-seconds", 2)));
-        Collection<RunResult> results = new Runner(builder.build()).run();
-        List<String[]> rows = new ArrayList<>();
-        for (RunResult result : results) {
-            String benchmark = result.getParams().getBenchmark();
-            boolean emitter = benchmark.contains("EmitterProduceBenchmark");
-            String scheduler = result.getParams().getParam("scheduler");
-            Result<?> primary = result.getPrimaryResult();
-            Result<?> allocation = result.getSecondaryResults().get("gc.alloc.rate.norm");
-            rows.add(new String[] {
-                    emitter ? "Emitter.send → Weld/SmallRye → channel → PutRecords → ack"
-                            : "channel.onNext → batch → PutRecords → ack",
-                    result.getParams().getParam("aggregation"),
-                    emitter ? "2 (sender + connector scheduler)"
-                            : "inline".equals(scheduler) ? "1 (inline)" : "2 (sender + connector scheduler)",
-                    String.format(Locale.ROOT, "%,.0f", primary.getScore()),
-                    String.format(Locale.ROOT, "%,.0f", primary.getScoreError()),
-                    allocation == null ? "n/a" : String.format(Locale.ROOT, "%,.0f", allocation.getScore()) });
-        }
-        return rows;
     }
 
     private static boolean flag(Map<String, String> options, String name) {

@@ -3,6 +3,8 @@ package io.smallrye.reactive.messaging.kinesis.benchmarks;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -11,6 +13,8 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisServiceClientConfiguration;
+import software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryRequest;
+import software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryResponse;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
@@ -25,11 +29,13 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.SequenceNumberRange;
 import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /**
  * A {@link KinesisAsyncClient} that answers at once, on the calling thread, with canned answers: every PutRecords
  * entry succeeds, ListShards lists {@code shards} shards splitting the hash key space evenly, GetRecords returns the
- * same page of records forever (for the consume benchmark, once the incoming channel exists). It does no I/O and
+ * same page of records forever (a page of its own per shard if {@linkplain #page given}, cut to the limit asked
+ * for), DescribeStreamSummary says ACTIVE. It does no I/O and
  * almost no work, so a benchmark through it measures the connector's own cost.
  * <p>
  * An entry with an explicit hash key (an aggregated record) is answered with the shard owning that key, as Kinesis
@@ -45,6 +51,9 @@ public final class StubKinesisClient implements KinesisAsyncClient {
     private final PutRecordsResultEntry[] entryOnShard;
     private final AtomicReferenceArray<PutRecordsResponse> plainAnswers = new AtomicReferenceArray<>(MAX_ENTRIES + 1);
     private final GetRecordsResponse page;
+    private final Map<String, GetRecordsResponse> pages = new ConcurrentHashMap<>();
+    /** GetRecords calls answered. */
+    public final LongAdder getRecordsCalls = new LongAdder();
     /** PutRecords calls and entries answered. */
     public final LongAdder putRecordsCalls = new LongAdder();
     public final LongAdder putRecordsEntries = new LongAdder();
@@ -82,7 +91,7 @@ public final class StubKinesisClient implements KinesisAsyncClient {
                     .data(SdkBytes.fromByteArrayUnsafe(data))
                     .build());
         }
-        this.page = GetRecordsResponse.builder().records(records).nextShardIterator("iterator")
+        this.page = GetRecordsResponse.builder().records(records).nextShardIterator("common")
                 .millisBehindLatest(0L).build();
     }
 
@@ -137,14 +146,49 @@ public final class StubKinesisClient implements KinesisAsyncClient {
         return CompletableFuture.completedFuture(ListShardsResponse.builder().shards(shards).build());
     }
 
+    /** The iterator of a shard is its id: GetRecords then answers with that shard's page. */
     @Override
     public CompletableFuture<GetShardIteratorResponse> getShardIterator(GetShardIteratorRequest request) {
-        return CompletableFuture.completedFuture(GetShardIteratorResponse.builder().shardIterator("iterator").build());
+        return CompletableFuture.completedFuture(
+                GetShardIteratorResponse.builder().shardIterator(request.shardId()).build());
+    }
+
+    /**
+     * The shard's page (or the common one), cut to the limit asked for; the next iterator is the same, so the page
+     * comes again and again.
+     */
+    @Override
+    public CompletableFuture<GetRecordsResponse> getRecords(GetRecordsRequest request) {
+        getRecordsCalls.increment();
+        GetRecordsResponse answer = pages.getOrDefault(request.shardIterator(), page);
+        Integer limit = request.limit();
+        if (limit != null && limit < answer.records().size()) {
+            answer = answer.toBuilder().records(answer.records().subList(0, limit)).build();
+        }
+        return CompletableFuture.completedFuture(answer);
+    }
+
+    /**
+     * Gives a shard a page of its own, e.g. of aggregated records whose user records belong to it. Call before the
+     * channel starts.
+     */
+    public void page(String shardId, List<Record> records) {
+        pages.put(shardId, GetRecordsResponse.builder().records(records).nextShardIterator(shardId)
+                .millisBehindLatest(0L).build());
+    }
+
+    /** The open shards, as ListShards lists them. */
+    public List<Shard> shards() {
+        return shards;
     }
 
     @Override
-    public CompletableFuture<GetRecordsResponse> getRecords(GetRecordsRequest request) {
-        return CompletableFuture.completedFuture(page);
+    public CompletableFuture<DescribeStreamSummaryResponse> describeStreamSummary(
+            DescribeStreamSummaryRequest request) {
+        return CompletableFuture.completedFuture(DescribeStreamSummaryResponse.builder()
+                .streamDescriptionSummary(summary -> summary.streamName(request.streamName())
+                        .streamStatus(StreamStatus.ACTIVE).openShardCount(shards.size()))
+                .build());
     }
 
     @Override

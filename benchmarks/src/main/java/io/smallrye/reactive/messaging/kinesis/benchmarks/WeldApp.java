@@ -10,41 +10,16 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
-import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.environment.se.WeldContainer;
 
-import io.smallrye.common.annotation.Identifier;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfigBuilder;
-import io.smallrye.config.SmallRyeConfigProviderResolver;
-import io.smallrye.config.inject.ConfigExtension;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.kinesis.KinesisConnector;
-import io.smallrye.reactive.messaging.kinesis.client.KinesisClients;
-import io.smallrye.reactive.messaging.providers.MediatorFactory;
-import io.smallrye.reactive.messaging.providers.connectors.ExecutionHolder;
-import io.smallrye.reactive.messaging.providers.connectors.WorkerPoolRegistry;
-import io.smallrye.reactive.messaging.providers.extension.ChannelProducer;
-import io.smallrye.reactive.messaging.providers.extension.EmitterFactoryImpl;
-import io.smallrye.reactive.messaging.providers.extension.HealthCenter;
-import io.smallrye.reactive.messaging.providers.extension.LegacyEmitterFactoryImpl;
-import io.smallrye.reactive.messaging.providers.extension.MediatorManager;
-import io.smallrye.reactive.messaging.providers.extension.MutinyEmitterFactoryImpl;
-import io.smallrye.reactive.messaging.providers.extension.ReactiveMessagingExtension;
-import io.smallrye.reactive.messaging.providers.impl.ConfiguredChannelFactory;
-import io.smallrye.reactive.messaging.providers.impl.ConnectorFactories;
-import io.smallrye.reactive.messaging.providers.impl.InternalChannelRegistry;
-import io.smallrye.reactive.messaging.providers.wiring.Wiring;
-import io.vertx.core.Context;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 /**
@@ -56,11 +31,7 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 final class WeldApp implements AutoCloseable {
 
     static final String CHANNEL = "bench";
-    static final String CLIENT_BEAN = "bench-client";
 
-    private static volatile KinesisAsyncClient client;
-
-    private final Weld weld;
     private final WeldContainer container;
     private final Emitter<byte[]> emitter;
     final LongAdder acked = new LongAdder();
@@ -75,16 +46,6 @@ final class WeldApp implements AutoCloseable {
     };
     /** Times {@link #send} found no demand and waited. */
     long waits;
-
-    /** Makes the client a CDI bean for {@code client-bean}; the application (here: the caller) closes it. */
-    @ApplicationScoped
-    public static class ClientProducer {
-        @Produces
-        @Identifier(CLIENT_BEAN)
-        KinesisAsyncClient client() {
-            return client;
-        }
-    }
 
     @ApplicationScoped
     public static class Sender {
@@ -104,39 +65,14 @@ final class WeldApp implements AutoCloseable {
      * @param attributes the channel's connector attributes (stream, aggregation...)
      */
     WeldApp(KinesisAsyncClient kinesis, Map<String, String> attributes) {
-        Infrastructure.setCanCallerThreadBeBlockedSupplier(() -> !Context.isOnEventLoopThread());
-        client = kinesis;
+        ClientBean.use(kinesis);
         Map<String, String> properties = new HashMap<>();
         String prefix = "mp.messaging.outgoing." + CHANNEL + ".";
         properties.put(prefix + "connector", KinesisConnector.CONNECTOR_NAME);
-        properties.put(prefix + "client-bean", CLIENT_BEAN);
+        properties.put(prefix + "client-bean", ClientBean.IDENTIFIER);
         attributes.forEach((name, value) -> properties.put(prefix + name, value));
-        installConfig(properties);
-
-        weld = new Weld("benchmark-" + System.nanoTime());
-        weld.addExtension(new ConfigExtension());
-        weld.addBeanClasses(MediatorFactory.class, MediatorManager.class, InternalChannelRegistry.class,
-                ConnectorFactories.class, ConfiguredChannelFactory.class, ChannelProducer.class, ExecutionHolder.class,
-                WorkerPoolRegistry.class, HealthCenter.class, Wiring.class, EmitterFactoryImpl.class,
-                MutinyEmitterFactoryImpl.class, LegacyEmitterFactoryImpl.class, KinesisConnector.class,
-                KinesisClients.class, ClientProducer.class, Sender.class);
-        weld.addExtension(new ReactiveMessagingExtension());
-        weld.disableDiscovery();
-        container = weld.initialize();
+        container = WeldBoot.start(properties, ClientBean.class, Sender.class);
         emitter = container.select(Sender.class).get().emitter();
-    }
-
-    private static void installConfig(Map<String, String> properties) {
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        try {
-            SmallRyeConfigProviderResolver.instance().releaseConfig(ConfigProvider.getConfig(loader));
-        } catch (IllegalArgumentException | IllegalStateException none) {
-            // no config registered yet
-        }
-        SmallRyeConfigProviderResolver.instance().registerConfig(new SmallRyeConfigBuilder()
-                .withSources(new PropertiesConfigSource(properties, "benchmark", 500))
-                .addDefaultInterceptors()
-                .build(), loader);
     }
 
     /** Whether the channel asks for messages now. */
@@ -177,8 +113,6 @@ final class WeldApp implements AutoCloseable {
     /** Shuts the container down: the channel flushes (within its shutdown-timeout). */
     @Override
     public void close() {
-        if (container.isRunning()) {
-            container.shutdown();
-        }
+        WeldBoot.stop(container);
     }
 }

@@ -127,6 +127,8 @@ public final class Deaggregator {
         }
         boolean[] checkedHashKeys = new boolean[explicitHashKeys.size()];
         List<SubRecord> records = new ArrayList<>(entries.size());
+        // each user record's data is a slice of one read-only view: one buffer per user record, not three
+        ByteBuffer readOnly = ByteBuffer.wrap(bytes).asReadOnlyBuffer();
         for (int i = 0; i < entries.size(); i++) {
             Entry entry = entries.get(i);
             if (!entry.hasPartitionKeyIndex) {
@@ -156,7 +158,7 @@ public final class Deaggregator {
                     checkedHashKeys[index] = true;
                 }
             }
-            ByteBuffer data = ByteBuffer.wrap(bytes, entry.dataOffset, entry.dataLength).slice().asReadOnlyBuffer();
+            ByteBuffer data = readOnly.slice(entry.dataOffset, entry.dataLength);
             records.add(new SubRecord(i, partitionKeys.get((int) entry.partitionKeyIndex), explicitHashKey, data));
         }
         return Deaggregated.unpacked(records);

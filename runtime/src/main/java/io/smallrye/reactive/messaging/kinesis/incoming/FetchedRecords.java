@@ -1,6 +1,5 @@
 package io.smallrye.reactive.messaging.kinesis.incoming;
 
-import java.math.BigInteger;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -9,7 +8,6 @@ import io.smallrye.reactive.messaging.kinesis.aggregation.Deaggregated;
 import io.smallrye.reactive.messaging.kinesis.aggregation.Deaggregator;
 import io.smallrye.reactive.messaging.kinesis.aggregation.HashRange;
 import io.smallrye.reactive.messaging.kinesis.aggregation.SubRecord;
-import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
 import software.amazon.awssdk.services.kinesis.model.Record;
 
@@ -43,14 +41,13 @@ final class FetchedRecords {
 
     /** The aggregated record being emitted, its sequence number and user records, and the next one's index. */
     private Record container;
-    private BigInteger containerSequence;
     private List<SubRecord> userRecords;
     private int nextUserRecord;
 
     /** The next record to hand out, when known: its Kinesis record, user record (or null) and position. */
     private Record nextRecord;
     private SubRecord nextUser;
-    private ShardPosition nextPosition;
+    private RecordPosition nextPosition;
 
     private long pageRecords;
     private long pageUserRecords;
@@ -125,11 +122,10 @@ final class FetchedRecords {
             if (userRecords != null) {
                 if (nextUserRecord < userRecords.size()) {
                     SubRecord user = userRecords.get(nextUserRecord++);
-                    offer(container, user, new ShardPosition(containerSequence, user.subSequenceNumber()));
+                    offer(container, user, new RecordPosition(container.sequenceNumber(), user.subSequenceNumber()));
                     continue;
                 }
                 container = null;
-                containerSequence = null;
                 userRecords = null;
             }
             Record record = records.pollFirst();
@@ -140,11 +136,10 @@ final class FetchedRecords {
             List<SubRecord> unpacked = deaggregate ? unpack(record) : null;
             if (unpacked == null) {
                 pageUserRecords++;
-                offer(record, null, ShardPosition.of(record.sequenceNumber()));
+                offer(record, null, new RecordPosition(record.sequenceNumber(), 0));
             } else {
                 pageUserRecords += unpacked.size();
                 container = record;
-                containerSequence = new BigInteger(record.sequenceNumber());
                 userRecords = unpacked;
                 nextUserRecord = 0;
             }
@@ -152,7 +147,7 @@ final class FetchedRecords {
         return true;
     }
 
-    private void offer(Record record, SubRecord user, ShardPosition position) {
+    private void offer(Record record, SubRecord user, RecordPosition position) {
         if (cursor.fetched(position)) {
             nextRecord = record;
             nextUser = user;

@@ -12,6 +12,9 @@ import io.smallrye.reactive.messaging.kinesis.IncomingKinesisMetadata;
 import io.smallrye.reactive.messaging.kinesis.fault.KinesisFailureHandler;
 import io.smallrye.reactive.messaging.providers.MetadataInjectableMessage;
 import io.smallrye.reactive.messaging.providers.locals.ContextAwareMessage;
+import io.smallrye.reactive.messaging.providers.locals.LocalContextMetadata;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.model.Record;
 
@@ -25,17 +28,28 @@ import software.amazon.awssdk.services.kinesis.model.Record;
  */
 public class IncomingKinesisMessage<T> implements ContextAwareMessage<T>, MetadataInjectableMessage<T> {
 
+    /** Already completed, and not completable by callers. */
+    private static final CompletionStage<Void> DONE = CompletableFuture.completedStage(null);
+
     private final ReceivedRecord received;
     private final T payload;
     private final KinesisFailureHandler failureHandler;
+    /** The message's own (duplicated) context; null when not created on a Vert.x context. */
+    private final Context context;
     private Metadata metadata;
 
+    /**
+     * @param context the message's own context, a duplicate of the channel's; null outside Vert.x
+     */
     IncomingKinesisMessage(ReceivedRecord received, T payload, IncomingKinesisMetadata kinesisMetadata,
-            KinesisFailureHandler failureHandler) {
+            KinesisFailureHandler failureHandler, Context context) {
         this.received = received;
         this.payload = payload;
         this.failureHandler = failureHandler;
-        this.metadata = ContextAwareMessage.captureContextMetadata(kinesisMetadata);
+        this.context = context;
+        // one metadata map with both entries (captureContextMetadata would build one, then copy it to add the context)
+        this.metadata = context == null ? Metadata.of(kinesisMetadata)
+                : Metadata.of(kinesisMetadata, new LocalContextMetadata(context));
     }
 
     @Override
@@ -72,6 +86,10 @@ public class IncomingKinesisMessage<T> implements ContextAwareMessage<T>, Metada
     @Override
     public CompletionStage<Void> ack(Metadata ackMetadata) {
         received.complete();
+        if (context == null || Vertx.currentContext() == context) {
+            // acked on the message's context, as an @Incoming method does: nothing to hop onto
+            return DONE;
+        }
         CompletableFuture<Void> done = new CompletableFuture<>();
         runOnMessageContext(() -> done.complete(null));
         return done;

@@ -138,20 +138,28 @@ public class KinesisInboundChannel {
         Record record = received.record();
         Instant arrival = record.approximateArrivalTimestamp();
         IncomingKinesisMetadata metadata = new IncomingKinesisMetadata(settings.stream(), received.shardId(),
-                record.sequenceNumber(), received.position().subSequenceNumber(), received.partitionKey(),
+                record.sequenceNumber(), received.subSequenceNumber(), received.partitionKey(),
                 received.explicitHashKey(), arrival, received.millisBehindLatest());
         byte[] data = received.payload();
         Object payload;
         try {
             payload = decoder.decode(data);
         } catch (Exception e) {
-            new IncomingKinesisMessage<>(received, data, metadata, failureHandler)
+            new IncomingKinesisMessage<>(received, data, metadata, failureHandler, context.context().duplicate())
                     .nack(KinesisIncomingExceptions.ex.payloadNotDecoded(settings.channel(), settings.stream(),
-                            received.shardId(), received.position().toString(), payloadType.toString(),
+                            received.shardId(), positionText(record.sequenceNumber(), received.subSequenceNumber()),
+                            payloadType.toString(),
                             String.valueOf(e.getMessage()), e));
             return UNREADABLE;
         }
-        return new IncomingKinesisMessage<>(received, payload, metadata, failureHandler);
+        // on the channel's (root) context: the message gets a new duplicate of it, as captureLocalContextMetadata()
+        // would make, without looking the current context up again
+        return new IncomingKinesisMessage<>(received, payload, metadata, failureHandler, context.context().duplicate());
+    }
+
+    /** A position as ShardPosition writes it: the sequence number, then "/sub-sequence" for a user record. */
+    private static String positionText(String sequenceNumber, long subSequenceNumber) {
+        return subSequenceNumber == 0 ? sequenceNumber : sequenceNumber + "/" + subSequenceNumber;
     }
 
     /** The messages of the channel. */

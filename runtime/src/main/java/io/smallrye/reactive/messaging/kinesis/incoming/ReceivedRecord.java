@@ -1,7 +1,6 @@
 package io.smallrye.reactive.messaging.kinesis.incoming;
 
 import io.smallrye.reactive.messaging.kinesis.aggregation.SubRecord;
-import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.model.Record;
 
@@ -22,8 +21,8 @@ record ReceivedRecord(ShardProgress progress, ShardProgress.Delivery delivery, R
         return progress.shardId();
     }
 
-    ShardPosition position() {
-        return delivery.position();
+    long subSequenceNumber() {
+        return delivery.subSequenceNumber();
     }
 
     String partitionKey() {

@@ -14,12 +14,15 @@ final class ShardCursor {
 
     private final IteratorStart initial;
     private IteratorStart start;
-    private ShardPosition lastFetched;
+    /** Whether fetched records are compared with the start position: until the first one after it. */
+    private boolean skipping;
+    private RecordPosition lastFetched;
     private Instant latestRequestedAt;
 
     ShardCursor(IteratorStart initial) {
         this.initial = initial;
         this.start = initial;
+        this.skipping = initial.after() != null;
     }
 
     /** Where the iterator about to be requested starts. */
@@ -32,8 +35,19 @@ final class ShardCursor {
 
     /** Whether a fetched record is new (and then the last fetched one), or was already fetched before. */
     boolean fetched(ShardPosition position) {
-        if (start.skips(position)) {
-            return false;
+        return fetched(RecordPosition.of(position));
+    }
+
+    /**
+     * Whether a fetched record is new (and then the last fetched one), or was already fetched before. Records come in
+     * shard order: once one is new, so are the next ones, and their positions need not be parsed.
+     */
+    boolean fetched(RecordPosition position) {
+        if (skipping) {
+            if (start.skips(position.shardPosition())) {
+                return false;
+            }
+            skipping = false;
         }
         lastFetched = position;
         return true;
@@ -42,13 +56,14 @@ final class ShardCursor {
     /** The iterator expired: returns where the next one starts. */
     IteratorStart expired() {
         if (lastFetched != null) {
-            start = IteratorStart.after(lastFetched);
+            start = IteratorStart.after(lastFetched.shardPosition());
         } else if (initial.type() == ShardIteratorType.LATEST && latestRequestedAt != null) {
             // a new LATEST iterator would skip what arrived since the first one: read from when that one was asked
             start = IteratorStart.atTimestamp(latestRequestedAt);
         } else {
             start = initial;
         }
+        skipping = start.after() != null;
         return start;
     }
 }

@@ -16,21 +16,28 @@ final class ShardProgress {
 
     /** A fetched record, completed once by its message's ack, or its nack once the failure strategy handled it. */
     static final class Delivery {
-        private final ShardPosition position;
+        private final RecordPosition position;
         private boolean done;
 
-        private Delivery(ShardPosition position) {
+        private Delivery(RecordPosition position) {
             this.position = position;
         }
 
         ShardPosition position() {
-            return position;
+            return position.shardPosition();
+        }
+
+        long subSequenceNumber() {
+            return position.subSequenceNumber();
         }
     }
 
     private final String shardId;
     private final ArrayDeque<Delivery> outstanding = new ArrayDeque<>();
-    private ShardPosition completed;
+    /** The checkpoint the shard started from, until a record completes; may be null. */
+    private final ShardPosition checkpoint;
+    /** The last record of the unbroken run of completed records, once there is one. */
+    private RecordPosition completed;
     private long fetched;
     private int pending;
     private Runnable roomListener;
@@ -39,7 +46,7 @@ final class ShardProgress {
 
     ShardProgress(String shardId, ShardPosition checkpoint) {
         this.shardId = shardId;
-        this.completed = checkpoint;
+        this.checkpoint = checkpoint;
     }
 
     String shardId() {
@@ -47,6 +54,10 @@ final class ShardProgress {
     }
 
     synchronized Delivery fetched(ShardPosition position) {
+        return fetched(RecordPosition.of(position));
+    }
+
+    synchronized Delivery fetched(RecordPosition position) {
         Delivery delivery = new Delivery(position);
         outstanding.addLast(delivery);
         fetched++;
@@ -123,7 +134,7 @@ final class ShardProgress {
 
     /** The position up to which every fetched record completed (or the checkpoint it started from); may be null. */
     synchronized ShardPosition completedPosition() {
-        return completed;
+        return completed == null ? checkpoint : completed.shardPosition();
     }
 
     synchronized long fetchedCount() {
