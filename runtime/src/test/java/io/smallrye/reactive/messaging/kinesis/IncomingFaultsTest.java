@@ -139,6 +139,31 @@ class IncomingFaultsTest extends WeldTestBase {
     }
 
     @Test
+    void anIdleShardIsPolledLessOftenUpToTheIdlePollInterval() {
+        ScriptedKinesis.ScriptedShard idle = kinesis.addShard("shardId-000000000000").withRecords(0);
+        ScriptedKinesis.ScriptedShard other = kinesis.addShard("shardId-000000000001").withRecords(0);
+        runApplication(channel(), Collector.class);
+        await().atMost(Duration.ofSeconds(10)).until(() -> idle.calls() >= 1);
+        int start = idle.calls();
+        await().pollDelay(Duration.ofSeconds(5)).until(() -> true);
+        // empty pages in a row: waits of 200, 400, 800 ms, then 1 s (idle-poll-interval), not 200 ms each time
+        assertThat(idle.calls() - start).as("GetRecords calls to an idle shard in 5 s").isBetween(4, 10);
+        assertThat(other.calls()).as("the other idle shard, over the same 5 s and more").isLessThan(15);
+    }
+
+    @Test
+    void withTheIdlePollIntervalAtThePollIntervalAnIdleShardIsPolledAtAFixedRate() {
+        ScriptedKinesis.ScriptedShard idle = kinesis.addShard("shardId-000000000000").withRecords(0);
+        runApplication(channel().with("mp.messaging.incoming.scripted-in.idle-poll-interval", "200ms"),
+                Collector.class);
+        await().atMost(Duration.ofSeconds(10)).until(() -> idle.calls() >= 1);
+        int start = idle.calls();
+        await().pollDelay(Duration.ofSeconds(5)).until(() -> true);
+        assertThat(idle.calls() - start).as("GetRecords calls in 5 s, one per 200 ms").isGreaterThanOrEqualTo(12);
+        assertAtMostFiveCallsPerSecond(idle);
+    }
+
+    @Test
     void parentsAreReadBeforeTheirChildrenWhenGetRecordsNamesThem() {
         reshardedStream();
         assertParentsBeforeChildren(runApplication(channel(), Collector.class));

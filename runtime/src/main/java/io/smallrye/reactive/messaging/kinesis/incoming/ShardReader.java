@@ -96,7 +96,8 @@ final class ShardReader implements Flow.Subscription {
         this.context = context;
         this.listener = listener;
         this.metrics = metrics;
-        this.pacer = new ReadPacer(settings.pollInterval(), settings.retryBackoff(), settings.maxRetryBackoff());
+        this.pacer = new ReadPacer(settings.pollInterval(), settings.idlePollInterval(), settings.retryBackoff(),
+                settings.maxRetryBackoff());
         this.minimumFetch = Math.min(settings.recordsPerCall(), Math.max(1, settings.maxPendingRecords() / 4));
     }
 
@@ -286,7 +287,8 @@ final class ShardReader implements Flow.Subscription {
         buffer.add(response.records(), behind);
         problem = null;
         iterator = response.nextShardIterator();
-        pacer.pageReceived(System.nanoTime(), behind > 0 || response.records().size() >= limit);
+        pacer.pageReceived(System.nanoTime(), behind > 0 || response.records().size() >= limit,
+                response.records().isEmpty());
         if (iterator == null) {
             closed = true;
             listener.shardClosed(this, response.hasChildShards() ? response.childShards() : List.of());
