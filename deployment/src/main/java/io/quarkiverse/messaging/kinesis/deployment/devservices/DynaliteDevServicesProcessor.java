@@ -30,10 +30,12 @@ public class DynaliteDevServicesProcessor {
     static final String CONNECTOR_PREFIX = "mp.messaging.connector." + KinesisConnector.CONNECTOR_NAME + ".";
     static final String ENDPOINT = CONNECTOR_PREFIX + "dynamodb-endpoint-override";
 
-    /** The emulator of the previous build, kept across live reloads while its settings stay the same. */
-    private static volatile DynaliteProcess running;
-    private static volatile DynaliteProcess.Settings runningSettings;
-    private static volatile boolean closeTaskRegistered;
+    private static final KeptEmulator<DynaliteProcess.Settings, DynaliteProcess> DYNALITE = new KeptEmulator<>(
+            settings -> {
+                DynaliteProcess started = new DynaliteProcess(settings);
+                started.start();
+                return started;
+            }, DynaliteProcess::isAlive, DynaliteProcess::close);
 
     @BuildStep
     DevServicesResultBuildItem startDynalite(KinesisDevServicesBuildTimeConfig buildTimeConfig,
@@ -41,20 +43,14 @@ public class DynaliteDevServicesProcessor {
         KinesisDevServicesBuildTimeConfig.DevServices config = buildTimeConfig.devservices();
         Config appConfig = ConfigProvider.getConfig();
         if (!config.enabled().orElse(true) || !needsDynalite(appConfig, channels)) {
-            stopRunning();
+            DYNALITE.stop();
             return null;
         }
         DynaliteProcess.Settings settings = new DynaliteProcess.Settings(config.node(), config.npm(),
                 config.cacheDir().orElseGet(KinesisDevServicesProcessor::defaultCacheDir), config.dynaliteVersion(),
                 config.startupTimeout());
-        DynaliteProcess process = startOrReuse(settings);
-        if (!closeTaskRegistered) {
-            closeTaskRegistered = true;
-            shutdown.addCloseTask(() -> {
-                stopRunning();
-                closeTaskRegistered = false;
-            }, true);
-        }
+        DynaliteProcess process = DYNALITE.startOrReuse(settings);
+        DYNALITE.stopWith(shutdown);
         return new DevServicesResultBuildItem(SERVICE_NAME, null, Map.of(ENDPOINT, process.endpoint()));
     }
 
@@ -83,24 +79,4 @@ public class DynaliteDevServicesProcessor {
                 .filter(value -> !value.isBlank());
     }
 
-    private static synchronized DynaliteProcess startOrReuse(DynaliteProcess.Settings settings) {
-        DynaliteProcess current = running;
-        if (current != null && settings.equals(runningSettings) && current.isAlive()) {
-            return current;
-        }
-        stopRunning();
-        DynaliteProcess started = new DynaliteProcess(settings);
-        started.start();
-        running = started;
-        runningSettings = settings;
-        return started;
-    }
-
-    private static synchronized void stopRunning() {
-        if (running != null) {
-            running.close();
-            running = null;
-            runningSettings = null;
-        }
-    }
 }

@@ -48,9 +48,12 @@ public class KinesisDevServicesProcessor {
      * The emulator of the previous build, kept across live reloads while its settings stay the same (the records
      * survive a reload), closed with the application (end of dev mode, end of the tests).
      */
-    private static volatile KinesisLocalProcess running;
-    private static volatile KinesisLocalProcess.Settings runningSettings;
-    private static volatile boolean closeTaskRegistered;
+    private static final KeptEmulator<KinesisLocalProcess.Settings, KinesisLocalProcess> EMULATOR = new KeptEmulator<>(
+            settings -> {
+                KinesisLocalProcess started = new KinesisLocalProcess(settings);
+                started.start();
+                return started;
+            }, KinesisLocalProcess::isAlive, KinesisDevServicesProcessor::stopProcess);
     /** The service name under which the running emulator is registered for sharing; null when it is not. */
     private static volatile String sharedAs;
 
@@ -107,22 +110,18 @@ public class KinesisDevServicesProcessor {
             }
         }
         if (KinesisMockContainers.chosen(config)) {
+            EMULATOR.stop(); // a process from an earlier build with other settings
             return result(KinesisMockContainers.startOrReuse(new KinesisMockContainer.Settings(config.imageName(),
                     region, Map.copyOf(streams), config.startupTimeout()), shutdown), region);
         }
-        KinesisLocalProcess process = startOrReuse(settings);
+        KinesisMockContainers.stop(); // a container from an earlier build with other settings
+        KinesisLocalProcess process = EMULATOR.startOrReuse(settings);
         if (sharing) {
             shared.register(config.serviceName(), new SharedEmulators.Registration(process.processHandle().pid(),
                     process.getConnectionInfo(), region));
             sharedAs = config.serviceName();
         }
-        if (!closeTaskRegistered) {
-            closeTaskRegistered = true;
-            shutdown.addCloseTask(() -> {
-                stopRunning();
-                closeTaskRegistered = false;
-            }, true);
-        }
+        EMULATOR.stopWith(shutdown);
         return result(process.getConnectionInfo(), region);
     }
 
@@ -145,8 +144,8 @@ public class KinesisDevServicesProcessor {
                 settings.streams().toString());
     }
 
-    private static synchronized boolean ownsLiveEmulator() {
-        return running != null && running.isAlive();
+    private static boolean ownsLiveEmulator() {
+        return EMULATOR.isAlive();
     }
 
     private static DevServicesResultBuildItem result(String endpoint, String region) {
@@ -159,29 +158,18 @@ public class KinesisDevServicesProcessor {
         return new DevServicesResultBuildItem(SERVICE_NAME, null, devConfig);
     }
 
-    private static synchronized KinesisLocalProcess startOrReuse(KinesisLocalProcess.Settings settings) {
-        KinesisLocalProcess current = running;
-        if (current != null && settings.equals(runningSettings) && current.isAlive()) {
-            return current;
-        }
-        stopRunning();
-        KinesisLocalProcess started = new KinesisLocalProcess(settings);
-        started.start();
-        running = started;
-        runningSettings = settings;
-        return started;
+    private static void stopRunning() {
+        EMULATOR.stop();
     }
 
-    private static synchronized void stopRunning() {
-        if (running != null) {
-            if (sharedAs != null && running.processHandle() != null) {
-                new SharedEmulators(runningSettings.cacheDir()).unregister(sharedAs, running.processHandle().pid());
-            }
-            sharedAs = null;
-            running.close();
-            running = null;
-            runningSettings = null;
+    /** Stops an emulator of this application, first removing its registration for sharing. */
+    private static void stopProcess(KinesisLocalProcess process) {
+        String registeredAs = sharedAs;
+        sharedAs = null;
+        if (registeredAs != null && process.processHandle() != null) {
+            new SharedEmulators(process.settings().cacheDir()).unregister(registeredAs, process.processHandle().pid());
         }
+        process.close();
     }
 
     /** The name of a stream given by name or ARN ({@code arn:aws:kinesis:<region>:<account>:stream/<name>}). */

@@ -107,6 +107,10 @@ public final class KinesisLocalProcess implements Startable {
         return process != null && process.isAlive();
     }
 
+    Settings settings() {
+        return settings;
+    }
+
     /** The running process, for tests. */
     public synchronized ProcessHandle processHandle() {
         return process == null ? null : process.toHandle();

@@ -6,14 +6,16 @@ import io.quarkus.deployment.builditem.CuratedApplicationShutdownBuildItem;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
 
 /**
- * The container provider's lifecycle: the container of the previous build is kept across live reloads while its
- * settings stay the same, and stopped with the application.
+ * The container provider: whether it is chosen, and its container, kept across live reloads.
  */
 final class KinesisMockContainers {
 
-    private static KinesisMockContainer running;
-    private static KinesisMockContainer.Settings runningSettings;
-    private static boolean closeTaskRegistered;
+    private static final KeptEmulator<KinesisMockContainer.Settings, KinesisMockContainer> CONTAINER = new KeptEmulator<>(
+            settings -> {
+                KinesisMockContainer started = new KinesisMockContainer(settings);
+                started.start();
+                return started;
+            }, KinesisMockContainer::isAlive, KinesisMockContainer::close);
 
     private KinesisMockContainers() {
     }
@@ -30,32 +32,13 @@ final class KinesisMockContainers {
     }
 
     /** @return the endpoint of a running container with these settings */
-    static synchronized String startOrReuse(KinesisMockContainer.Settings settings,
-            CuratedApplicationShutdownBuildItem shutdown) {
-        if (running == null || !settings.equals(runningSettings) || !running.isAlive()) {
-            stop();
-            KinesisMockContainer started = new KinesisMockContainer(settings);
-            started.start();
-            running = started;
-            runningSettings = settings;
-        }
-        if (!closeTaskRegistered) {
-            closeTaskRegistered = true;
-            shutdown.addCloseTask(() -> {
-                stop();
-                synchronized (KinesisMockContainers.class) {
-                    closeTaskRegistered = false;
-                }
-            }, true);
-        }
-        return running.endpoint();
+    static String startOrReuse(KinesisMockContainer.Settings settings, CuratedApplicationShutdownBuildItem shutdown) {
+        KinesisMockContainer container = CONTAINER.startOrReuse(settings);
+        CONTAINER.stopWith(shutdown);
+        return container.endpoint();
     }
 
-    static synchronized void stop() {
-        if (running != null) {
-            running.close();
-            running = null;
-            runningSettings = null;
-        }
+    static void stop() {
+        CONTAINER.stop();
     }
 }

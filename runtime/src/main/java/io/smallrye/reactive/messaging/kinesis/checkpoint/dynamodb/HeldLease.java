@@ -13,6 +13,8 @@ final class HeldLease {
     long lastWrittenNanos;
     CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
     int pendingWrites;
+    /** Before this time (monotonic clock) the channel may not read the shard yet: a stolen lease's hand-over. */
+    long readableAfterNanos;
     /** Released, ended or lost: no further write, no renewal. */
     boolean finished;
 

@@ -127,12 +127,12 @@ final class LeaseCoordinator {
         return whenReady(() -> {
             HeldLease mine = held.get(shard.shardId());
             if (mine != null && !mine.finished) {
-                return CompletableFuture.completedFuture(mine.lease.claim());
+                return CompletableFuture.completedFuture(claimOf(mine));
             }
             return table.get(shard.shardId()).thenCompose(found -> onContext(() -> {
                 HeldLease takenMeanwhile = held.get(shard.shardId());
                 if (takenMeanwhile != null && !takenMeanwhile.finished) {
-                    return CompletableFuture.completedFuture(takenMeanwhile.lease.claim());
+                    return CompletableFuture.completedFuture(claimOf(takenMeanwhile));
                 }
                 if (found.isEmpty()) {
                     Lease created = Lease.unowned(shard.shardId(), settings.initialCheckpoint(), shard.parentShardIds(),
@@ -325,12 +325,20 @@ final class LeaseCoordinator {
                         : settings.workerId().equals(lease.owner()) ? "held by this worker before a restart"
                                 : decision.steal() ? "balancing: taken from worker '" + lease.owner() + "'"
                                         : "expired: worker '" + lease.owner() + "' stopped renewing it";
-                take(lease, how);
+                take(lease, how, decision.steal());
             }
         }));
     }
 
-    private void take(Lease seen, String how) {
+    /**
+     * A held lease is read from its checkpoint; a stolen one only once its former holder had a renewal to notice the
+     * steal, so that two nodes do not read the shard at the same time.
+     */
+    private static ShardClaim claimOf(HeldLease mine) {
+        return System.nanoTime() < mine.readableAfterNanos ? ShardClaim.notOwned() : mine.lease.claim();
+    }
+
+    private void take(Lease seen, String how, boolean steal) {
         long sent = System.nanoTime();
         table.take(seen, settings.workerId()).whenComplete((ok, failure) -> context.runOnContext(ignored -> {
             if (failure != null) {
@@ -338,9 +346,20 @@ final class LeaseCoordinator {
             } else if (ok && closed) {
                 table.release(seen.key(), seen.counter() + 1, settings.workerId(), null); // taken while closing
             } else if (ok) {
-                held.put(seen.key(), new HeldLease(seen.withOwner(settings.workerId(), seen.counter() + 1), sent));
+                HeldLease mine = new HeldLease(seen.withOwner(settings.workerId(), seen.counter() + 1), sent);
+                held.put(seen.key(), mine);
                 KinesisLeaseLogging.log.leaseTaken(settings.channel(), settings.workerId(), seen.key(), how);
-                listener.shardAvailable(seen.key());
+                if (steal) {
+                    long waitMillis = settings.stealHandOver().toMillis();
+                    mine.readableAfterNanos = System.nanoTime() + settings.stealHandOver().toNanos();
+                    context.setTimer(waitMillis, id -> {
+                        if (held.get(seen.key()) == mine && !mine.finished) {
+                            listener.shardAvailable(seen.key());
+                        }
+                    });
+                } else {
+                    listener.shardAvailable(seen.key());
+                }
             }
         }));
     }

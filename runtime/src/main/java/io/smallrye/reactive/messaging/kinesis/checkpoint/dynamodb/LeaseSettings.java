@@ -75,6 +75,14 @@ record LeaseSettings(String channel, String stream, String tableName, String wor
         return failoverTime.minus(renewInterval());
     }
 
+    /**
+     * How long a node waits after stealing a lease before it reads the shard: a renewal period and a half, the time the
+     * former holder needs to find out at its next renewal and stop its reader.
+     */
+    Duration stealHandOver() {
+        return renewInterval().plus(renewInterval().dividedBy(2));
+    }
+
     /** How often held leases are checked for {@link #holdWithoutRenewal()}: a tenth of the failover time. */
     Duration giveUpCheckInterval() {
         return failoverTime.dividedBy(10);

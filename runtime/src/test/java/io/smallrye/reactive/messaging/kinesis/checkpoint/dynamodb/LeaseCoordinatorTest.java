@@ -157,6 +157,26 @@ class LeaseCoordinatorTest {
     }
 
     @Test
+    void aStolenLeaseIsReadOnlyAfterItsFormerHolderStopped() {
+        String table = DynaliteTables.newTableName();
+        a = new Worker("a", table, "3s");
+        a.claimAll();
+        await().atMost(Duration.ofSeconds(20)).until(() -> a.reading.size() == 6);
+
+        // b joins: it steals three leases from a, one per scan, for balance
+        b = new Worker("b", table, "3s");
+        b.claimAll();
+        await().atMost(Duration.ofSeconds(40)).until(() -> a.reading.size() == 3 && b.reading.size() == 3);
+        for (String shard : b.reading.keySet()) {
+            assertThat(a.lostAt.get(shard)).as("%s: a stopped reading before b started", shard)
+                    .isLessThan(b.reading.get(shard));
+        }
+        System.out.printf("LeaseCoordinatorTest: 3 leases stolen for balance; b started each %s ms after a stopped%n",
+                b.reading.keySet().stream().map(shard -> (b.reading.get(shard) - a.lostAt.get(shard)) / 1_000_000)
+                        .toList());
+    }
+
+    @Test
     void aWorkerThatCannotReachTheTableStopsReadingBeforeAnotherTakesOver() {
         String table = DynaliteTables.newTableName();
         a = new Worker("a", table, "3s");
