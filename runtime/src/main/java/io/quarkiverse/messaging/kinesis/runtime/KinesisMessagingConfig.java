@@ -96,5 +96,17 @@ public interface KinesisMessagingConfig {
          * How long a write may take.
          */
         Optional<Duration> writeTimeout();
+
+        /**
+         * The HTTP version the Kinesis clients speak (Netty client only): {@code http1-1} or {@code http2}. Unset:
+         * HTTP/1.1 for plain {@code http://} endpoints (local emulators such as kinesalite speak only HTTP/1.1), the
+         * SDK's default (HTTP/2) otherwise. DynamoDB clients always use HTTP/1.1.
+         */
+        Optional<HttpProtocol> protocol();
+    }
+
+    enum HttpProtocol {
+        HTTP1_1,
+        HTTP2
     }
 }

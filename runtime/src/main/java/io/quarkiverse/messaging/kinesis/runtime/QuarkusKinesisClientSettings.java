@@ -107,6 +107,12 @@ public class QuarkusKinesisClientSettings implements KinesisClientSettings {
     }
 
     @Override
+    public Optional<String> httpProtocol() {
+        return config.httpClient().protocol()
+                .map(protocol -> protocol == KinesisMessagingConfig.HttpProtocol.HTTP2 ? HTTP2 : HTTP1_1);
+    }
+
+    @Override
     public Duration streamProbeInterval() {
         return buildTimeConfig.health().enabled() ? buildTimeConfig.health().streamProbeInterval() : Duration.ZERO;
     }

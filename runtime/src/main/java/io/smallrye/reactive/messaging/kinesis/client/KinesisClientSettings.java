@@ -18,6 +18,9 @@ public interface KinesisClientSettings {
     /** The HTTP client implementations. */
     String NETTY = "netty";
     String CRT = "crt";
+    /** The HTTP versions of {@link #httpProtocol()}. */
+    String HTTP1_1 = "http1.1";
+    String HTTP2 = "http2";
 
     /** Settings without any value: the SDK's defaults. */
     KinesisClientSettings DEFAULTS = new KinesisClientSettings() {
@@ -51,6 +54,15 @@ public interface KinesisClientSettings {
     /** The most concurrent HTTP requests (connections, for HTTP/1.1) of one client. */
     default OptionalInt maxConcurrency() {
         return OptionalInt.empty();
+    }
+
+    /**
+     * {@value #HTTP1_1} or {@value #HTTP2} for the Kinesis clients (Netty only); empty: HTTP/1.1 for plain
+     * {@code http://} endpoints (local emulators such as kinesalite speak only HTTP/1.1), the SDK's default (HTTP/2)
+     * otherwise.
+     */
+    default Optional<String> httpProtocol() {
+        return Optional.empty();
     }
 
     default Optional<Duration> connectionTimeout() {

@@ -25,6 +25,7 @@ import io.smallrye.reactive.messaging.providers.connectors.ExecutionHolder;
 import io.smallrye.reactive.messaging.providers.helpers.CDIUtils;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.builder.SdkAsyncClientBuilder;
+import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.SdkHttpConfigurationOption;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.async.SdkAsyncHttpService;
@@ -138,7 +139,8 @@ public class KinesisClients {
     }
 
     private KinesisAsyncClient build(KinesisClientSettings defaults, String region, URI endpoint) {
-        return configure(KinesisAsyncClient.builder(), defaults, region, endpoint).build();
+        return configure(KinesisAsyncClient.builder(), defaults, region, endpoint, kinesisProtocol(defaults, endpoint))
+                .build();
     }
 
     /**
@@ -162,11 +164,11 @@ public class KinesisClients {
                         "dynamodb-endpoint-override", value, allowed)))
                 .orElse(null);
         return ownedDynamoDb.computeIfAbsent(region + "|" + endpoint,
-                key -> configure(DynamoDbAsyncClient.builder(), defaults, region, endpoint).build());
+                key -> configure(DynamoDbAsyncClient.builder(), defaults, region, endpoint, null).build());
     }
 
     private <B extends AwsClientBuilder<B, ?> & SdkAsyncClientBuilder<B, ?>> B configure(B builder,
-            KinesisClientSettings defaults, String region, URI endpoint) {
+            KinesisClientSettings defaults, String region, URI endpoint, Protocol protocol) {
         if (KinesisClientSettings.CRT.equals(defaults.httpClient())) {
             SdkAsyncHttpClient http = crtHttpClient(defaults);
             ownedHttpClients.add(http);
@@ -180,6 +182,9 @@ public class KinesisClients {
             defaults.connectionAcquisitionTimeout().ifPresent(http::connectionAcquisitionTimeout);
             defaults.readTimeout().ifPresent(http::readTimeout);
             defaults.writeTimeout().ifPresent(http::writeTimeout);
+            if (protocol != null) {
+                http.protocol(protocol);
+            }
             builder.httpClientBuilder(http);
         }
         defaults.credentialsProvider().ifPresent(builder::credentialsProvider);
@@ -190,6 +195,19 @@ public class KinesisClients {
             builder.endpointOverride(endpoint);
         }
         return builder;
+    }
+
+    /**
+     * The HTTP version of a Kinesis client: the configured one, else HTTP/1.1 for a plain http:// endpoint (where
+     * HTTP/2 would need h2c, which HTTP/1.1-only emulators refuse with "First received frame was not SETTINGS"), else
+     * null for the SDK's default.
+     */
+    static Protocol kinesisProtocol(KinesisClientSettings defaults, URI endpoint) {
+        Optional<String> configured = defaults.httpProtocol();
+        if (configured.isPresent()) {
+            return KinesisClientSettings.HTTP2.equals(configured.get()) ? Protocol.HTTP2 : Protocol.HTTP1_1;
+        }
+        return endpoint != null && "http".equalsIgnoreCase(endpoint.getScheme()) ? Protocol.HTTP1_1 : null;
     }
 
     /** The AWS CRT client, found through its SdkAsyncHttpService so that it stays an optional dependency. */
