@@ -159,6 +159,11 @@ public class OrdersResource {
         return consumer.received();
     }
 
+    /** Hands a message to the {@code orders-out} Emitter (for {@link LoadGenerator}); throws as {@code send} does. */
+    void send(Message<byte[]> message) {
+        emitter.send(message);
+    }
+
     private static Response badRequest(String why) {
         return Response.status(Response.Status.BAD_REQUEST)
                 .entity(new OrderRefusal(null, why))
