@@ -1,11 +1,15 @@
 package io.smallrye.reactive.messaging.kinesis.incoming;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.reactive.messaging.kinesis.aggregation.HashRange;
+import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
+import io.smallrye.reactive.messaging.kinesis.client.FailureKind;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
 import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
@@ -29,8 +33,12 @@ import software.amazon.awssdk.services.kinesis.model.Record;
  * fetched but not pending, as views of the page's bytes, until completions make room; the reader fetches nothing
  * more meanwhile. What a shard holds beyond the bound is thus at most one GetRecords page.
  * <p>
- * Expired iterators are replaced (after the last fetched record), throttling and transient failures are retried after
- * a backoff; other failures end the reader with an error.
+ * Expired iterators are replaced (after the last fetched record); throttling, transient failures and a shard or stream
+ * not found (deleted and recreated, an emulator restarted) are retried without limit after a backoff, a new iterator
+ * being asked after the last fetched record when GetRecords answers not found. A position that no longer exists
+ * (GetShardIterator after a sequence number answers that it is not found or invalid) follows the channel's
+ * {@link LostPositionStrategy}. Failures retrying cannot fix end the reader with an error. Failures are logged one
+ * line each, rate-limited ({@link CallFailures}).
  * <p>
  * Every method runs on the {@link ChannelContext}: SDK answers, timers and acks hop onto it.
  */
@@ -48,6 +56,9 @@ final class ShardReader implements Flow.Subscription {
 
         /** The reader stopped on a failure it cannot get over. */
         void failed(ShardReader reader, Throwable failure);
+
+        /** The reader stopped: its position no longer exists and the lost-position-strategy is fail. */
+        void positionLost(ShardReader reader, String position, String detail);
     }
 
     private final IncomingSettings settings;
@@ -61,6 +72,7 @@ final class ShardReader implements Flow.Subscription {
     private final ShardCursor cursor;
     private final FetchedRecords buffer;
     private final KinesisMetrics metrics;
+    private final CallFailures failures;
     /**
      * The least room worth a GetRecords call: a quarter of the pending bound (or a full call, if smaller). A slow
      * consumer then lets the reader fetch in chunks rather than one record per call, which would spend the shard's
@@ -80,6 +92,9 @@ final class ShardReader implements Flow.Subscription {
     private boolean driveAgain;
     private volatile String problem;
     private volatile boolean positioned;
+    /** Whether the last call answered that the shard (or its stream) does not exist. */
+    private volatile boolean missing;
+    private Instant failingSince;
 
     /**
      * @param range the hash keys the shard owns, to check the user records of aggregated records; null if unknown
@@ -98,6 +113,7 @@ final class ShardReader implements Flow.Subscription {
         this.metrics = metrics;
         this.pacer = new ReadPacer(settings.pollInterval(), settings.idlePollInterval(), settings.retryBackoff(),
                 settings.maxRetryBackoff());
+        this.failures = new CallFailures(settings.channel());
         this.minimumFetch = Math.min(settings.recordsPerCall(), Math.max(1, settings.maxPendingRecords() / 4));
     }
 
@@ -157,6 +173,11 @@ final class ShardReader implements Flow.Subscription {
     /** A description of the failures in a row, when reading is not going well; null otherwise. */
     String problem() {
         return problem;
+    }
+
+    /** Whether Kinesis answered the last call that the shard or its stream does not exist. */
+    boolean missing() {
+        return missing;
     }
 
     /** Whether the reader got its first shard iterator: from then on, what is written to the shard will be read. */
@@ -249,8 +270,13 @@ final class ShardReader implements Flow.Subscription {
             return;
         }
         if (failure != null) {
-            onFailure("GetShardIterator", failure);
+            if (from.after() != null && positionLost(failure)) {
+                onPositionLost(from, failure);
+            } else {
+                onFailure("GetShardIterator", failure);
+            }
         } else {
+            succeeded("GetShardIterator");
             iterator = response.shardIterator();
             positioned = true;
             KinesisIncomingLogging.log.shardIteratorObtained(settings.channel(), shardId, from.toString());
@@ -285,7 +311,7 @@ final class ShardReader implements Flow.Subscription {
         long behind = response.millisBehindLatest() == null ? 0 : response.millisBehindLatest();
         countPage(response, behind);
         buffer.add(response.records(), behind);
-        problem = null;
+        succeeded("GetRecords");
         iterator = response.nextShardIterator();
         pacer.pageReceived(System.nanoTime(), behind > 0 || response.records().size() >= limit,
                 response.records().isEmpty());
@@ -310,37 +336,97 @@ final class ShardReader implements Flow.Subscription {
     }
 
     private void onFailure(String operation, Throwable failure) {
-        switch (ReadFailures.classify(failure)) {
+        FailureKind kind = AwsErrors.classify(failure);
+        if (kind != FailureKind.EXPIRED_ITERATOR && failingSince == null) {
+            failingSince = Instant.now();
+        }
+        switch (kind) {
             case EXPIRED_ITERATOR -> {
                 iterator = null;
                 KinesisIncomingLogging.log.iteratorExpired(settings.channel(), shardId, cursor.expired().toString());
             }
             case THROTTLED -> {
                 long wait = pacer.failed(System.nanoTime());
-                noteProblem(operation, failure);
+                noteProblem(operation, failure, false);
                 KinesisIncomingLogging.log.readThrottled(settings.channel(), shardId, operation,
-                        ReadFailures.errorCode(failure), TimeUnit.NANOSECONDS.toMillis(wait));
+                        AwsErrors.errorCode(failure), TimeUnit.NANOSECONDS.toMillis(wait));
             }
-            case TRANSIENT -> {
+            case TRANSIENT, NOT_FOUND -> {
                 long wait = pacer.failed(System.nanoTime());
-                noteProblem(operation, failure);
-                KinesisIncomingLogging.log.readFailedRetrying(settings.channel(), shardId, operation,
-                        pacer.failuresInARow(), TimeUnit.NANOSECONDS.toMillis(wait), ReadFailures.unwrap(failure));
+                if (kind == FailureKind.NOT_FOUND) {
+                    missing = true;
+                    if (iterator != null) {
+                        // an iterator of a stream that was deleted is no good once it is back: a new one, after the
+                        // last fetched record
+                        iterator = null;
+                        cursor.expired();
+                    }
+                }
+                noteProblem(operation, failure, kind == FailureKind.NOT_FOUND);
+                int inARow = pacer.failuresInARow();
+                failures.failed(operation, "on shard " + shardId, failure, summary -> KinesisIncomingLogging.log
+                        .readFailedRetrying(settings.channel(), operation, shardId, settings.stream(), inARow,
+                                TimeUnit.NANOSECONDS.toMillis(wait), summary));
             }
-            case FATAL -> fail(ReadFailures.unwrap(failure));
+            case PERMANENT -> fail(AwsErrors.unwrap(failure));
         }
     }
 
-    /** After {@link #PROBLEM_THRESHOLD} failures in a row, health hears of them (a throttled call now and then is normal). */
-    private void noteProblem(String operation, Throwable failure) {
-        if (pacer.failuresInARow() < PROBLEM_THRESHOLD) {
+    /**
+     * Whether a failed GetShardIterator after a sequence number says that the position no longer exists: not found
+     * ("Record for provided SequenceNumber not found" on kinesis-mock), or an invalid starting sequence number (real
+     * Kinesis: one that did not come from this stream, or is past the trim horizon).
+     */
+    static boolean positionLost(Throwable failure) {
+        FailureKind kind = AwsErrors.classify(failure);
+        String message = AwsErrors.errorMessage(failure).toLowerCase(Locale.ROOT);
+        boolean aboutSequenceNumber = message.contains("sequencenumber") || message.contains("sequence number");
+        return aboutSequenceNumber
+                && (kind == FailureKind.NOT_FOUND || "InvalidArgumentException".equals(AwsErrors.errorCode(failure)));
+    }
+
+    private void onPositionLost(IteratorStart from, Throwable failure) {
+        LostPositionStrategy strategy = settings.lostPositionStrategy();
+        String position = from.after().toString();
+        String detail = AwsErrors.summary(failure);
+        KinesisIncomingLogging.log.positionLost(settings.channel(), position, shardId, settings.stream(), detail,
+                strategy.name().toLowerCase(Locale.ROOT), strategy.meaning());
+        if (strategy == LostPositionStrategy.FAIL) {
+            terminate(failure, () -> listener.positionLost(this, position, detail));
             return;
         }
-        problem = operation + " on shard " + shardId + " failed " + pacer.failuresInARow() + " time(s) in a row: "
-                + ReadFailures.errorCode(failure) + ": " + ReadFailures.errorMessage(failure);
+        // the checkpoint moves on from the new position once its first record completes
+        cursor.reset(strategy == LostPositionStrategy.TRIM_HORIZON ? IteratorStart.trimHorizon()
+                : IteratorStart.latest());
+        succeeded("GetShardIterator");
+    }
+
+    /** A call worked: problems and failure runs end. */
+    private void succeeded(String operation) {
+        problem = null;
+        missing = false;
+        failingSince = null;
+        failures.succeeded(operation, "on shard " + shardId);
+    }
+
+    /**
+     * After {@link #PROBLEM_THRESHOLD} failures in a row, or at once when the shard or stream is not found, health
+     * hears of them (a throttled call now and then is normal).
+     */
+    private void noteProblem(String operation, Throwable failure, boolean atOnce) {
+        if (!atOnce && pacer.failuresInARow() < PROBLEM_THRESHOLD) {
+            return;
+        }
+        problem = operation + " on shard " + shardId + " of stream '" + settings.stream() + "' failed "
+                + pacer.failuresInARow() + " time(s) in a row since " + failingSince + ": "
+                + AwsErrors.summary(failure) + "; retrying";
     }
 
     private void fail(Throwable failure) {
+        terminate(failure, () -> listener.failed(this, failure));
+    }
+
+    private void terminate(Throwable failure, Runnable tellListener) {
         if (terminated) {
             return;
         }
@@ -348,7 +434,7 @@ final class ShardReader implements Flow.Subscription {
         cancelTimer();
         Flow.Subscriber<? super ReceivedRecord> current = subscriber;
         subscriber = null;
-        listener.failed(this, failure);
+        tellListener.run();
         if (current != null) {
             current.onError(failure);
         }
