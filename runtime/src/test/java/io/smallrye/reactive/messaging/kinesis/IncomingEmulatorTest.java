@@ -230,6 +230,7 @@ class IncomingEmulatorTest extends WeldTestBase {
         await().atMost(Duration.ofSeconds(30)).until(() -> app.received().size() >= 100);
         await().atMost(Duration.ofSeconds(10)).until(() -> readiness().isOk());
 
+        LogCapture logs = LogCapture.start();
         kinesis.deleteStream(stream);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             HealthReport readiness = readiness();
@@ -249,6 +250,10 @@ class IncomingEmulatorTest extends WeldTestBase {
         await().atMost(Duration.ofSeconds(20)).until(() -> readiness().isOk());
         assertThat(connector().getLiveness().isOk()).isTrue();
         assertThat(connector().inboundChannel("orders-in").activeShards()).isEqualTo(3);
+        logs.close();
+        // every failed call of the outage: at most one line per shard and operation, none with a stack trace
+        assertThat(logs.containing("SRKIN1105")).hasSizeBetween(2, 4);
+        assertThat(logs.withStackTrace()).isEmpty();
         kinesis.deleteStream(stream);
     }
 
