@@ -104,10 +104,15 @@ final class Checkpointer {
             if (failure != null) {
                 failed(operation, shardId, failure);
             } else {
-                failures.succeeded(operation, "for shard " + shardId);
+                succeeded(operation, shardId);
             }
             return null;
         });
+    }
+
+    /** A call to the store worked: its next failure is logged at once. */
+    void succeeded(String operation, String shardId) {
+        failures.succeeded(operation, "for shard " + shardId);
     }
 
     /** Logs a failure of the store (one line, rate-limited per operation and shard). */

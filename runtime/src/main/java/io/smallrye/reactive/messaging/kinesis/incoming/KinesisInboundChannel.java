@@ -216,7 +216,9 @@ public class KinesisInboundChannel {
             builder.add(settings.channel(), false, "closed");
         } else if (!supervisor.started()) {
             String problem = supervisor.startProblem();
+            List<String> readerProblems = supervisor.problems();
             builder.add(settings.channel(), false, problem != null ? problem
+                    : !readerProblems.isEmpty() ? String.join("; ", readerProblems)
                     : "listing the shards of stream '" + settings.stream() + "' (region " + region + ")");
         } else {
             List<String> problems = new ArrayList<>(supervisor.problems());

@@ -170,7 +170,10 @@ final class ShardSupervisor implements ShardReader.Listener {
             checkpointer.failed("claim", shardId,
                     failure == null ? new NullPointerException("the checkpoint store answered no claim") : failure);
             lineage.moveTo(shardId, State.NOT_OWNED); // claimed again after the next listing
-        } else if (!claim.owned()) {
+            return;
+        }
+        checkpointer.succeeded("claim", shardId);
+        if (!claim.owned()) {
             KinesisIncomingLogging.log.shardNotOwned(settings.channel(), shardId);
             lineage.moveTo(shardId, State.NOT_OWNED);
             if (gainedMeanwhile) {
