@@ -81,7 +81,7 @@ final class ShardDiscovery {
         long delay = Math.min(backoff.millis(failures), settings.shardDiscoveryInterval().toMillis());
         shards.failed(StreamShards.LIST, failure, delay);
         // after the start, a listing failing now and then is no news for health; a missing stream is
-        if (!listedOnce || kind == FailureKind.NOT_FOUND || failures >= ShardReader.PROBLEM_THRESHOLD) {
+        if (!listedOnce || kind == FailureKind.NOT_FOUND || failures >= ReaderTrouble.PROBLEM_THRESHOLD) {
             problem = shards.problem();
         }
         schedule(delay);

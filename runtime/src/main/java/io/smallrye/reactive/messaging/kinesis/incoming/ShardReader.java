@@ -1,8 +1,6 @@
 package io.smallrye.reactive.messaging.kinesis.incoming;
 
-import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 
@@ -38,13 +36,11 @@ import software.amazon.awssdk.services.kinesis.model.Record;
  * being asked after the last fetched record when GetRecords answers not found. A position that no longer exists
  * (GetShardIterator after a sequence number answers that it is not found or invalid) follows the channel's
  * {@link LostPositionStrategy}. Failures retrying cannot fix end the reader with an error. Failures are logged one
- * line each, rate-limited ({@link CallFailures}).
+ * line each, rate-limited ({@link ReaderTrouble}).
  * <p>
  * Every method runs on the {@link ChannelContext}: SDK answers, timers and acks hop onto it.
  */
 final class ShardReader implements Flow.Subscription {
-
-    static final int PROBLEM_THRESHOLD = 3;
 
     /** What the reader tells its supervisor, on the channel context. */
     interface Listener {
@@ -72,7 +68,7 @@ final class ShardReader implements Flow.Subscription {
     private final ShardCursor cursor;
     private final FetchedRecords buffer;
     private final KinesisMetrics metrics;
-    private final CallFailures failures;
+    private final ReaderTrouble trouble;
     /**
      * The least room worth a GetRecords call: a quarter of the pending bound (or a full call, if smaller). A slow
      * consumer then lets the reader fetch in chunks rather than one record per call, which would spend the shard's
@@ -90,11 +86,7 @@ final class ShardReader implements Flow.Subscription {
     private boolean terminated;
     private boolean driving;
     private boolean driveAgain;
-    private volatile String problem;
     private volatile boolean positioned;
-    /** Whether the last call answered that the shard (or its stream) does not exist. */
-    private volatile boolean missing;
-    private Instant failingSince;
 
     /**
      * @param range the hash keys the shard owns, to check the user records of aggregated records; null if unknown
@@ -113,7 +105,7 @@ final class ShardReader implements Flow.Subscription {
         this.metrics = metrics;
         this.pacer = new ReadPacer(settings.pollInterval(), settings.idlePollInterval(), settings.retryBackoff(),
                 settings.maxRetryBackoff());
-        this.failures = new CallFailures(settings.channel());
+        this.trouble = new ReaderTrouble(settings.channel(), settings.stream(), shardId);
         this.minimumFetch = Math.min(settings.recordsPerCall(), Math.max(1, settings.maxPendingRecords() / 4));
     }
 
@@ -172,12 +164,12 @@ final class ShardReader implements Flow.Subscription {
 
     /** A description of the failures in a row, when reading is not going well; null otherwise. */
     String problem() {
-        return problem;
+        return trouble.problem();
     }
 
     /** Whether Kinesis answered the last call that the shard or its stream does not exist. */
     boolean missing() {
-        return missing;
+        return trouble.missing();
     }
 
     /** Whether the reader got its first shard iterator: from then on, what is written to the shard will be read. */
@@ -270,13 +262,13 @@ final class ShardReader implements Flow.Subscription {
             return;
         }
         if (failure != null) {
-            if (from.after() != null && positionLost(failure)) {
+            if (from.after() != null && ReaderTrouble.positionLost(failure)) {
                 onPositionLost(from, failure);
             } else {
                 onFailure("GetShardIterator", failure);
             }
         } else {
-            succeeded("GetShardIterator");
+            trouble.succeeded("GetShardIterator");
             iterator = response.shardIterator();
             positioned = true;
             KinesisIncomingLogging.log.shardIteratorObtained(settings.channel(), shardId, from.toString());
@@ -311,7 +303,7 @@ final class ShardReader implements Flow.Subscription {
         long behind = response.millisBehindLatest() == null ? 0 : response.millisBehindLatest();
         countPage(response, behind);
         buffer.add(response.records(), behind);
-        succeeded("GetRecords");
+        trouble.succeeded("GetRecords");
         iterator = response.nextShardIterator();
         pacer.pageReceived(System.nanoTime(), behind > 0 || response.records().size() >= limit,
                 response.records().isEmpty());
@@ -337,9 +329,6 @@ final class ShardReader implements Flow.Subscription {
 
     private void onFailure(String operation, Throwable failure) {
         FailureKind kind = AwsErrors.classify(failure);
-        if (kind != FailureKind.EXPIRED_ITERATOR && failingSince == null) {
-            failingSince = Instant.now();
-        }
         switch (kind) {
             case EXPIRED_ITERATOR -> {
                 iterator = null;
@@ -347,79 +336,34 @@ final class ShardReader implements Flow.Subscription {
             }
             case THROTTLED -> {
                 long wait = pacer.failed(System.nanoTime());
-                noteProblem(operation, failure, false);
-                KinesisIncomingLogging.log.readThrottled(settings.channel(), shardId, operation,
-                        AwsErrors.errorCode(failure), TimeUnit.NANOSECONDS.toMillis(wait));
+                trouble.throttled(operation, failure, pacer.failuresInARow(), TimeUnit.NANOSECONDS.toMillis(wait));
             }
             case TRANSIENT, NOT_FOUND -> {
                 long wait = pacer.failed(System.nanoTime());
-                if (kind == FailureKind.NOT_FOUND) {
-                    missing = true;
-                    if (iterator != null) {
-                        // an iterator of a stream that was deleted is no good once it is back: a new one, after the
-                        // last fetched record
-                        iterator = null;
-                        cursor.expired();
-                    }
+                if (kind == FailureKind.NOT_FOUND && iterator != null) {
+                    // an iterator of a stream that was deleted is no good once it is back: a new one, after the last
+                    // fetched record
+                    iterator = null;
+                    cursor.expired();
                 }
-                noteProblem(operation, failure, kind == FailureKind.NOT_FOUND);
-                int inARow = pacer.failuresInARow();
-                failures.failed(operation, "on shard " + shardId, failure, summary -> KinesisIncomingLogging.log
-                        .readFailedRetrying(settings.channel(), operation, shardId, settings.stream(), inARow,
-                                TimeUnit.NANOSECONDS.toMillis(wait), summary));
+                trouble.failed(operation, failure, kind, pacer.failuresInARow(), TimeUnit.NANOSECONDS.toMillis(wait));
             }
             case PERMANENT -> fail(AwsErrors.unwrap(failure));
         }
     }
 
-    /**
-     * Whether a failed GetShardIterator after a sequence number says that the position no longer exists: not found
-     * ("Record for provided SequenceNumber not found" on kinesis-mock), or an invalid starting sequence number (real
-     * Kinesis: one that did not come from this stream, or is past the trim horizon).
-     */
-    static boolean positionLost(Throwable failure) {
-        FailureKind kind = AwsErrors.classify(failure);
-        String message = AwsErrors.errorMessage(failure).toLowerCase(Locale.ROOT);
-        boolean aboutSequenceNumber = message.contains("sequencenumber") || message.contains("sequence number");
-        return aboutSequenceNumber
-                && (kind == FailureKind.NOT_FOUND || "InvalidArgumentException".equals(AwsErrors.errorCode(failure)));
-    }
-
     private void onPositionLost(IteratorStart from, Throwable failure) {
         LostPositionStrategy strategy = settings.lostPositionStrategy();
         String position = from.after().toString();
-        String detail = AwsErrors.summary(failure);
-        KinesisIncomingLogging.log.positionLost(settings.channel(), position, shardId, settings.stream(), detail,
-                strategy.name().toLowerCase(Locale.ROOT), strategy.meaning());
+        trouble.positionLost(position, failure, strategy);
         if (strategy == LostPositionStrategy.FAIL) {
-            terminate(failure, () -> listener.positionLost(this, position, detail));
+            terminate(failure, () -> listener.positionLost(this, position, AwsErrors.summary(failure)));
             return;
         }
         // the checkpoint moves on from the new position once its first record completes
         cursor.reset(strategy == LostPositionStrategy.TRIM_HORIZON ? IteratorStart.trimHorizon()
                 : IteratorStart.latest());
-        succeeded("GetShardIterator");
-    }
-
-    /** A call worked: problems and failure runs end. */
-    private void succeeded(String operation) {
-        problem = null;
-        missing = false;
-        failingSince = null;
-        failures.succeeded(operation, "on shard " + shardId);
-    }
-
-    /**
-     * After {@link #PROBLEM_THRESHOLD} failures in a row, or at once when the shard or stream is not found, health
-     * hears of them (a throttled call now and then is normal).
-     */
-    private void noteProblem(String operation, Throwable failure, boolean atOnce) {
-        if (!atOnce && pacer.failuresInARow() < PROBLEM_THRESHOLD) {
-            return;
-        }
-        problem = operation + " on shard " + shardId + " of stream '" + settings.stream() + "' failed "
-                + pacer.failuresInARow() + " time(s) in a row since " + failingSince + ": "
-                + AwsErrors.summary(failure) + "; retrying";
+        trouble.succeeded("GetShardIterator");
     }
 
     private void fail(Throwable failure) {
