@@ -45,7 +45,8 @@ import io.vertx.core.Context;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 
 /**
- * The incoming channel against kinesis-mock: starting positions, metadata, order, payloads, a missing stream.
+ * The incoming channel against kinesis-mock: starting positions, metadata, order, payloads, a stream that does not
+ * exist yet, a stream deleted and recreated while read.
  */
 @ExtendWith(KinesisMockExtension.class)
 class IncomingEmulatorTest extends WeldTestBase {
@@ -193,19 +194,67 @@ class IncomingEmulatorTest extends WeldTestBase {
     }
 
     @Test
-    void missingStreamFailsNamingStreamAndRegionAndIsNotReady() {
-        runApplication(channel("no-such-stream", "latest"), Collector.class);
+    void aChannelStartedBeforeItsStreamExistsWaitsForItThenReads() {
+        String stream = "in-later-" + UUID.randomUUID().toString().substring(0, 8);
+        Collector app = runApplication(channel(stream, "trim_horizon")
+                .with("mp.messaging.incoming.orders-in.max-retry-backoff", "500ms"), Collector.class);
 
+        // not a fatal failure: readiness names the missing stream and the region, liveness stays up
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             HealthReport readiness = readiness();
             assertThat(readiness.isOk()).isFalse();
             assertThat(readiness.getChannels()).anySatisfy(info -> {
                 assertThat(info.getChannel()).isEqualTo("orders-in");
-                assertThat(info.getMessage()).contains("no-such-stream").contains(kinesis.region())
-                        .contains("not found");
+                assertThat(info.getMessage()).contains(stream).contains(kinesis.region())
+                        .contains("ResourceNotFoundException").contains("retrying");
             });
         });
-        assertThat(connector().getLiveness().isOk()).isFalse();
+        assertThat(connector().getLiveness().isOk()).isTrue();
+
+        kinesis.createStream(stream, 2);
+        StreamWriter.putAll(kinesis.client(), stream, records("r-", 100, 10));
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.received().size() >= 100);
+        assertThat(app.received()).extracting(Received::payload)
+                .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 100).mapToObj(i -> "r-" + i).toList());
+        await().atMost(Duration.ofSeconds(10)).until(() -> readiness().isOk());
+        assertThat(connector().getLiveness().isOk()).isTrue();
+    }
+
+    @Test
+    void aStreamDeletedAndRecreatedWhileReadIsReadAgainOnceBack() {
+        String stream = newStream(2);
+        Collector app = runApplication(channel(stream, "trim_horizon")
+                .with("mp.messaging.incoming.orders-in.max-retry-backoff", "500ms")
+                .with("mp.messaging.incoming.orders-in.shard-discovery-interval", "1s"), Collector.class);
+        StreamWriter.putAll(kinesis.client(), stream, records("before-", 100, 10));
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.received().size() >= 100);
+        await().atMost(Duration.ofSeconds(10)).until(() -> readiness().isOk());
+
+        LogCapture logs = LogCapture.start();
+        kinesis.deleteStream(stream);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            HealthReport readiness = readiness();
+            assertThat(readiness.isOk()).isFalse();
+            assertThat(readiness.getChannels()).anySatisfy(info -> assertThat(info.getMessage()).contains(stream)
+                    .contains("ResourceNotFoundException"));
+        });
+        assertThat(connector().getLiveness().isOk()).isTrue();
+
+        // recreated with one more shard: the readers of shards 0 and 1 go on, shard 2 is found by discovery
+        kinesis.createStream(stream, 3);
+        StreamWriter.putAll(kinesis.client(), stream, records("after-", 150, 30));
+        await().atMost(Duration.ofSeconds(60)).until(() -> app.received().stream()
+                .filter(received -> received.payload().startsWith("after-")).count() >= 150);
+        assertThat(app.received().stream().map(Received::payload).filter(payload -> payload.startsWith("after-")))
+                .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 150).mapToObj(i -> "after-" + i).toList());
+        await().atMost(Duration.ofSeconds(20)).until(() -> readiness().isOk());
+        assertThat(connector().getLiveness().isOk()).isTrue();
+        assertThat(connector().inboundChannel("orders-in").activeShards()).isEqualTo(3);
+        logs.close();
+        // every failed call of the outage: at most one line per shard and operation, none with a stack trace
+        assertThat(logs.containing("SRKIN1105")).hasSizeBetween(2, 4);
+        assertThat(logs.withStackTrace()).isEmpty();
+        kinesis.deleteStream(stream);
     }
 
     @Test

@@ -16,6 +16,7 @@ final class LogCapture extends Handler implements AutoCloseable {
 
     private final Logger logger = Logger.getLogger(CATEGORY);
     private final List<String> messages = new CopyOnWriteArrayList<>();
+    private final List<String> withStackTrace = new CopyOnWriteArrayList<>();
 
     private LogCapture() {
         setLevel(Level.WARNING);
@@ -30,13 +31,22 @@ final class LogCapture extends Handler implements AutoCloseable {
     @Override
     public void publish(LogRecord record) {
         if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-            messages.add(record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage());
+            String message = record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage();
+            messages.add(message);
+            if (record.getThrown() != null) {
+                withStackTrace.add(message);
+            }
         }
     }
 
     /** The messages captured so far that contain the text (a message id such as SRKIN1200, for instance). */
     List<String> containing(String text) {
         return messages.stream().filter(message -> message.contains(text)).toList();
+    }
+
+    /** The messages captured so far that carry a throwable (their stack trace would be printed). */
+    List<String> withStackTrace() {
+        return List.copyOf(withStackTrace);
     }
 
     List<String> all() {

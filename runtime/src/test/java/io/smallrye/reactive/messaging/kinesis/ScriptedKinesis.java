@@ -34,6 +34,7 @@ import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.SequenceNumberRange;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
@@ -139,6 +140,18 @@ public class ScriptedKinesis implements KinesisAsyncClient {
         public int calls() {
             return calls.get();
         }
+
+        /**
+         * The shard no longer exists (its stream was recreated without it): ListShards leaves it out, GetShardIterator
+         * and GetRecords answer ResourceNotFoundException.
+         */
+        public ScriptedShard gone() {
+            listed = false;
+            gone = true;
+            return this;
+        }
+
+        volatile boolean gone;
     }
 
     private final Map<String, ScriptedShard> shards = new ConcurrentHashMap<>();
@@ -147,6 +160,12 @@ public class ScriptedKinesis implements KinesisAsyncClient {
     private final List<String> iteratorRequests = new CopyOnWriteArrayList<>();
     private final List<Supplier<RuntimeException>> iteratorFaults = new CopyOnWriteArrayList<>();
     private final AtomicInteger listShardsCalls = new AtomicInteger();
+    private final List<Supplier<RuntimeException>> describeFaults = new CopyOnWriteArrayList<>();
+    private final List<Supplier<RuntimeException>> listFaults = new CopyOnWriteArrayList<>();
+    private final List<StreamStatus> statuses = new CopyOnWriteArrayList<>();
+    private final AtomicInteger describeCalls = new AtomicInteger();
+    /** While true, the stream does not exist: every call answers ResourceNotFoundException. */
+    public volatile boolean streamMissing;
     volatile int pageSize = 7;
     volatile boolean childShardsInAnswers = true;
 
@@ -174,6 +193,55 @@ public class ScriptedKinesis implements KinesisAsyncClient {
 
     public int listShardsCalls() {
         return listShardsCalls.get();
+    }
+
+    /** The next {@code count} DescribeStreamSummary calls fail with the exception. */
+    public void failDescribeCalls(int count, Supplier<RuntimeException> failure) {
+        for (int i = 0; i < count; i++) {
+            describeFaults.add(failure);
+        }
+    }
+
+    /** The next {@code count} ListShards calls fail with the exception. */
+    public void failListShardsCalls(int count, Supplier<RuntimeException> failure) {
+        for (int i = 0; i < count; i++) {
+            listFaults.add(failure);
+        }
+    }
+
+    /** The next DescribeStreamSummary answers give these statuses, in order (then ACTIVE). */
+    public void statuses(StreamStatus... next) {
+        statuses.addAll(Arrays.asList(next));
+    }
+
+    public int describeCalls() {
+        return describeCalls.get();
+    }
+
+    private static Supplier<RuntimeException> next(List<Supplier<RuntimeException>> faults) {
+        return faults.isEmpty() ? null : faults.remove(0);
+    }
+
+    private RuntimeException missingStream(String stream) {
+        return ResourceNotFoundException.builder()
+                .message("Stream " + stream + " under account 000000000000 not found.").build();
+    }
+
+    static RuntimeException resourceNotFound() {
+        return ResourceNotFoundException.builder()
+                .message("Stream scripted-stream under account 000000000000 not found.").build();
+    }
+
+    /** kinesis-mock's answer to GetShardIterator at a sequence number the shard does not have. */
+    static RuntimeException sequenceNumberNotFound() {
+        return ResourceNotFoundException.builder().message("Record for provided SequenceNumber not found").build();
+    }
+
+    /** Kinesis' answer to GetShardIterator at a sequence number of another stream (or one past the trim horizon). */
+    static RuntimeException invalidStartingSequenceNumber() {
+        return InvalidArgumentException.builder().message("StartingSequenceNumber 49600000000000000000000000000000000000"
+                + "000000000000000090 used in GetShardIterator on shard shardId-000000000000 in stream scripted-stream "
+                + "under account 000000000000 is invalid because it did not come from this stream.").build();
     }
 
     static RuntimeException expired() {
@@ -212,16 +280,34 @@ public class ScriptedKinesis implements KinesisAsyncClient {
 
     @Override
     public CompletableFuture<DescribeStreamSummaryResponse> describeStreamSummary(DescribeStreamSummaryRequest request) {
-        return answer(() -> DescribeStreamSummaryResponse.builder()
-                .streamDescriptionSummary(summary -> summary.streamName(request.streamName())
-                        .streamStatus(StreamStatus.ACTIVE).openShardCount(shards.size()))
-                .build());
+        describeCalls.incrementAndGet();
+        Supplier<RuntimeException> fault = next(describeFaults);
+        StreamStatus status = statuses.isEmpty() ? StreamStatus.ACTIVE : statuses.remove(0);
+        return answer(() -> {
+            if (fault != null) {
+                throw fault.get();
+            }
+            if (streamMissing) {
+                throw missingStream(request.streamName());
+            }
+            return DescribeStreamSummaryResponse.builder()
+                    .streamDescriptionSummary(summary -> summary.streamName(request.streamName())
+                            .streamStatus(status).openShardCount(shards.size()))
+                    .build();
+        });
     }
 
     @Override
     public CompletableFuture<ListShardsResponse> listShards(ListShardsRequest request) {
         listShardsCalls.incrementAndGet();
+        Supplier<RuntimeException> fault = next(listFaults);
         return answer(() -> {
+            if (fault != null) {
+                throw fault.get();
+            }
+            if (streamMissing) {
+                throw missingStream(String.valueOf(request.streamName()));
+            }
             if (request.nextToken() != null && request.streamName() != null) {
                 throw InvalidArgumentException.builder().message("NextToken and StreamName cannot be provided together")
                         .build();
@@ -254,7 +340,14 @@ public class ScriptedKinesis implements KinesisAsyncClient {
             if (fault != null) {
                 throw fault.get();
             }
+            if (streamMissing) {
+                throw missingStream(request.streamName());
+            }
             ScriptedShard shard = shards.get(request.shardId());
+            if (shard.gone) {
+                throw ResourceNotFoundException.builder().message("Shard " + shard.id + " in stream "
+                        + request.streamName() + " under account 000000000000 does not exist").build();
+            }
             List<Record> records = shard.records;
             int index = switch (request.shardIteratorType()) {
                 case TRIM_HORIZON -> 0;
@@ -293,6 +386,9 @@ public class ScriptedKinesis implements KinesisAsyncClient {
         return answer(() -> {
             if (fault != null) {
                 throw fault.get();
+            }
+            if (streamMissing || shard.gone) {
+                throw missingStream("scripted-stream");
             }
             int from = Integer.parseInt(iterator[1]);
             int limit = request.limit() == null ? 10_000 : request.limit();

@@ -11,22 +11,22 @@ import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kinesis.IncomingKinesisMetadata;
 import io.smallrye.reactive.messaging.kinesis.KinesisConnectorIncomingConfiguration;
+import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
 import io.smallrye.reactive.messaging.kinesis.config.AttributeValidator;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
 import io.smallrye.reactive.messaging.kinesis.incoming.IncomingKinesisMessage;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 /**
  * {@code failure-strategy=dead-letter-stream}: the nacked message's record (its data and partition key, as read; for
  * a user record of an aggregated record, that user record alone, with its explicit hash key if it has one) is
  * written with PutRecord to the stream named by {@code dead-letter-stream}, through the channel's client; then it
- * counts as processed and the channel goes on. Throttling and transient failures are retried with the channel's
- * retry-backoff, up to {@link #ATTEMPTS} attempts; if the record still cannot be written, the nack fails and the
+ * counts as processed and the channel goes on. Failures that can heal ({@link AwsErrors#classify}: throttling,
+ * transient failures, the stream not found for a while) are retried with the channel's retry-backoff, up to
+ * {@link #ATTEMPTS} attempts; if the record still cannot be written, the nack fails and the
  * record does not count as processed.
  */
 public class KinesisDeadLetterStream implements KinesisFailureHandler {
@@ -87,18 +87,8 @@ public class KinesisDeadLetterStream implements KinesisFailureHandler {
                 .replaceWithVoid();
     }
 
-    private static boolean retryable(Throwable failure) {
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                ? failure.getCause()
-                : failure;
-        if (cause instanceof AwsServiceException service) {
-            return service.isThrottlingException() || service.statusCode() >= 500
-                    || "ProvisionedThroughputExceededException".equals(errorCode(service));
-        }
-        return cause instanceof SdkClientException;
-    }
-
-    private static String errorCode(AwsServiceException service) {
-        return service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
+    /** Whether a failed write may succeed if tried again: the connector's one classifier decides. */
+    static boolean retryable(Throwable failure) {
+        return AwsErrors.classify(failure).retryable();
     }
 }

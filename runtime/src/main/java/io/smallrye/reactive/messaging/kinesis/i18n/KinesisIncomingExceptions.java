@@ -15,19 +15,8 @@ public interface KinesisIncomingExceptions {
 
     KinesisIncomingExceptions ex = Messages.getBundle(MethodHandles.lookup(), KinesisIncomingExceptions.class);
 
-    @Message(id = 2100, value = "Stream '%s' in region %s is %s: channel '%s' cannot read it")
-    IllegalStateException streamNotReadable(String stream, String region, String status, String channel);
-
-    @Message(id = 2101, value = "Stream '%s' in region %s was still %s after %d s: channel '%s' gives up")
-    IllegalStateException streamNotActiveInTime(String stream, String region, String status, long seconds,
-            String channel);
-
     @Message(id = 2102, value = "Channel '%s' cannot read shard %s of stream '%s' (region %s): %s")
     IllegalStateException readFailed(String channel, String shardId, String stream, String region, String detail,
-            @Cause Throwable cause);
-
-    @Message(id = 2103, value = "Channel '%s' cannot list the shards of stream '%s' (region %s): %s")
-    IllegalStateException listShardsFailed(String channel, String stream, String region, String detail,
             @Cause Throwable cause);
 
     @Message(id = 2104, value = "Record of shard %s at %s could not be written to dead-letter stream '%s' (channel '%s'): %s")
@@ -41,4 +30,12 @@ public interface KinesisIncomingExceptions {
     @Message(id = 2106, value = "Channel '%s' could not read the record of stream '%s', shard %s at %s as %s (payload-type): %s")
     IllegalArgumentException payloadNotDecoded(String channel, String stream, String shardId, String position,
             String payloadType, String detail, @Cause Throwable cause);
+
+    @Message(id = 2110, value = "Channel '%s' stopped: position %s of shard %s no longer exists in stream '%s' (region %s): %s (lost-position-strategy fail; 'trim_horizon' reads the shard again from its oldest record, 'latest' from its newest)")
+    IllegalStateException positionLost(String channel, String position, String shardId, String stream, String region,
+            String detail);
+
+    @Message(id = 2111, value = "Channel '%s' cannot read stream '%s' (region %s): %s failed with an error retrying cannot fix: %s")
+    IllegalStateException streamCallFailed(String channel, String stream, String region, String operation,
+            String summary, @Cause Throwable cause);
 }

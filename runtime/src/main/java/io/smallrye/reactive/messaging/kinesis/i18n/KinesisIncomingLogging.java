@@ -41,13 +41,13 @@ public interface KinesisIncomingLogging extends BasicLogger {
     void readThrottled(String channel, String shardId, String operation, String errorCode, long delayMs);
 
     @LogMessage(level = Level.WARN)
-    @Message(id = 1105, value = "Channel '%s': %s on shard %s failed (%d time(s) in a row); trying again in %d ms")
-    void readFailedRetrying(String channel, String shardId, String operation, int failures, long delayMs,
-            @Cause Throwable cause);
+    @Message(id = 1105, value = "Channel '%s': %s on shard %s of stream '%s' failed (%d time(s) in a row); retrying without limit, next attempt in %d ms: %s")
+    void readFailedRetrying(String channel, String operation, String shardId, String stream, int failures,
+            long delayMs, String summary);
 
     @LogMessage(level = Level.ERROR)
-    @Message(id = 1106, value = "Channel '%s' stopped reading stream '%s'")
-    void channelFailed(String channel, String stream, @Cause Throwable cause);
+    @Message(id = 1106, value = "Channel '%s' stopped reading stream '%s': %s")
+    void channelFailed(String channel, String stream, String summary);
 
     @LogMessage(level = Level.DEBUG)
     @Message(id = 1107, value = "Channel '%s': shard %s is closed; child shards: %s")
@@ -56,10 +56,6 @@ public interface KinesisIncomingLogging extends BasicLogger {
     @LogMessage(level = Level.DEBUG)
     @Message(id = 1108, value = "Channel '%s': every record of closed shard %s was processed")
     void shardFinished(String channel, String shardId);
-
-    @LogMessage(level = Level.WARN)
-    @Message(id = 1109, value = "Channel '%s': listing the shards of stream '%s' failed; trying again at the next discovery")
-    void shardDiscoveryFailed(String channel, String stream, @Cause Throwable cause);
 
     @LogMessage(level = Level.INFO)
     @Message(id = 1110, value = "Channel '%s': stream '%s' (region %s) is %s; waiting until it is ACTIVE")
@@ -70,8 +66,8 @@ public interface KinesisIncomingLogging extends BasicLogger {
     void shardReleased(String channel, String shardId, String reason);
 
     @LogMessage(level = Level.WARN)
-    @Message(id = 1112, value = "Channel '%s': the checkpoint store failed to %s for shard %s")
-    void checkpointFailed(String channel, String operation, String shardId, @Cause Throwable cause);
+    @Message(id = 1112, value = "Channel '%s': the checkpoint store failed to %s for shard %s: %s")
+    void checkpointFailed(String channel, String operation, String shardId, String summary);
 
     @LogMessage(level = Level.WARN)
     @Message(id = 1113, value = "Channel '%s': message of shard %s at %s was nacked and is skipped (failure-strategy ignore): %s")
@@ -93,4 +89,35 @@ public interface KinesisIncomingLogging extends BasicLogger {
     @LogMessage(level = Level.DEBUG)
     @Message(id = 1117, value = "Channel '%s': the checkpoint store does not let this channel read shard %s for now")
     void shardNotOwned(String channel, String shardId);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 1120, value = "Channel '%s': %s of stream '%s' (region %s) failed: %s; retrying without limit, next attempt in %d ms")
+    void streamCallFailedRetrying(String channel, String operation, String stream, String region, String summary,
+            long delayMs);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 1121, value = "Channel '%s': %s %s failed %d more time(s) since the last report (failing for %d s); still retrying. Last failure: %s")
+    void callStillFailing(String channel, String operation, String target, long failures, long seconds,
+            String summary);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 1122, value = "Channel '%s': %s %s works again, after %d failure(s) in a row")
+    void callWorksAgain(String channel, String operation, String target, int failures);
+
+    @LogMessage(level = Level.DEBUG)
+    @Message(id = 1123, value = "Channel '%s': %s %s failed")
+    void callFailedDetail(String channel, String operation, String target, @Cause Throwable cause);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 1124, value = "Channel '%s': position %s of shard %s no longer exists in stream '%s' (%s); lost-position-strategy %s: %s")
+    void positionLost(String channel, String position, String shardId, String stream, String detail,
+            String strategy, String meaning);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 1125, value = "Channel '%s': shard %s no longer exists in stream '%s' (the stream was deleted, or recreated without it); its reader stops")
+    void shardGone(String channel, String shardId, String stream);
+
+    @LogMessage(level = Level.DEBUG)
+    @Message(id = 1126, value = "Channel '%s' stopped reading stream '%s'")
+    void channelFailedDetail(String channel, String stream, @Cause Throwable cause);
 }

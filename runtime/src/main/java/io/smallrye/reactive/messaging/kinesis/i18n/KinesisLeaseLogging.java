@@ -5,7 +5,6 @@ import java.lang.invoke.MethodHandles;
 import org.jboss.logging.BasicLogger;
 import org.jboss.logging.Logger;
 import org.jboss.logging.Logger.Level;
-import org.jboss.logging.annotations.Cause;
 import org.jboss.logging.annotations.LogMessage;
 import org.jboss.logging.annotations.Message;
 import org.jboss.logging.annotations.MessageLogger;
@@ -40,8 +39,8 @@ public interface KinesisLeaseLogging extends BasicLogger {
     void leaseGivenUp(String channel, String shardId, long sinceMs, String table);
 
     @LogMessage(level = Level.WARN)
-    @Message(id = 1405, value = "Channel '%s': lease table '%s' failed to %s: %s")
-    void tableFailed(String channel, String table, String operation, String reason, @Cause Throwable cause);
+    @Message(id = 1405, value = "Channel '%s': lease table '%s' failed to %s: %s; retrying (logged again when it works)")
+    void tableFailed(String channel, String table, String operation, String reason);
 
     @LogMessage(level = Level.INFO)
     @Message(id = 1406, value = "Channel '%s': lease table '%s' works again")

@@ -19,7 +19,8 @@ import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
 /**
  * Hands the completed positions of a channel's shards to its {@link CheckpointStore}: periodically (only what moved),
  * when a closed shard is fully processed, and when the channel stops. Used on the channel context; the store's
- * failures are logged, a later save carries the position again.
+ * failures are logged (one line, rate-limited per shard and operation: an unreachable store does not write a line per
+ * save), a later save carries the position again.
  */
 final class Checkpointer {
 
@@ -28,12 +29,14 @@ final class Checkpointer {
     private final CheckpointStore store;
     private final KinesisMetrics metrics;
     private final Map<String, ShardPosition> saved = new HashMap<>();
+    private final CallFailures failures;
 
     Checkpointer(String channel, String stream, CheckpointStore store, KinesisMetrics metrics) {
         this.channel = channel;
         this.stream = stream;
         this.store = store;
         this.metrics = metrics;
+        this.failures = new CallFailures(channel);
     }
 
     CheckpointStore store() {
@@ -99,9 +102,22 @@ final class Checkpointer {
         }
         return stage.handle((ignored, failure) -> {
             if (failure != null) {
-                KinesisIncomingLogging.log.checkpointFailed(channel, operation, shardId, ReadFailures.unwrap(failure));
+                failed(operation, shardId, failure);
+            } else {
+                succeeded(operation, shardId);
             }
             return null;
         });
+    }
+
+    /** A call to the store worked: its next failure is logged at once. */
+    void succeeded(String operation, String shardId) {
+        failures.succeeded(operation, "for shard " + shardId);
+    }
+
+    /** Logs a failure of the store (one line, rate-limited per operation and shard). */
+    void failed(String operation, String shardId, Throwable failure) {
+        failures.failed(operation, "for shard " + shardId, failure,
+                summary -> KinesisIncomingLogging.log.checkpointFailed(channel, operation, shardId, summary));
     }
 }

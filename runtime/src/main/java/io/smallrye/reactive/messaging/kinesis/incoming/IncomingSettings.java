@@ -26,7 +26,8 @@ public record IncomingSettings(
         Duration retryBackoff,
         Duration maxRetryBackoff,
         boolean deaggregation,
-        boolean healthEnabled) {
+        boolean healthEnabled,
+        LostPositionStrategy lostPositionStrategy) {
 
     public static final int GET_RECORDS_MAX_RECORDS = 10_000;
 
@@ -64,7 +65,8 @@ public record IncomingSettings(
                 retryBackoff,
                 maxRetryBackoff,
                 conf.getDeaggregation(),
-                conf.getHealthEnabled());
+                conf.getHealthEnabled(),
+                check.enumValue("lost-position-strategy", conf.getLostPositionStrategy(), LostPositionStrategy.class));
     }
 
     private static Instant timestamp(String channel, String value) {

@@ -19,6 +19,7 @@ import io.smallrye.reactive.messaging.health.HealthReport;
 import io.smallrye.reactive.messaging.kinesis.IncomingKinesisMetadata;
 import io.smallrye.reactive.messaging.kinesis.KinesisConnectorIncomingConfiguration;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.CheckpointStore;
+import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
 import io.smallrye.reactive.messaging.kinesis.client.KinesisClients;
 import io.smallrye.reactive.messaging.kinesis.fault.KinesisFailureHandler;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
@@ -41,8 +42,10 @@ import software.amazon.awssdk.services.kinesis.model.Record;
  * record streams are merged as they come (any number at once), moved onto the channel's Vert.x context, and turned
  * into {@link IncomingKinesisMessage}s there, each with a duplicated context of its own (one per user record of an
  * aggregated record). Reading starts when the
- * channel is subscribed. A failure the channel cannot get over (stream missing, access denied, a nack under
- * {@code failure-strategy=fail}) stops every reader and fails the stream; health reports it.
+ * channel is subscribed. Failures that can heal (a stream missing or not ACTIVE yet, network trouble, throttling) are
+ * retried without limit while readiness says why; a failure the channel cannot get over (access denied, a lost
+ * position under {@code lost-position-strategy=fail}, a nack under {@code failure-strategy=fail}) stops every reader
+ * and fails the stream; health reports it.
  */
 public class KinesisInboundChannel {
 
@@ -175,7 +178,8 @@ public class KinesisInboundChannel {
             return;
         }
         failure = reason;
-        KinesisIncomingLogging.log.channelFailed(settings.channel(), settings.stream(), reason);
+        KinesisIncomingLogging.log.channelFailed(settings.channel(), settings.stream(), AwsErrors.summary(reason));
+        KinesisIncomingLogging.log.channelFailedDetail(settings.channel(), settings.stream(), reason);
         // a failed channel delivers nothing more: no wait for messages in flight
         supervisor.stop(false).whenComplete((ignored, error) -> context.execute(() -> readers.onError(reason)));
     }
@@ -211,9 +215,10 @@ public class KinesisInboundChannel {
         } else if (closed) {
             builder.add(settings.channel(), false, "closed");
         } else if (!supervisor.started()) {
-            String waiting = supervisor.waitingFor();
-            builder.add(settings.channel(), false, waiting != null
-                    ? "stream '" + settings.stream() + "' (region " + region + ") is " + waiting + ", not ACTIVE yet"
+            String problem = supervisor.startProblem();
+            List<String> readerProblems = supervisor.problems();
+            builder.add(settings.channel(), false, problem != null ? problem
+                    : !readerProblems.isEmpty() ? String.join("; ", readerProblems)
                     : "listing the shards of stream '" + settings.stream() + "' (region " + region + ")");
         } else {
             List<String> problems = new ArrayList<>(supervisor.problems());

@@ -12,7 +12,7 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  */
 final class ShardCursor {
 
-    private final IteratorStart initial;
+    private IteratorStart initial;
     private IteratorStart start;
     /** Whether fetched records are compared with the start position: until the first one after it. */
     private boolean skipping;
@@ -53,7 +53,20 @@ final class ShardCursor {
         return true;
     }
 
-    /** The iterator expired: returns where the next one starts. */
+    /**
+     * The position the reader stands at no longer exists (lost-position-strategy): reading starts again at
+     * {@code restart}, as if the reader had just started there; what was fetched before no longer counts, so a later
+     * expired iterator does not lead back to the lost position.
+     */
+    void reset(IteratorStart restart) {
+        initial = restart;
+        start = restart;
+        lastFetched = null;
+        latestRequestedAt = null;
+        skipping = false;
+    }
+
+    /** The iterator expired (or the shard was not found for a while): returns where the next one starts. */
     IteratorStart expired() {
         if (lastFetched != null) {
             start = IteratorStart.after(lastFetched.shardPosition());

@@ -3,15 +3,16 @@ package io.smallrye.reactive.messaging.kinesis.incoming;
 import java.util.List;
 import java.util.function.Consumer;
 
-import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
+import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
+import io.smallrye.reactive.messaging.kinesis.client.FailureKind;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
  * Lists the stream's shards: when asked (a request made while a listing runs is served by one more listing after
  * it), and every shard-discovery-interval after the last listing. Each complete listing is handed on. A failed
- * listing is tried again at the next interval, or with a backoff while no listing succeeded yet; a failure that
- * retrying cannot heal (the stream is gone, access denied), or {@link StreamShards#STARTUP_ATTEMPTS} failures before
- * the first success, is fatal. Runs on the channel context.
+ * listing that can heal (throttling, network trouble, a stream missing for a while: {@link AwsErrors#classify}) is
+ * tried again without limit, after a backoff (never later than the next discovery); only a failure retrying cannot
+ * fix (access denied, invalid argument) is fatal. Runs on the channel context.
  */
 final class ShardDiscovery {
 
@@ -27,6 +28,7 @@ final class ShardDiscovery {
     private boolean stopped;
     private int failures;
     private long timer = -1;
+    private volatile String problem;
 
     ShardDiscovery(IncomingSettings settings, StreamShards shards, ChannelContext context,
             Consumer<List<Shard>> listed, Consumer<Throwable> fatal) {
@@ -63,16 +65,31 @@ final class ShardDiscovery {
     private void onListing(List<Shard> list, Throwable failure) {
         if (failure == null) {
             failures = 0;
+            problem = null;
             listedOnce = true;
+            shards.succeeded(StreamShards.LIST);
             listed.accept(list);
             schedule(settings.shardDiscoveryInterval().toMillis());
-        } else if (!StreamShards.retryable(failure) || (!listedOnce && ++failures >= StreamShards.STARTUP_ATTEMPTS)) {
-            fatal.accept(shards.failure(failure));
-        } else {
-            KinesisIncomingLogging.log.shardDiscoveryFailed(settings.channel(), settings.stream(),
-                    ReadFailures.unwrap(failure));
-            schedule(listedOnce ? settings.shardDiscoveryInterval().toMillis() : backoff.millis(failures));
+            return;
         }
+        FailureKind kind = AwsErrors.classify(failure);
+        if (!kind.retryable()) {
+            fatal.accept(shards.permanentFailure(StreamShards.LIST, failure));
+            return;
+        }
+        failures++;
+        long delay = Math.min(backoff.millis(failures), settings.shardDiscoveryInterval().toMillis());
+        shards.failed(StreamShards.LIST, failure, delay);
+        // after the start, a listing failing now and then is no news for health; a missing stream is
+        if (!listedOnce || kind == FailureKind.NOT_FOUND || failures >= ReaderTrouble.PROBLEM_THRESHOLD) {
+            problem = shards.problem();
+        }
+        schedule(delay);
+    }
+
+    /** Why listing the shards does not work now (for health); null when it works. */
+    String problem() {
+        return problem;
     }
 
     private void schedule(long delayMillis) {

@@ -30,7 +30,9 @@ final class ShardLineage {
         /** Closed and fully read; waits for its pending records to complete. */
         DRAINING,
         /** Every record processed (or not to be read: closed before a LATEST start). */
-        FINISHED
+        FINISHED,
+        /** No longer in the stream (it was recreated without it): not read, unless listed again. */
+        GONE
     }
 
     private static final class Node {
@@ -61,6 +63,9 @@ final class ShardLineage {
         listedOnce = true;
         for (Shard shard : shards) {
             Node node = nodes.computeIfAbsent(shard.shardId(), Node::new);
+            if (node.state == State.GONE) {
+                node.state = State.WAITING; // back in a recreated stream
+            }
             if (!node.listed) {
                 node.listed = true;
                 node.initial = first;
@@ -150,7 +155,7 @@ final class ShardLineage {
                 if (!node.listed) {
                     return false;
                 }
-            } else if (parent.state != State.FINISHED) {
+            } else if (parent.state != State.FINISHED && parent.state != State.GONE) {
                 return false;
             }
         }

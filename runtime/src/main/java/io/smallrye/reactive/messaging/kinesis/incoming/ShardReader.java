@@ -6,6 +6,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.reactive.messaging.kinesis.aggregation.HashRange;
+import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
+import io.smallrye.reactive.messaging.kinesis.client.FailureKind;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
 import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
@@ -29,14 +31,16 @@ import software.amazon.awssdk.services.kinesis.model.Record;
  * fetched but not pending, as views of the page's bytes, until completions make room; the reader fetches nothing
  * more meanwhile. What a shard holds beyond the bound is thus at most one GetRecords page.
  * <p>
- * Expired iterators are replaced (after the last fetched record), throttling and transient failures are retried after
- * a backoff; other failures end the reader with an error.
+ * Expired iterators are replaced (after the last fetched record); throttling, transient failures and a shard or stream
+ * not found (deleted and recreated, an emulator restarted) are retried without limit after a backoff, a new iterator
+ * being asked after the last fetched record when GetRecords answers not found. A position that no longer exists
+ * (GetShardIterator after a sequence number answers that it is not found or invalid) follows the channel's
+ * {@link LostPositionStrategy}. Failures retrying cannot fix end the reader with an error. Failures are logged one
+ * line each, rate-limited ({@link ReaderTrouble}).
  * <p>
  * Every method runs on the {@link ChannelContext}: SDK answers, timers and acks hop onto it.
  */
 final class ShardReader implements Flow.Subscription {
-
-    static final int PROBLEM_THRESHOLD = 3;
 
     /** What the reader tells its supervisor, on the channel context. */
     interface Listener {
@@ -48,6 +52,9 @@ final class ShardReader implements Flow.Subscription {
 
         /** The reader stopped on a failure it cannot get over. */
         void failed(ShardReader reader, Throwable failure);
+
+        /** The reader stopped: its position no longer exists and the lost-position-strategy is fail. */
+        void positionLost(ShardReader reader, String position, String detail);
     }
 
     private final IncomingSettings settings;
@@ -61,6 +68,7 @@ final class ShardReader implements Flow.Subscription {
     private final ShardCursor cursor;
     private final FetchedRecords buffer;
     private final KinesisMetrics metrics;
+    private final ReaderTrouble trouble;
     /**
      * The least room worth a GetRecords call: a quarter of the pending bound (or a full call, if smaller). A slow
      * consumer then lets the reader fetch in chunks rather than one record per call, which would spend the shard's
@@ -78,7 +86,6 @@ final class ShardReader implements Flow.Subscription {
     private boolean terminated;
     private boolean driving;
     private boolean driveAgain;
-    private volatile String problem;
     private volatile boolean positioned;
 
     /**
@@ -98,6 +105,7 @@ final class ShardReader implements Flow.Subscription {
         this.metrics = metrics;
         this.pacer = new ReadPacer(settings.pollInterval(), settings.idlePollInterval(), settings.retryBackoff(),
                 settings.maxRetryBackoff());
+        this.trouble = new ReaderTrouble(settings.channel(), settings.stream(), shardId);
         this.minimumFetch = Math.min(settings.recordsPerCall(), Math.max(1, settings.maxPendingRecords() / 4));
     }
 
@@ -156,7 +164,12 @@ final class ShardReader implements Flow.Subscription {
 
     /** A description of the failures in a row, when reading is not going well; null otherwise. */
     String problem() {
-        return problem;
+        return trouble.problem();
+    }
+
+    /** Whether Kinesis answered the last call that the shard or its stream does not exist. */
+    boolean missing() {
+        return trouble.missing();
     }
 
     /** Whether the reader got its first shard iterator: from then on, what is written to the shard will be read. */
@@ -249,8 +262,13 @@ final class ShardReader implements Flow.Subscription {
             return;
         }
         if (failure != null) {
-            onFailure("GetShardIterator", failure);
+            if (from.after() != null && ReaderTrouble.positionLost(failure)) {
+                onPositionLost(from, failure);
+            } else {
+                onFailure("GetShardIterator", failure);
+            }
         } else {
+            trouble.succeeded("GetShardIterator");
             iterator = response.shardIterator();
             positioned = true;
             KinesisIncomingLogging.log.shardIteratorObtained(settings.channel(), shardId, from.toString());
@@ -285,7 +303,7 @@ final class ShardReader implements Flow.Subscription {
         long behind = response.millisBehindLatest() == null ? 0 : response.millisBehindLatest();
         countPage(response, behind);
         buffer.add(response.records(), behind);
-        problem = null;
+        trouble.succeeded("GetRecords");
         iterator = response.nextShardIterator();
         pacer.pageReceived(System.nanoTime(), behind > 0 || response.records().size() >= limit,
                 response.records().isEmpty());
@@ -310,37 +328,49 @@ final class ShardReader implements Flow.Subscription {
     }
 
     private void onFailure(String operation, Throwable failure) {
-        switch (ReadFailures.classify(failure)) {
+        FailureKind kind = AwsErrors.classify(failure);
+        switch (kind) {
             case EXPIRED_ITERATOR -> {
                 iterator = null;
                 KinesisIncomingLogging.log.iteratorExpired(settings.channel(), shardId, cursor.expired().toString());
             }
             case THROTTLED -> {
                 long wait = pacer.failed(System.nanoTime());
-                noteProblem(operation, failure);
-                KinesisIncomingLogging.log.readThrottled(settings.channel(), shardId, operation,
-                        ReadFailures.errorCode(failure), TimeUnit.NANOSECONDS.toMillis(wait));
+                trouble.throttled(operation, failure, pacer.failuresInARow(), TimeUnit.NANOSECONDS.toMillis(wait));
             }
-            case TRANSIENT -> {
+            case TRANSIENT, NOT_FOUND -> {
                 long wait = pacer.failed(System.nanoTime());
-                noteProblem(operation, failure);
-                KinesisIncomingLogging.log.readFailedRetrying(settings.channel(), shardId, operation,
-                        pacer.failuresInARow(), TimeUnit.NANOSECONDS.toMillis(wait), ReadFailures.unwrap(failure));
+                if (kind == FailureKind.NOT_FOUND && iterator != null) {
+                    // an iterator of a stream that was deleted is no good once it is back: a new one, after the last
+                    // fetched record
+                    iterator = null;
+                    cursor.expired();
+                }
+                trouble.failed(operation, failure, kind, pacer.failuresInARow(), TimeUnit.NANOSECONDS.toMillis(wait));
             }
-            case FATAL -> fail(ReadFailures.unwrap(failure));
+            case PERMANENT -> fail(AwsErrors.unwrap(failure));
         }
     }
 
-    /** After {@link #PROBLEM_THRESHOLD} failures in a row, health hears of them (a throttled call now and then is normal). */
-    private void noteProblem(String operation, Throwable failure) {
-        if (pacer.failuresInARow() < PROBLEM_THRESHOLD) {
+    private void onPositionLost(IteratorStart from, Throwable failure) {
+        LostPositionStrategy strategy = settings.lostPositionStrategy();
+        String position = from.after().toString();
+        trouble.positionLost(position, failure, strategy);
+        if (strategy == LostPositionStrategy.FAIL) {
+            terminate(failure, () -> listener.positionLost(this, position, AwsErrors.summary(failure)));
             return;
         }
-        problem = operation + " on shard " + shardId + " failed " + pacer.failuresInARow() + " time(s) in a row: "
-                + ReadFailures.errorCode(failure) + ": " + ReadFailures.errorMessage(failure);
+        // the checkpoint moves on from the new position once its first record completes
+        cursor.reset(strategy == LostPositionStrategy.TRIM_HORIZON ? IteratorStart.trimHorizon()
+                : IteratorStart.latest());
+        trouble.succeeded("GetShardIterator");
     }
 
     private void fail(Throwable failure) {
+        terminate(failure, () -> listener.failed(this, failure));
+    }
+
+    private void terminate(Throwable failure, Runnable tellListener) {
         if (terminated) {
             return;
         }
@@ -348,7 +378,7 @@ final class ShardReader implements Flow.Subscription {
         cancelTimer();
         Flow.Subscriber<? super ReceivedRecord> current = subscriber;
         subscriber = null;
-        listener.failed(this, failure);
+        tellListener.run();
         if (current != null) {
             current.onError(failure);
         }

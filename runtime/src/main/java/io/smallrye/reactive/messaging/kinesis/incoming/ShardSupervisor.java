@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardClaim;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
+import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
 import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
@@ -54,7 +55,6 @@ final class ShardSupervisor implements ShardReader.Listener {
     private final Set<String> availableWhileClaiming = new HashSet<>();
     private volatile boolean started;
     private volatile boolean positioned;
-    private volatile String waitingFor;
     private final ShardDiscovery discovery;
     private boolean stopped;
     private long checkpointTimer = -1;
@@ -77,11 +77,13 @@ final class ShardSupervisor implements ShardReader.Listener {
 
     /** Checks the stream, then lists its shards and starts the readers. */
     void start() {
-        context.execute(() -> shards.awaitReadable(status -> waitingFor = status)
+        context.execute(() -> shards.awaitReadable()
                 .whenComplete((ignored, failure) -> context.execute(() -> {
-                    waitingFor = null;
+                    if (stopped) {
+                        return;
+                    }
                     if (failure != null) {
-                        fatal.accept(ReadFailures.unwrap(failure));
+                        fatal.accept(AwsErrors.unwrap(failure));
                     } else {
                         discovery.discover();
                         checkpointTimer = context.setTimer(settings.checkpointInterval().toMillis(), this::checkpoint);
@@ -101,15 +103,39 @@ final class ShardSupervisor implements ShardReader.Listener {
         return positioned;
     }
 
-    /** While the stream is not ACTIVE yet at start, its status; null otherwise. */
-    String waitingFor() {
-        return waitingFor;
+    /** Before reading started: why the stream cannot be read yet (missing, not ACTIVE, calls failing); or null. */
+    String startProblem() {
+        String problem = shards.problem();
+        return problem != null ? problem : discovery.problem();
     }
 
     private void onListing(List<Shard> list) {
         lineage.listed(list);
         started = true;
+        Set<String> listed = list.stream().map(Shard::shardId).collect(Collectors.toSet());
+        for (ShardReader reader : List.copyOf(readers.values())) {
+            if (reader.missing() && !listed.contains(reader.shardId())) {
+                shardGone(reader);
+            }
+        }
         startStartable();
+    }
+
+    /**
+     * Kinesis answers that the shard does not exist, and the stream's listing no longer has it (the stream was
+     * recreated with fewer shards): its reader ends, without failing the channel. Should the shard be listed again,
+     * it is claimed again.
+     */
+    private void shardGone(ShardReader reader) {
+        if (!readers.remove(reader.shardId(), reader)) {
+            return;
+        }
+        KinesisIncomingLogging.log.shardGone(settings.channel(), reader.shardId(), settings.stream());
+        fetchedByFinishedReaders.addAndGet(reader.progress().fetchedCount());
+        metrics.shardReadingStopped(settings.channel(), settings.stream(), reader.shardId());
+        reader.stop();
+        lineage.moveTo(reader.shardId(), State.GONE);
+        checkpointer.release(reader.progress());
     }
 
     private void startStartable() {
@@ -141,10 +167,13 @@ final class ShardSupervisor implements ShardReader.Listener {
             return;
         }
         if (failure != null || claim == null) {
-            KinesisIncomingLogging.log.checkpointFailed(settings.channel(), "claim", shardId,
-                    failure == null ? new NullPointerException("no claim") : ReadFailures.unwrap(failure));
+            checkpointer.failed("claim", shardId,
+                    failure == null ? new NullPointerException("the checkpoint store answered no claim") : failure);
             lineage.moveTo(shardId, State.NOT_OWNED); // claimed again after the next listing
-        } else if (!claim.owned()) {
+            return;
+        }
+        checkpointer.succeeded("claim", shardId);
+        if (!claim.owned()) {
             KinesisIncomingLogging.log.shardNotOwned(settings.channel(), shardId);
             lineage.moveTo(shardId, State.NOT_OWNED);
             if (gainedMeanwhile) {
@@ -221,8 +250,13 @@ final class ShardSupervisor implements ShardReader.Listener {
     @Override
     public void failed(ShardReader reader, Throwable failure) {
         fatal.accept(KinesisIncomingExceptions.ex.readFailed(settings.channel(), reader.shardId(), stream.value(),
-                shards.region(), ReadFailures.errorCode(failure) + ": " + ReadFailures.errorMessage(failure),
-                failure));
+                shards.region(), AwsErrors.summary(failure), AwsErrors.unwrap(failure)));
+    }
+
+    @Override
+    public void positionLost(ShardReader reader, String position, String detail) {
+        fatal.accept(KinesisIncomingExceptions.ex.positionLost(settings.channel(), position, reader.shardId(),
+                stream.value(), shards.region(), detail));
     }
 
     /** The checkpoint store took the shard away: its reader stops; the shard is claimed again after a listing. */
@@ -282,6 +316,7 @@ final class ShardSupervisor implements ShardReader.Listener {
                 return;
             }
             stopped = true;
+            shards.stop();
             discovery.stop();
             if (checkpointTimer != -1) {
                 context.cancelTimer(checkpointTimer);
@@ -334,6 +369,10 @@ final class ShardSupervisor implements ShardReader.Listener {
     /** What goes wrong with reading, for health; empty when all is well. */
     List<String> problems() {
         List<String> problems = new ArrayList<>();
+        String listing = discovery.problem();
+        if (listing != null) {
+            problems.add(listing);
+        }
         readers.values().forEach(reader -> {
             String problem = reader.problem();
             if (problem != null) {

@@ -1,19 +1,18 @@
 package io.smallrye.reactive.messaging.kinesis.incoming;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
 
-import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
+import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
+import io.smallrye.reactive.messaging.kinesis.client.FailureKind;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
-import software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryResponse;
 import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
-import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
@@ -21,16 +20,18 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
  * The stream-level calls of an incoming channel: whether the stream can be read (DescribeStreamSummary) and its shards
  * (ListShards, every page).
  * <p>
- * At start, a stream that does not exist or is being deleted fails the channel at once: waiting would only hide a
- * wrong name or region. A stream being created is waited for, up to {@link #CREATING_WAIT}, checking every
- * {@link #CREATING_POLL}; ACTIVE and UPDATING (resharding) streams can be read. Throttling and transient failures
- * of these calls are retried with backoff, up to {@link #STARTUP_ATTEMPTS} attempts.
+ * At start, the channel waits for its stream without limit: a stream that is CREATING, DELETING or missing is checked
+ * again every {@link #STATUS_POLL}; a failed call that can heal (throttling, network trouble, server errors, not found:
+ * {@link AwsErrors#classify(Throwable)}) is tried again after a backoff (retry-backoff doubling up to
+ * max-retry-backoff, with jitter). Meanwhile {@link #problem()} says why for readiness. Only a failure retrying cannot
+ * fix (access denied, invalid argument, ...) fails the channel. ACTIVE and UPDATING (resharding) streams can be read.
+ * Runs on the channel context.
  */
 final class StreamShards {
 
-    static final Duration CREATING_WAIT = Duration.ofMinutes(2);
-    static final Duration CREATING_POLL = Duration.ofSeconds(1);
-    static final int STARTUP_ATTEMPTS = 10;
+    static final Duration STATUS_POLL = Duration.ofSeconds(1);
+    static final String DESCRIBE = "DescribeStreamSummary";
+    static final String LIST = "ListShards";
 
     private final String channel;
     private final KinesisAsyncClient client;
@@ -38,6 +39,12 @@ final class StreamShards {
     private final String region;
     private final ChannelContext context;
     private final Backoff backoff;
+    private final CallFailures failures;
+    private volatile String problem;
+    private StreamStatus lastStatus;
+    private Instant waitingSince;
+    private boolean stopped;
+    private long timer = -1;
 
     StreamShards(IncomingSettings settings, KinesisAsyncClient client, StreamRef stream, String region,
             ChannelContext context) {
@@ -47,59 +54,75 @@ final class StreamShards {
         this.region = region;
         this.context = context;
         this.backoff = new Backoff(settings.retryBackoff(), settings.maxRetryBackoff());
+        this.failures = new CallFailures(channel);
     }
 
     String region() {
         return region;
     }
 
+    /** Why the stream cannot be read yet (for readiness); null when it can, or before the first answer. */
+    String problem() {
+        return problem;
+    }
+
+    /** Stops waiting for the stream (the channel stops). */
+    void stop() {
+        stopped = true;
+        if (timer != -1) {
+            context.cancelTimer(timer);
+            timer = -1;
+        }
+    }
+
     /**
-     * Completes (on the channel context) when the stream can be read; fails with an error naming stream and region
-     * when it cannot.
-     *
-     * @param waiting told the status while the stream is not ACTIVE yet
+     * Completes (on the channel context) when the stream can be read; fails only with a failure retrying cannot fix,
+     * naming stream and region. Never completes if stopped first.
      */
-    CompletionStage<Void> awaitReadable(Consumer<String> waiting) {
+    CompletionStage<Void> awaitReadable() {
         CompletableFuture<Void> result = new CompletableFuture<>();
-        describe(result, waiting, System.nanoTime() + CREATING_WAIT.toNanos(), 1);
+        describe(result, 1);
         return result;
     }
 
-    private void describe(CompletableFuture<Void> result, Consumer<String> waiting, long deadline, int attempt) {
+    private void describe(CompletableFuture<Void> result, int attempt) {
+        if (stopped) {
+            return;
+        }
         client.describeStreamSummary(request -> request.streamName(stream.name()).streamARN(stream.arn()))
                 .whenComplete((response, failure) -> context.execute(() -> {
+                    if (stopped) {
+                        return;
+                    }
                     if (failure != null) {
-                        if (retryable(failure) && attempt < STARTUP_ATTEMPTS) {
-                            context.setTimer(backoff.millis(attempt),
-                                    () -> describe(result, waiting, deadline, attempt + 1));
-                        } else {
-                            result.completeExceptionally(failure(failure));
+                        if (!retry(DESCRIBE, failure, attempt, () -> describe(result, attempt + 1))) {
+                            result.completeExceptionally(permanentFailure(DESCRIBE, failure));
                         }
                         return;
                     }
-                    onStatus(status(response), result, waiting, deadline);
+                    failures.succeeded(DESCRIBE, target());
+                    onStatus(response.streamDescriptionSummary().streamStatus(), result);
                 }));
     }
 
-    private static StreamStatus status(DescribeStreamSummaryResponse response) {
-        return response.streamDescriptionSummary().streamStatus();
-    }
-
-    private void onStatus(StreamStatus status, CompletableFuture<Void> result, Consumer<String> waiting,
-            long deadline) {
+    private void onStatus(StreamStatus status, CompletableFuture<Void> result) {
         if (status == StreamStatus.ACTIVE || status == StreamStatus.UPDATING) {
+            problem = null;
+            waitingSince = null;
             result.complete(null);
-        } else if (status != StreamStatus.CREATING) {
-            result.completeExceptionally(KinesisIncomingExceptions.ex.streamNotReadable(stream.value(), region,
-                    String.valueOf(status), channel));
-        } else if (System.nanoTime() > deadline) {
-            result.completeExceptionally(KinesisIncomingExceptions.ex.streamNotActiveInTime(stream.value(), region,
-                    status.toString(), CREATING_WAIT.toSeconds(), channel));
-        } else {
-            KinesisIncomingLogging.log.waitingForStream(channel, stream.value(), region, status.toString());
-            waiting.accept(status.toString());
-            context.setTimer(CREATING_POLL.toMillis(), () -> describe(result, waiting, deadline, 1));
+            return;
         }
+        // CREATING, DELETING (it may be recreated), or a status this SDK does not know: wait for ACTIVE
+        if (status != lastStatus) {
+            KinesisIncomingLogging.log.waitingForStream(channel, stream.value(), region, String.valueOf(status));
+            lastStatus = status;
+        }
+        if (waitingSince == null) {
+            waitingSince = Instant.now();
+        }
+        problem = "stream '" + stream.value() + "' (region " + region + ") is " + status + ", not ACTIVE yet (since "
+                + waitingSince + "); waiting for it";
+        later(STATUS_POLL.toMillis(), () -> describe(result, 1));
     }
 
     /** Every shard of the stream, open and closed, following NextToken; completes on the channel context. */
@@ -126,18 +149,55 @@ final class StreamShards {
         }));
     }
 
-    static boolean retryable(Throwable failure) {
-        ReadFailures.Kind kind = ReadFailures.classify(failure);
-        return kind == ReadFailures.Kind.THROTTLED || kind == ReadFailures.Kind.TRANSIENT;
+    /**
+     * A stream-level call failed: when retrying can heal it, logs it (rate-limited), says why for readiness and runs
+     * {@code again} after a backoff. Returns false for a failure retrying cannot fix.
+     *
+     * @param attempt the failures in a row, this one included
+     */
+    boolean retry(String operation, Throwable failure, int attempt, Runnable again) {
+        if (!AwsErrors.classify(failure).retryable()) {
+            return false;
+        }
+        long delay = backoff.millis(attempt);
+        failed(operation, failure, delay);
+        later(delay, again);
+        return true;
     }
 
-    /** A failure of a stream-level call as the channel reports it: naming stream and region. */
-    Throwable failure(Throwable failure) {
-        Throwable cause = ReadFailures.unwrap(failure);
-        if (cause instanceof ResourceNotFoundException) {
-            return KinesisExceptions.ex.streamNotFound(stream.value(), region, ReadFailures.errorMessage(cause));
+    /** Logs a failed stream-level call that will be tried again in {@code delayMs}, and says why for readiness. */
+    void failed(String operation, Throwable failure, long delayMs) {
+        failures.failed(operation, target(), failure, summary -> KinesisIncomingLogging.log
+                .streamCallFailedRetrying(channel, operation, stream.value(), region, summary, delayMs));
+        problem = operation + " of stream '" + stream.value() + "' (region " + region + ") fails since "
+                + failures.failingSince(operation, target()) + ": " + AwsErrors.summary(failure) + "; retrying"
+                + (AwsErrors.classify(failure) == FailureKind.NOT_FOUND ? " until the stream exists" : "");
+    }
+
+    /** A stream-level call worked again. */
+    void succeeded(String operation) {
+        failures.succeeded(operation, target());
+        problem = null;
+    }
+
+    private String target() {
+        return "of stream '" + stream.value() + "'";
+    }
+
+    private void later(long delayMillis, Runnable action) {
+        if (stopped) {
+            return;
         }
-        return KinesisIncomingExceptions.ex.listShardsFailed(channel, stream.value(), region,
-                ReadFailures.errorCode(cause) + ": " + ReadFailures.errorMessage(cause), cause);
+        timer = context.setTimer(delayMillis, () -> {
+            timer = -1;
+            action.run();
+        });
+    }
+
+    /** A failure retrying cannot fix, as the channel reports it: naming stream, region and the call. */
+    Throwable permanentFailure(String operation, Throwable failure) {
+        Throwable cause = AwsErrors.unwrap(failure);
+        return KinesisIncomingExceptions.ex.streamCallFailed(channel, stream.value(), region, operation,
+                AwsErrors.summary(cause), cause);
     }
 }

@@ -34,6 +34,18 @@ class IncomingSettingsTest {
         assertThat(settings.recordsPerCall()).isEqualTo(1_000);
         assertThat(settings.shardDiscoveryInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.checkpointInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(settings.lostPositionStrategy()).isEqualTo(LostPositionStrategy.TRIM_HORIZON);
+    }
+
+    @Test
+    void lostPositionStrategyTakesTrimHorizonLatestOrFail() {
+        assertThat(settings(new MapBasedConfig().with("lost-position-strategy", "LATEST")).lostPositionStrategy())
+                .isEqualTo(LostPositionStrategy.LATEST);
+        assertThat(settings(new MapBasedConfig().with("lost-position-strategy", "fail")).lostPositionStrategy())
+                .isEqualTo(LostPositionStrategy.FAIL);
+        assertThatThrownBy(() -> settings(new MapBasedConfig().with("lost-position-strategy", "earliest")))
+                .hasMessageContaining("lost-position-strategy").hasMessageContaining("earliest")
+                .hasMessageContaining("trim_horizon").hasMessageContaining("latest").hasMessageContaining("fail");
     }
 
     @Test

@@ -43,4 +43,18 @@ class ShardCursorTest {
         assertThat(cursor.fetched(ShardPosition.of(SEQUENCE, 1))).isFalse();
         assertThat(cursor.fetched(ShardPosition.of(SEQUENCE, 2))).isTrue();
     }
+
+    @Test
+    void afterALostPositionAnExpiredIteratorResumesFromTheNewStartNeverFromTheLostPosition() {
+        ShardCursor cursor = new ShardCursor(IteratorStart.after(ShardPosition.of(SEQUENCE, 0)));
+        assertThat(cursor.fetched(ShardPosition.of(NEXT, 0))).isTrue();
+        assertThat(cursor.expired()).isEqualTo(IteratorStart.after(ShardPosition.of(NEXT, 0)));
+
+        cursor.reset(IteratorStart.trimHorizon());
+        assertThat(cursor.iteratorRequested()).isEqualTo(IteratorStart.trimHorizon());
+        assertThat(cursor.expired()).as("nothing fetched since the reset").isEqualTo(IteratorStart.trimHorizon());
+        // the new stream's records may have lower sequence numbers: none is dropped
+        assertThat(cursor.fetched(ShardPosition.of("100", 0))).isTrue();
+        assertThat(cursor.expired()).isEqualTo(IteratorStart.after(ShardPosition.of("100", 0)));
+    }
 }

@@ -2,8 +2,9 @@ package io.smallrye.reactive.messaging.kinesis.checkpoint.dynamodb;
 
 import java.util.List;
 
+import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLeaseLogging;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * Whether the lease table answers, for health: the last failure until a call succeeds again. Logs the first failure
@@ -20,13 +21,13 @@ final class LeaseHealth {
 
     void failed(String operation, Throwable failure) {
         Throwable cause = LeaseTable.unwrap(failure);
-        String reason = cause instanceof AwsServiceException aws && aws.awsErrorDetails() != null
-                ? aws.awsErrorDetails().errorCode() + ": " + aws.awsErrorDetails().errorMessage()
-                : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        String reason = AwsErrors.summary(cause);
         boolean first = problem == null;
         problem = "lease table '" + settings.tableName() + "' failed to " + operation + " (" + reason + ")";
+        KinesisIncomingLogging.log.callFailedDetail(settings.channel(), operation, "in lease table '"
+                + settings.tableName() + "'", cause);
         if (first) {
-            KinesisLeaseLogging.log.tableFailed(settings.channel(), settings.tableName(), operation, reason, cause);
+            KinesisLeaseLogging.log.tableFailed(settings.channel(), settings.tableName(), operation, reason);
         }
     }
 

@@ -186,6 +186,25 @@ class LeaseCoordinatorTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> a.reading.size() == 3 && b.reading.size() == 3);
         Set<String> ofA = Set.copyOf(a.reading.keySet());
 
+        List<java.util.logging.LogRecord> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    warnings.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger("io.smallrye.reactive.messaging.kinesis");
+        logger.addHandler(capture);
         a.outage.set(true);
         long outage = System.nanoTime();
         await().atMost(Duration.ofSeconds(30)).until(() -> b.reading.size() == 6);
@@ -199,6 +218,13 @@ class LeaseCoordinatorTest {
                 + "after %d ms (failover time 3000 ms)%n",
                 (ofA.stream().mapToLong(a.lostAt::get).max().orElseThrow() - outage) / 1_000_000,
                 (ofA.stream().mapToLong(b.reading::get).min().orElseThrow() - outage) / 1_000_000);
+        logger.removeHandler(capture);
+        // every renewal of the outage failed: one line for the table, no stack trace
+        assertThat(warnings.stream().map(record -> record instanceof org.jboss.logmanager.ExtLogRecord ext
+                ? ext.getFormattedMessage() : record.getMessage())
+                .filter(line -> line.contains("SRKIN1405")).toList()).singleElement().asString()
+                .contains("injected outage");
+        assertThat(warnings).allMatch(record -> record.getThrown() == null);
 
         // the table is back: a reports it, and gets its share again by balancing
         a.outage.set(false);
