@@ -40,6 +40,7 @@ public class KinesisOutboundChannel implements Flow.Subscriber<Message<?>> {
     private volatile CompletableFuture<Void> flushed;
     private volatile long shutdownDeadlineNanos;
     private volatile Throwable upstreamFailure;
+    private volatile boolean upstreamDone;
     private volatile long shutdownStartNanos;
     private volatile long[] totalsAtShutdown;
     /** While shutting down: how long upstream must deliver nothing before the channel counts it as drained. */
@@ -111,11 +112,13 @@ public class KinesisOutboundChannel implements Flow.Subscriber<Message<?>> {
     public void onError(Throwable failure) {
         KinesisLogging.log.upstreamFailure(settings.channel(), failure);
         upstreamFailure = failure;
+        upstreamDone = true;
         batcher.flush();
     }
 
     @Override
     public void onComplete() {
+        upstreamDone = true;
         batcher.flush();
     }
 
@@ -251,7 +254,8 @@ public class KinesisOutboundChannel implements Flow.Subscriber<Message<?>> {
                 return;
             }
             long now = arrivals.get();
-            boolean upstreamEmpty = requested.get() > 0 || recordLimit() <= batcher.heldRecords();
+            boolean upstreamEmpty = subscription.get() == null || upstreamDone || requested.get() > 0
+                    || recordLimit() <= batcher.heldRecords();
             if (now == seen && batcher.heldRecords() == 0 && upstreamEmpty) {
                 return;
             }
