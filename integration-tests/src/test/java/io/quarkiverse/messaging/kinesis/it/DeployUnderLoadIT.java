@@ -40,6 +40,8 @@ class DeployUnderLoadIT {
     private static final Duration LOAD_TIME = Duration.ofSeconds(8);
     private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** max-in-flight × max-batch-records, the defaults: the most records a request under way can hold. */
+    private static final int MAX_IN_FLIGHT_RECORDS = 5 * 500;
 
     @Test
     void sigtermUnderLoadAnswersEveryAcceptedOrderAndLosesNothingAcked(KinesisMock kinesis) throws Exception {
@@ -101,8 +103,16 @@ class DeployUnderLoadIT {
         assertThat(ackedMissing).as("acked orders missing from the stream").isEmpty();
         assertThat(unanswered).as("accepted orders that were neither acked nor nacked").isEmpty();
         assertThat(both).as("orders both acked and nacked").isEmpty();
-        assertThat(fates.nacked).as("nacked orders, by reason %s", fates.nackReasons()).isEmpty();
         assertThat(duplicates).as("duplicates in the stream").isZero();
+        // With the demo's Emitter buffer (20,000 orders, about 40 s of what kinesis-mock takes here) not everything
+        // accepted can be sent within the default shutdown-timeout: what is nacked is nacked for that reason only,
+        // never as "may have been stored" except for requests under way at the deadline (see the docs, "Deploys under
+        // load"). The orders the Emitter accepted after SIGTERM are none: the load stops when shutdown starts.
+        assertThat(fates.nackReasons().keySet()).as("nack reasons").isSubsetOf("SRKIN2008", "SRKIN2009", "SRKIN2012");
+        assertThat(fates.nackReasons().getOrDefault("SRKIN2012", 0L)).as("nacked as 'may have been stored'")
+                .isLessThanOrEqualTo(MAX_IN_FLIGHT_RECORDS);
+        assertThat(fates.accepted.size() - fates.acked.size()).as("orders nacked; at SIGTERM %s", atSigterm)
+                .isLessThanOrEqualTo((int) (atSigterm.path("accepted").asLong() - atSigterm.path("acked").asLong()));
     }
 
     /** The send log: each order's fate (S accepted, A acked, N nacked, R refused). */

@@ -188,7 +188,7 @@ public class KinesisOutboundChannel implements Flow.Subscriber<Message<?>> {
                         batcher.inFlightRecords(), settings.shutdownTimeout().toMillis());
             }
             shutdownDeadlineNanos = shutdownStartNanos + settings.shutdownTimeout().toNanos();
-            flushed = batcher.flush();
+            flushed = batcher.flush(shutdownDeadlineNanos);
             requestMore();
         }
     }

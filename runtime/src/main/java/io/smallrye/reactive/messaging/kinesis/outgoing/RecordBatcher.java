@@ -60,6 +60,8 @@ final class RecordBatcher {
     private final KinesisMetrics metrics;
     private final SendFailures failures;
     private final SendRate rate;
+    /** At shutdown: no request is started that would not be answered before it (0: none). */
+    private long sendDeadlineNanos;
     private long ackedTotal;
     private long nackedTotal;
 
@@ -157,9 +159,21 @@ final class RecordBatcher {
      * @return completed when no record is waiting or in flight any more, and every message was acked or nacked
      */
     CompletableFuture<Void> flush() {
+        return flush(0);
+    }
+
+    /**
+     * As {@link #flush()}, and from now on no request is started unless its answer is expected before
+     * {@code deadlineNanos} (at the request latency measured): a record not sent then is known not to be stored, one
+     * in a request without an answer is not.
+     */
+    CompletableFuture<Void> flush(long deadlineNanos) {
         CompletableFuture<Void> done;
         synchronized (this) {
             flushing = true;
+            if (deadlineNanos != 0) {
+                sendDeadlineNanos = deadlineNanos;
+            }
             if (heldRecords == 0 && completing == 0) {
                 return CompletableFuture.completedFuture(null);
             }
@@ -214,7 +228,8 @@ final class RecordBatcher {
                 // more to do; either way a later deadline needs a new timer
                 timer = null;
             }
-            while (inFlight.size() < settings.maxInFlight() && !waiting.isEmpty()) {
+            while (inFlight.size() < settings.maxInFlight() && !waiting.isEmpty()
+                    && rate.answerExpectedBefore(sendDeadlineNanos, now)) {
                 boolean due = flushing || waiting.fillsABatch()
                         || now - (waiting.oldestEnqueuedAtNanos() + bufferTimeNanos) >= 0
                         || waiting.retryDue(now);
@@ -358,6 +373,7 @@ final class RecordBatcher {
                         outcome.firstRetryCode);
             }
             completing++;
+            rate.latency(System.nanoTime() - sentAt);
             record(stream, batch.size(), System.nanoTime() - sentAt, cause != null, outcome);
         }
         CompletableFuture<Void> nowEmpty;

@@ -34,6 +34,8 @@ final class SendRate {
     private boolean measured;
     private double recordsPerSecond;
     private double bytesPerSecond;
+    /** Smoothed PutRecords latency, 0 before the first answer. */
+    private double latencyNanos;
 
     SendRate(OutgoingSettings settings, LongSupplier nanoClock) {
         this.clock = nanoClock;
@@ -95,6 +97,19 @@ final class SendRate {
     /** The most bytes the channel should hold now. */
     long byteBound() {
         return (long) Math.max(minBytes, Math.min(maxBytes, bytesPerSecond * shutdownSeconds * SHUTDOWN_SHARE));
+    }
+
+    /** A PutRecords request was answered after that long. */
+    void latency(long nanos) {
+        latencyNanos = latencyNanos == 0 ? nanos : SMOOTHING * nanos + (1 - SMOOTHING) * latencyNanos;
+    }
+
+    /**
+     * Whether a request started now is expected to be answered before the deadline (0: no deadline): its measured
+     * latency, with half of it again as a margin, fits in the time left.
+     */
+    boolean answerExpectedBefore(long deadlineNanos, long nowNanos) {
+        return deadlineNanos == 0 || nowNanos + (long) (latencyNanos * 1.5) - deadlineNanos < 0;
     }
 
     double recordsPerSecond() {
