@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.smallrye.reactive.messaging.OutgoingMessageMetadata;
 import io.smallrye.reactive.messaging.kinesis.KinesisSendResult;
+import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
 /**
@@ -70,6 +71,25 @@ final class Outcome {
             PendingRecord record = failed.get(i);
             failures.nacked(record.stream, codes.get(i), reasons.get(i).getMessage());
             MessageCompletion.nack(record.message, reasons.get(i));
+        }
+    }
+
+    /** Reports the answer to the channel's metrics; metrics never break sending. */
+    void report(KinesisMetrics metrics, String channel, String stream, int entries, long latencyNanos,
+            boolean requestFailed) {
+        try {
+            metrics.putRecordsAnswered(channel, stream, entries, latencyNanos, requestFailed);
+            if (succeededCount() > 0) {
+                metrics.recordsSent(channel, stream, succeededCount(), succeededBytes());
+            }
+            if (retried > 0 || throttled > 0) {
+                metrics.recordsRetried(channel, stream, retried, throttled);
+            }
+            if (failedCount() > 0) {
+                metrics.recordsFailed(channel, stream, failedCount());
+            }
+        } catch (RuntimeException e) {
+            // metrics never break sending
         }
     }
 }

@@ -374,7 +374,8 @@ final class RecordBatcher {
             }
             completing++;
             rate.latency(System.nanoTime() - sentAt);
-            record(stream, batch.size(), System.nanoTime() - sentAt, cause != null, outcome);
+            outcome.report(metrics, settings.channel(), stream, batch.size(), System.nanoTime() - sentAt,
+                    cause != null);
         }
         CompletableFuture<Void> nowEmpty;
         try {
@@ -392,23 +393,6 @@ final class RecordBatcher {
         }
         onRelease.run();
         scheduleDrain();
-    }
-
-    private void record(String stream, int entries, long latencyNanos, boolean requestFailed, Outcome outcome) {
-        try {
-            metrics.putRecordsAnswered(settings.channel(), stream, entries, latencyNanos, requestFailed);
-            if (outcome.succeededCount() > 0) {
-                metrics.recordsSent(settings.channel(), stream, outcome.succeededCount(), outcome.succeededBytes());
-            }
-            if (outcome.retried > 0 || outcome.throttled > 0) {
-                metrics.recordsRetried(settings.channel(), stream, outcome.retried, outcome.throttled);
-            }
-            if (outcome.failedCount() > 0) {
-                metrics.recordsFailed(settings.channel(), stream, outcome.failedCount());
-            }
-        } catch (RuntimeException e) {
-            // metrics never break sending
-        }
     }
 
     /**
