@@ -10,7 +10,7 @@ import java.util.function.LongSupplier;
  * <p>
  * The rate is sampled over windows of at least {@link #WINDOW_NANOS}, only while the channel has something to send
  * (an idle channel keeps its last rate), and smoothed exponentially. Until a first window is measured the bound is
- * what max-in-flight full requests carry. Not thread-safe: the {@link RecordBatcher}'s lock guards it.
+ * max-buffered-records / -bytes, as without it. Not thread-safe: the {@link RecordBatcher}'s lock guards it.
  */
 final class SendRate {
 
@@ -45,11 +45,9 @@ final class SendRate {
         this.minRecords = Math.min(maxRecords, settings.maxBatchRecords());
         this.minBytes = Math.min(maxBytes, Math.max(settings.maxBatchBytes(), settings.maxRecordBytes()));
         this.windowStart = nanoClock.getAsLong();
-        // before a measure: what max-in-flight full requests carry
-        this.recordsPerSecond = (double) settings.maxInFlight() * settings.maxBatchRecords() / shutdownSeconds
-                / SHUTDOWN_SHARE;
-        this.bytesPerSecond = (double) settings.maxInFlight() * settings.maxBatchBytes() / shutdownSeconds
-                / SHUTDOWN_SHARE;
+        // before a measure: the configured bounds
+        this.recordsPerSecond = maxRecords / shutdownSeconds / SHUTDOWN_SHARE;
+        this.bytesPerSecond = maxBytes / shutdownSeconds / SHUTDOWN_SHARE;
     }
 
     /**

@@ -82,7 +82,7 @@ class KinesisOutboundChannelHeldBoundTest {
     @Test
     void slowSendsShrinkWhatIsAskedForAndFastSendsLetItGrow() {
         FakeKinesisClient fake = new FakeKinesisClient(1);
-        AtomicInteger delayMs = new AtomicInteger(200);
+        AtomicInteger delayMs = new AtomicInteger(0);
         fake.script(call -> {
             try {
                 Thread.sleep(delayMs.get());
@@ -93,21 +93,32 @@ class KinesisOutboundChannelHeldBoundTest {
         });
         harness = ChannelHarness.create(fake, "max-batch-records=10", "max-in-flight=1", "buffer-time=5ms",
                 "shutdown-timeout=4s", "max-buffered-records=3000", "ordering=none");
-        assertThat(harness.channel.heldRecordLimit()).as("before any measure").isEqualTo(10);
+        assertThat(harness.channel.heldRecordLimit()).as("before any measure").isEqualTo(3000);
         EndlessUpstream upstream = new EndlessUpstream();
         this.upstream = upstream;
         harness.subscribe(upstream);
 
-        // 10 records per 200 ms: 50 records/s, so the channel holds what it sends in 2 s (100), not 3000
-        long slow = settledLimit(3);
-        long heldAndAsked = upstream.delivered.get() - upstream.acked.get() + upstream.demand.get();
-        assertThat(slow).isBetween(10L, 150L);
-        assertThat(heldAndAsked).as("held plus demand outstanding").isLessThanOrEqualTo(2 * 150L);
+        // fast: answers at once, thousands of records per second, so the bound is max-buffered-records
+        long fast = settledLimit(2);
+        long deliveredFast = delivered(upstream, 1);
 
-        delayMs.set(0);
-        long fast = settledLimit(3);
+        // slow: 10 records per 200 ms, 50 records/s, so the channel should hold what it sends in 2 s (100)
+        delayMs.set(200);
+        long slow = settledLimit(5);
+        long deliveredSlow = delivered(upstream, 2);
         upstream.stopped = true;
-        assertThat(fast).as("bound once sends are fast (it was %d)", slow).isGreaterThan(5 * slow);
+
+        assertThat(fast).as("bound while sends are fast").isGreaterThan(1000);
+        assertThat(slow).as("bound once sends are slow (it was %d)", fast).isLessThan(fast / 5).isLessThan(400);
+        assertThat(deliveredSlow).as("messages taken from upstream in 2 s of slow sends (%d in 1 s of fast ones)",
+                deliveredFast).isLessThan(200).isLessThan(deliveredFast / 5);
+    }
+
+    /** How many messages upstream delivered in that many seconds. */
+    private static long delivered(EndlessUpstream upstream, int seconds) {
+        long before = upstream.delivered.get();
+        await().pollDelay(Duration.ofSeconds(seconds)).atMost(Duration.ofSeconds(seconds + 5)).until(() -> true);
+        return upstream.delivered.get() - before;
     }
 
     @Test

@@ -33,8 +33,9 @@ class OutgoingSendRateTest {
     }
 
     @Test
-    void beforeAnyMeasureTheBoundIsWhatMaxInFlightFullRequestsCarry() {
-        assertThat(rate().recordBound()).isEqualTo(500);
+    void beforeAnyMeasureTheBoundIsMaxBufferedRecords() {
+        assertThat(rate().recordBound()).isEqualTo(10000);
+        assertThat(rate().byteBound()).isEqualTo(33554432);
     }
 
     @Test
@@ -59,6 +60,8 @@ class OutgoingSendRateTest {
     @Test
     void fastSendsGrowTheBoundUpToMaxBufferedRecords() {
         SendRate rate = rate();
+        second(rate, 100);
+        assertThat(rate.recordBound()).isEqualTo(500);
         second(rate, 100);
         assertThat(rate.recordBound()).isEqualTo(500);
         for (int i = 0; i < 20; i++) {
