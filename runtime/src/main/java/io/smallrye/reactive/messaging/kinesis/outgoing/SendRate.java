@@ -10,7 +10,9 @@ import java.util.function.LongSupplier;
  * <p>
  * The rate is sampled over windows of at least {@link #WINDOW_NANOS}, only while the channel has something to send
  * (an idle channel keeps its last rate), and smoothed exponentially. Until a first window is measured the bound is
- * max-buffered-records / -bytes, as without it. Not thread-safe: the {@link RecordBatcher}'s lock guards it.
+ * what max-in-flight full requests carry, and at least what one shard takes in a second ({@link #SHARD_RECORDS},
+ * {@link #SHARD_BYTES}): a burst at start-up fills the pipeline without taking in more than a deploy can flush.
+ * Not thread-safe: the {@link RecordBatcher}'s lock guards it.
  */
 final class SendRate {
 
@@ -19,6 +21,9 @@ final class SendRate {
     static final long WINDOW_NANOS = 250_000_000L;
     /** Weight of the newest window in the smoothed rate. */
     static final double SMOOTHING = 0.3;
+    /** What one shard takes per second (Kinesis write limits): the least the bound assumes before a measure. */
+    static final int SHARD_RECORDS = 1000;
+    static final long SHARD_BYTES = 1024 * 1024;
 
     private final LongSupplier clock;
     private final double shutdownSeconds;
@@ -45,9 +50,11 @@ final class SendRate {
         this.minRecords = Math.min(maxRecords, settings.maxBatchRecords());
         this.minBytes = Math.min(maxBytes, Math.max(settings.maxBatchBytes(), settings.maxRecordBytes()));
         this.windowStart = nanoClock.getAsLong();
-        // before a measure: the configured bounds
-        this.recordsPerSecond = maxRecords / shutdownSeconds / SHUTDOWN_SHARE;
-        this.bytesPerSecond = maxBytes / shutdownSeconds / SHUTDOWN_SHARE;
+        // before a measure: max-in-flight full requests, at least one shard-second
+        this.recordsPerSecond = Math.max(SHARD_RECORDS, (double) settings.maxInFlight() * settings.maxBatchRecords())
+                / shutdownSeconds / SHUTDOWN_SHARE;
+        this.bytesPerSecond = Math.max(SHARD_BYTES, (double) settings.maxInFlight() * settings.maxBatchBytes())
+                / shutdownSeconds / SHUTDOWN_SHARE;
     }
 
     /**

@@ -93,7 +93,7 @@ class KinesisOutboundChannelHeldBoundTest {
         });
         harness = ChannelHarness.create(fake, "max-batch-records=10", "max-in-flight=1", "buffer-time=5ms",
                 "shutdown-timeout=4s", "max-buffered-records=3000", "ordering=none");
-        assertThat(harness.channel.heldRecordLimit()).as("before any measure").isEqualTo(3000);
+        assertThat(harness.channel.heldRecordLimit()).as("before any measure").isEqualTo(1000);
         EndlessUpstream upstream = new EndlessUpstream();
         this.upstream = upstream;
         harness.subscribe(upstream);

@@ -33,9 +33,11 @@ class OutgoingSendRateTest {
     }
 
     @Test
-    void beforeAnyMeasureTheBoundIsMaxBufferedRecords() {
-        assertThat(rate().recordBound()).isEqualTo(10000);
-        assertThat(rate().byteBound()).isEqualTo(33554432);
+    void beforeAnyMeasureTheBoundIsWhatMaxInFlightFullRequestsCarryAndAtLeastAShardSecond() {
+        assertThat(rate("max-batch-records=500").recordBound()).isEqualTo(2500);
+        assertThat(rate("max-batch-records=500").byteBound()).isEqualTo(5 * 1048576);
+        assertThat(rate("max-batch-records=3").recordBound()).isEqualTo(1000);
+        assertThat(rate("max-batch-records=3", "max-buffered-records=20").recordBound()).isEqualTo(20);
     }
 
     @Test
