@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -18,6 +19,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 
+import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.reactive.messaging.OutgoingMessageMetadata;
 import io.smallrye.reactive.messaging.kinesis.KinesisSendResult;
@@ -27,7 +29,9 @@ import io.smallrye.reactive.messaging.kinesis.OutgoingKinesisMetadata;
  * A load the way an application makes one: {@code POST /orders/load?count=N&customers=K[&prefix=P]} starts a thread
  * that emits {@code P<i>} with key {@code customer-<i % K>} through the {@code orders-out} Emitter as fast as it
  * accepts them (when its buffer is full, the thread waits a millisecond and offers the same order again), and records
- * each order's fate in the {@link SendLog}; {@code GET /orders/load} tells how far it got. One run at a time.
+ * each order's fate in the {@link SendLog}; {@code GET /orders/load} tells how far it got. One run at a time. It
+ * stops emitting when the application starts shutting down, as an application driven by requests does when Quarkus
+ * stops taking them.
  */
 @Path("/orders/load")
 @ApplicationScoped
@@ -46,6 +50,7 @@ public class LoadGenerator {
     private final AtomicLong nacked = new AtomicLong();
     private volatile Thread running;
     private volatile boolean done;
+    private volatile boolean stopping;
 
     @POST
     @NonBlocking
@@ -70,14 +75,14 @@ public class LoadGenerator {
     }
 
     private void emit(int count, int customers, String prefix) {
-        for (int i = 0; i < count; i++) {
+        for (int i = 0; i < count && !stopping; i++) {
             String order = prefix + i;
             OutgoingMessageMetadata<KinesisSendResult> result = new OutgoingMessageMetadata<>();
             Message<byte[]> message = Message.of(order.getBytes(StandardCharsets.UTF_8),
                     Metadata.of(OutgoingKinesisMetadata.builder().partitionKey("customer-" + (i % customers)).build(),
                             result),
                     () -> onAck(order, result.getResult()), reason -> onNack(order, reason));
-            while (!offer(order, message)) {
+            while (!stopping && !offer(order, message)) {
                 try {
                     Thread.sleep(1);
                 } catch (InterruptedException e) {
@@ -87,6 +92,19 @@ public class LoadGenerator {
             }
         }
         done = true;
+    }
+
+    /** Shutdown starts (before the channels flush): no new order is offered; those accepted get their answer. */
+    void stop(@Observes ShutdownEvent event) {
+        stopping = true;
+        Thread thread = running;
+        if (thread != null) {
+            try {
+                thread.join(1000); // its current offer completes: accepted (and logged) or not
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** False while the Emitter's buffer is full; true once the order was accepted or refused for good. */

@@ -51,12 +51,15 @@ public interface KinesisExceptions {
     @Message(id = 2011, value = "Record for stream '%s' was not written after %d attempt(s): %s: %s")
     String recordFailed(String stream, int attempts, String errorCode, String errorMessage);
 
-    @Message(id = 2012, value = "Channel '%s': no answer from Kinesis for the record to stream '%s' within the shutdown timeout of %d ms ('shutdown-timeout'): it may or may not have been stored")
+    @Message(id = 2012, value = "Channel '%s': no answer from Kinesis for the record to stream '%s' within the shutdown timeout of %d ms ('shutdown-timeout'): it may or may not have been stored. If it is sent again, consumers may see it twice: as two records with the same data and different sequence numbers; put an id in the payload to recognise such duplicates")
     IllegalStateException unansweredBeforeShutdown(String channel, String stream, long timeoutMs);
 
     @Message(id = 2013, value = "Payload of type %s could not be written as JSON to stream '%s' by channel '%s': %s")
     IllegalArgumentException payloadNotEncoded(String type, String stream, String channel, String detail,
             @Cause Throwable cause);
+
+    @Message(id = 2014, value = "Stream '%s' was not found in region %s after %d attempt(s) ('max-retries' of channel '%s'): %s")
+    String streamNotFoundAfterRetries(String stream, String region, int attempts, String channel, String detail);
 
     // Quarkus-level settings and client defaults: ids 2300-2399
 

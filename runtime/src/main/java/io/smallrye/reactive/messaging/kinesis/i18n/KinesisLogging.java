@@ -33,24 +33,12 @@ public interface KinesisLogging extends BasicLogger {
     void retryingFailedEntries(String channel, int failed, String stream, String errorCode);
 
     @LogMessage(level = Level.ERROR)
-    @Message(id = 1003, value = "Channel '%s': record to stream '%s' could not be written: %s")
-    void recordNotWritten(String channel, String stream, String reason);
-
-    @LogMessage(level = Level.WARN)
-    @Message(id = 1004, value = "Channel '%s': PutRecords request to stream '%s' with %d record(s) failed")
-    void requestFailed(String channel, String stream, int records, @Cause Throwable cause);
-
-    @LogMessage(level = Level.ERROR)
     @Message(id = 1005, value = "Channel '%s': %d message(s) were not sent within the shutdown timeout of %d ms and were nacked")
     void shutdownTimeoutExpired(String channel, int messages, long timeoutMs);
 
     @LogMessage(level = Level.ERROR)
     @Message(id = 1006, value = "Channel '%s': the upstream of the outgoing channel failed")
     void upstreamFailure(String channel, @Cause Throwable cause);
-
-    @LogMessage(level = Level.DEBUG)
-    @Message(id = 1007, value = "Channel '%s': flushing %d buffered and in-flight message(s) before shutdown")
-    void flushingOnShutdown(String channel, int messages);
 
     @LogMessage(level = Level.WARN)
     @Message(id = 1008, value = "Channel '%s': closing on an event-loop thread, the outgoing channel does not wait for its in-flight records")
@@ -59,6 +47,26 @@ public interface KinesisLogging extends BasicLogger {
     @LogMessage(level = Level.WARN)
     @Message(id = 1009, value = "Failed to close a Kinesis client")
     void clientCloseFailed(@Cause Throwable cause);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 1010, value = "Channel '%s': PutRecords request to stream '%s' with %d record(s) failed: %s (%s); %d more failed request(s) to this stream since the last such line")
+    void requestFailed(String channel, String stream, int records, String summary, String handling, long unlogged);
+
+    @LogMessage(level = Level.DEBUG)
+    @Message(id = 1011, value = "Channel '%s': PutRecords request to stream '%s' failed")
+    void requestFailedTrace(String channel, String stream, @Cause Throwable cause);
+
+    @LogMessage(level = Level.ERROR)
+    @Message(id = 1012, value = "Channel '%s': message not written to stream '%s' and nacked: %s; %d more message(s) nacked for %s on this stream since the last such line")
+    void recordNotWritten(String channel, String stream, String reason, long unlogged, String errorCode);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 1013, value = "Channel '%s': shutting down with %d message(s) held and %d in flight; taking what the Emitter already accepted and sending it within the shutdown timeout of %d ms")
+    void drainingOnShutdown(String channel, int held, int inFlight, long timeoutMs);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 1014, value = "Channel '%s': shutdown flush done in %d ms: %d message(s) acked, %d nacked during shutdown")
+    void shutdownFlushDone(String channel, long elapsedMs, long acked, long nacked);
 
     // KPL aggregation: ids 1200-1299
 

@@ -33,11 +33,18 @@ public class KinesisOutboundChannel implements Flow.Subscriber<Message<?>> {
     private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
     private final AtomicLong requested = new AtomicLong();
     private final AtomicLong sequence = new AtomicLong();
+    /** Messages received from upstream, to see whether it still delivers while shutting down. */
+    private final AtomicLong arrivals = new AtomicLong();
     private final Object demandLock = new Object();
     private volatile boolean closed;
     private volatile CompletableFuture<Void> flushed;
     private volatile long shutdownDeadlineNanos;
     private volatile Throwable upstreamFailure;
+    private volatile boolean upstreamDone;
+    private volatile long shutdownStartNanos;
+    private volatile long[] totalsAtShutdown;
+    /** While shutting down: how long upstream must deliver nothing before the channel counts it as drained. */
+    private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     public KinesisOutboundChannel(OutgoingSettings settings, KinesisAsyncClient client,
             ScheduledExecutorService scheduler) {
@@ -82,6 +89,7 @@ public class KinesisOutboundChannel implements Flow.Subscriber<Message<?>> {
     @Override
     public void onNext(Message<?> message) {
         requested.decrementAndGet();
+        arrivals.incrementAndGet();
         if (closed) {
             MessageCompletion.nack(message, KinesisExceptions.ex.channelClosed(settings.channel(),
                     records.streamOf(message)));
@@ -104,18 +112,22 @@ public class KinesisOutboundChannel implements Flow.Subscriber<Message<?>> {
     public void onError(Throwable failure) {
         KinesisLogging.log.upstreamFailure(settings.channel(), failure);
         upstreamFailure = failure;
+        upstreamDone = true;
         batcher.flush();
     }
 
     @Override
     public void onComplete() {
+        upstreamDone = true;
         batcher.flush();
     }
 
     /**
-     * Tops the upstream demand up to what the buffer bounds allow, counting every requested message at
-     * max-record-bytes, so held bytes never exceed max-buffered-bytes whatever sizes arrive. Requests go out in
-     * chunks (when at least half the allowed demand is missing), not one per message.
+     * Tops the upstream demand up to what the channel may hold: the adaptive bound of {@link SendRate} (what the
+     * measured send rate sends in half of shutdown-timeout) within max-buffered-records, and max-buffered-bytes
+     * counting every requested message at max-record-bytes, so held bytes never exceed it whatever sizes arrive.
+     * While shutting down: what the rate sends in the time left. Requests go out in chunks (when at least half the
+     * allowed demand is missing), not one per message.
      */
     private void requestMore() {
         Flow.Subscription s = subscription.get();
@@ -123,14 +135,34 @@ public class KinesisOutboundChannel implements Flow.Subscriber<Message<?>> {
             return;
         }
         synchronized (demandLock) {
-            long byteRoom = (settings.maxBufferedBytes() - batcher.heldBytes()) / settings.maxRecordBytes();
-            long target = Math.min(settings.maxBufferedRecords() - batcher.heldRecords(), byteRoom);
+            long heldBytes = batcher.heldBytes();
+            long byteRoom = heldBytes >= batcher.byteBound() ? 0
+                    : (settings.maxBufferedBytes() - heldBytes) / settings.maxRecordBytes();
+            long target = Math.min(recordLimit() - batcher.heldRecords(), byteRoom);
             long missing = target - requested.get();
             if (missing > 0 && missing >= Math.max(1, target / 2)) {
                 requested.addAndGet(missing);
                 s.request(missing);
             }
         }
+    }
+
+    /**
+     * The most records the channel may hold now: its adaptive bound, or while shutting down what the measured rate
+     * sends in three quarters of the time left (the rest is the margin for a slower end), within
+     * max-buffered-records.
+     */
+    private long recordLimit() {
+        if (shutdownDeadlineNanos == 0) {
+            return batcher.recordBound();
+        }
+        long left = (shutdownDeadlineNanos - System.nanoTime()) / 4 * 3;
+        return left <= 0 ? 0 : Math.min(settings.maxBufferedRecords(), batcher.recordsSendableIn(left));
+    }
+
+    /** The bound on held records now (for tests and health details). */
+    long heldRecordLimit() {
+        return recordLimit();
     }
 
     /**
@@ -142,21 +174,29 @@ public class KinesisOutboundChannel implements Flow.Subscriber<Message<?>> {
         finishShutdown();
     }
 
-    /** Starts sending everything buffered at once; {@link #finishShutdown()} waits for it. */
+    /**
+     * Starts sending everything held at once, and from now on every message upstream delivers, as long as the
+     * measured rate can send it before the deadline; {@link #finishShutdown()} waits for it.
+     */
     public void beginShutdown() {
         if (flushed == null) {
+            shutdownStartNanos = System.nanoTime();
+            totalsAtShutdown = batcher.answeredTotals();
             int held = batcher.heldRecords();
             if (held > 0) {
-                KinesisLogging.log.flushingOnShutdown(settings.channel(), held);
+                KinesisLogging.log.drainingOnShutdown(settings.channel(), held - batcher.inFlightRecords(),
+                        batcher.inFlightRecords(), settings.shutdownTimeout().toMillis());
             }
-            shutdownDeadlineNanos = System.nanoTime() + settings.shutdownTimeout().toNanos();
-            flushed = batcher.flush();
+            shutdownDeadlineNanos = shutdownStartNanos + settings.shutdownTimeout().toNanos();
+            flushed = batcher.flush(shutdownDeadlineNanos);
+            requestMore();
         }
     }
 
     /**
-     * Waits until the flush started by {@link #beginShutdown()} is done or shutdown-timeout has passed since it
-     * started, then nacks whatever is left and stops requesting messages. Never waits on an event-loop thread.
+     * Waits until the channel holds nothing and upstream (the Emitter's buffer) has nothing more to deliver, or
+     * shutdown-timeout has passed since {@link #beginShutdown()}; then nacks whatever is left and takes no more
+     * messages. Never waits on an event-loop thread.
      */
     public void finishShutdown() {
         if (closed) {
@@ -166,13 +206,7 @@ public class KinesisOutboundChannel implements Flow.Subscriber<Message<?>> {
         if (Context.isOnEventLoopThread()) {
             KinesisLogging.log.closingOnEventLoop(settings.channel());
         } else {
-            try {
-                flushed.get(Math.max(0, shutdownDeadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException | ExecutionException e) {
-                // what is left is nacked below
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            drainUntilDeadline();
         }
         closed = true;
         long timeoutMs = settings.shutdownTimeout().toMillis();
@@ -182,11 +216,50 @@ public class KinesisOutboundChannel implements Flow.Subscriber<Message<?>> {
         if (abandoned > 0) {
             KinesisLogging.log.shutdownTimeoutExpired(settings.channel(), abandoned, timeoutMs);
         }
+        long[] totals = batcher.answeredTotals();
+        if (totalsAtShutdown != null && totals[0] + totals[1] > totalsAtShutdown[0] + totalsAtShutdown[1]) {
+            KinesisLogging.log.shutdownFlushDone(settings.channel(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - shutdownStartNanos),
+                    totals[0] - totalsAtShutdown[0], totals[1] - totalsAtShutdown[1] + abandoned);
+        }
         // Messages the Emitter still buffers were accepted by send(): take them all now, so each one is nacked as
         // "channel closed" (see onNext) instead of vanishing with a cancelled subscription.
         Flow.Subscription s = subscription.get();
         if (s != null) {
             s.request(Long.MAX_VALUE);
+        }
+    }
+
+    /**
+     * Keeps sending, and asking upstream for what the time left allows, until the channel is empty and a look at
+     * upstream with demand outstanding brings nothing new (the Emitter delivers what it buffered as soon as it is
+     * asked), or until the deadline.
+     */
+    private void drainUntilDeadline() {
+        long seen = -1;
+        while (true) {
+            long left = shutdownDeadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            try {
+                batcher.flush().get(Math.min(left, QUIET_NANOS), TimeUnit.NANOSECONDS);
+                requestMore();
+                Thread.sleep(TimeUnit.NANOSECONDS.toMillis(Math.min(QUIET_NANOS, Math.max(0, left))));
+            } catch (TimeoutException | ExecutionException e) {
+                requestMore();
+                continue;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            long now = arrivals.get();
+            boolean upstreamEmpty = subscription.get() == null || upstreamDone || requested.get() > 0
+                    || recordLimit() <= batcher.heldRecords();
+            if (now == seen && batcher.heldRecords() == 0 && upstreamEmpty) {
+                return;
+            }
+            seen = now;
         }
     }
 

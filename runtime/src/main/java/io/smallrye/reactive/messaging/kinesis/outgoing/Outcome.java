@@ -5,7 +5,7 @@ import java.util.List;
 
 import io.smallrye.reactive.messaging.OutgoingMessageMetadata;
 import io.smallrye.reactive.messaging.kinesis.KinesisSendResult;
-import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
+import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
 /**
@@ -18,6 +18,7 @@ final class Outcome {
     private final List<Integer> subSequences = new ArrayList<>();
     private final List<PendingRecord> failed = new ArrayList<>();
     private final List<Throwable> reasons = new ArrayList<>();
+    private final List<String> codes = new ArrayList<>();
     int retried;
     /** Refusals for the shard's throughput limit (retried or not). */
     int throttled;
@@ -45,9 +46,10 @@ final class Outcome {
         subSequences.add(subSequence);
     }
 
-    void failed(PendingRecord record, Throwable reason) {
+    void failed(PendingRecord record, Throwable reason, String errorCode) {
         failed.add(record);
         reasons.add(reason);
+        codes.add(errorCode);
     }
 
     void retried(String code) {
@@ -56,7 +58,7 @@ final class Outcome {
         }
     }
 
-    void complete(String channel) {
+    void complete(SendFailures failures) {
         for (int i = 0; i < succeeded.size(); i++) {
             PendingRecord record = succeeded.get(i);
             PutRecordsResultEntry result = results.get(i);
@@ -67,8 +69,27 @@ final class Outcome {
         }
         for (int i = 0; i < failed.size(); i++) {
             PendingRecord record = failed.get(i);
-            KinesisLogging.log.recordNotWritten(channel, record.stream, reasons.get(i).getMessage());
+            failures.nacked(record.stream, codes.get(i), reasons.get(i).getMessage());
             MessageCompletion.nack(record.message, reasons.get(i));
+        }
+    }
+
+    /** Reports the answer to the channel's metrics; metrics never break sending. */
+    void report(KinesisMetrics metrics, String channel, String stream, int entries, long latencyNanos,
+            boolean requestFailed) {
+        try {
+            metrics.putRecordsAnswered(channel, stream, entries, latencyNanos, requestFailed);
+            if (succeededCount() > 0) {
+                metrics.recordsSent(channel, stream, succeededCount(), succeededBytes());
+            }
+            if (retried > 0 || throttled > 0) {
+                metrics.recordsRetried(channel, stream, retried, throttled);
+            }
+            if (failedCount() > 0) {
+                metrics.recordsFailed(channel, stream, failedCount());
+            }
+        } catch (RuntimeException e) {
+            // metrics never break sending
         }
     }
 }

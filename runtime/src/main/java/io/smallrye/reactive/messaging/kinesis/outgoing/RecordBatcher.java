@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import io.smallrye.reactive.messaging.kinesis.KinesisWriteException;
+import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
+import io.smallrye.reactive.messaging.kinesis.client.FailureKind;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
 import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
@@ -56,6 +58,12 @@ final class RecordBatcher {
     private long timerAtNanos;
     private volatile String streamProblem;
     private final KinesisMetrics metrics;
+    private final SendFailures failures;
+    private final SendRate rate;
+    /** At shutdown: no request is started that would not be answered before it (0: none). */
+    private long sendDeadlineNanos;
+    private long ackedTotal;
+    private long nackedTotal;
 
     RecordBatcher(OutgoingSettings settings, KinesisAsyncClient client, String region, ScheduledExecutorService scheduler,
             Runnable onRelease, KinesisMetrics metrics) {
@@ -69,11 +77,16 @@ final class RecordBatcher {
                 settings.aggregation() ? Integer.MAX_VALUE : settings.maxBatchRecords(), settings.maxBatchBytes());
         this.shardMaps = settings.aggregation() ? new ShardMaps(client, settings.channel()) : null;
         this.bufferTimeNanos = settings.bufferTime().toNanos();
+        this.failures = new SendFailures(settings.channel());
+        this.rate = new SendRate(settings, System::nanoTime);
     }
 
     void add(PendingRecord record) {
         boolean drainNow;
         synchronized (this) {
+            if (heldRecords == 0) {
+                rate.idle();
+            }
             waiting.add(record);
             heldRecords++;
             heldBytes += record.size;
@@ -105,6 +118,36 @@ final class RecordBatcher {
         return heldBytes;
     }
 
+    /** The most records the channel should hold now, from its measured send rate (see {@link SendRate}). */
+    synchronized int recordBound() {
+        return rate.recordBound();
+    }
+
+    /** The most bytes the channel should hold now, from its measured send rate. */
+    synchronized long byteBound() {
+        return rate.byteBound();
+    }
+
+    /** Records the measured rate sends in that time (at least one full request). */
+    synchronized long recordsSendableIn(long nanos) {
+        return rate.recordsSendableIn(nanos);
+    }
+
+    synchronized int inFlightRecords() {
+        int records = 0;
+        for (List<RequestEntry> batch : inFlight) {
+            for (RequestEntry entry : batch) {
+                records += entry.records().size();
+            }
+        }
+        return records;
+    }
+
+    /** Messages acked and nacked by answers so far. */
+    synchronized long[] answeredTotals() {
+        return new long[] { ackedTotal, nackedTotal };
+    }
+
     /** Why the stream cannot be written to, as last seen, or {@code null} while writes succeed. */
     String streamProblem() {
         return streamProblem;
@@ -116,13 +159,25 @@ final class RecordBatcher {
      * @return completed when no record is waiting or in flight any more, and every message was acked or nacked
      */
     CompletableFuture<Void> flush() {
+        return flush(0);
+    }
+
+    /**
+     * As {@link #flush()}, and from now on no request is started unless its answer is expected before
+     * {@code deadlineNanos} (at the request latency measured): a record not sent then is known not to be stored, one
+     * in a request without an answer is not.
+     */
+    CompletableFuture<Void> flush(long deadlineNanos) {
         CompletableFuture<Void> done;
         synchronized (this) {
             flushing = true;
+            if (deadlineNanos != 0) {
+                sendDeadlineNanos = deadlineNanos;
+            }
             if (heldRecords == 0 && completing == 0) {
                 return CompletableFuture.completedFuture(null);
             }
-            if (emptied == null) {
+            if (emptied == null || emptied.isDone()) {
                 emptied = new CompletableFuture<>();
             }
             done = emptied;
@@ -173,7 +228,8 @@ final class RecordBatcher {
                 // more to do; either way a later deadline needs a new timer
                 timer = null;
             }
-            while (inFlight.size() < settings.maxInFlight() && !waiting.isEmpty()) {
+            while (inFlight.size() < settings.maxInFlight() && !waiting.isEmpty()
+                    && rate.answerExpectedBefore(sendDeadlineNanos, now)) {
                 boolean due = flushing || waiting.fillsABatch()
                         || now - (waiting.oldestEnqueuedAtNanos() + bufferTimeNanos) >= 0
                         || waiting.retryDue(now);
@@ -265,14 +321,16 @@ final class RecordBatcher {
             // one draw per answer: records refused together wait the same backoff (per attempt count) and go back
             // together in one request, instead of each drawing its own delay and leaving in a request of its own
             double jitter = ThreadLocalRandom.current().nextDouble();
-            Throwable cause = failure == null ? null : SendFailures.unwrap(failure);
-            if (cause != null && SendFailures.isStreamNotFound(cause)) {
-                streamProblem = KinesisExceptions.ex.streamNotFound(stream, region, SendFailures.errorMessage(cause))
-                        .getMessage();
-            } else if (cause == null) {
-                streamProblem = null;
+            Throwable cause = failure == null ? null : AwsErrors.unwrap(failure);
+            FailureKind requestKind = cause == null ? null : AwsErrors.classify(cause);
+            String notFound = null;
+            if (cause != null) {
+                failures.requestFailed(stream, batch.size(), cause, requestKind);
+                if (requestKind == FailureKind.NOT_FOUND) {
+                    notFound = AwsErrors.errorMessage(cause);
+                }
             } else {
-                KinesisLogging.log.requestFailed(settings.channel(), stream, batch.size(), cause);
+                failures.succeeded(stream);
             }
             for (int i = 0; i < batch.size(); i++) {
                 RequestEntry entry = batch.get(i);
@@ -289,24 +347,39 @@ final class RecordBatcher {
                         release(record);
                         outcome.succeeded(record, result, entry.aggregated() ? sub : 0);
                     } else if (cause != null) {
-                        onRefused(record, cause, SendFailures.errorCode(cause), SendFailures.errorMessage(cause),
-                                SendFailures.isRetryableRequestFailure(cause), now, jitter, outcome);
+                        onRefused(record, cause, AwsErrors.errorCode(cause), AwsErrors.errorMessage(cause),
+                                requestKind, now, jitter, outcome);
                     } else {
-                        onRefused(record, null, result.errorCode(), result.errorMessage(),
-                                SendFailures.isRetryableEntryError(result.errorCode()), now, jitter, outcome);
+                        FailureKind kind = AwsErrors.classifyEntry(result.errorCode());
+                        if (kind == FailureKind.NOT_FOUND) {
+                            notFound = result.errorMessage();
+                        }
+                        onRefused(record, null, result.errorCode(), result.errorMessage(), kind, now, jitter,
+                                outcome);
                     }
                 }
             }
+            if (notFound != null) {
+                streamProblem = KinesisExceptions.ex.streamNotFound(stream, region, notFound).getMessage()
+                        + "; retrying up to max-retries (" + settings.maxRetries() + ") times per record";
+            } else if (cause == null) {
+                streamProblem = null;
+            }
+            ackedTotal += outcome.succeededCount();
+            nackedTotal += outcome.failedCount();
+            rate.answered(outcome.succeededCount(), outcome.succeededBytes(), heldRecords);
             if (outcome.retried > 0 && cause == null) {
                 KinesisLogging.log.retryingFailedEntries(settings.channel(), outcome.retried, stream,
                         outcome.firstRetryCode);
             }
             completing++;
-            record(stream, batch.size(), System.nanoTime() - sentAt, cause != null, outcome);
+            rate.latency(System.nanoTime() - sentAt);
+            outcome.report(metrics, settings.channel(), stream, batch.size(), System.nanoTime() - sentAt,
+                    cause != null);
         }
         CompletableFuture<Void> nowEmpty;
         try {
-            outcome.complete(settings.channel());
+            outcome.complete(failures);
         } finally {
             // the flush is over when the last answer has acked and nacked its messages, not merely when it released
             // them: another answer may still be completing its own
@@ -322,29 +395,17 @@ final class RecordBatcher {
         scheduleDrain();
     }
 
-    private void record(String stream, int entries, long latencyNanos, boolean requestFailed, Outcome outcome) {
-        try {
-            metrics.putRecordsAnswered(settings.channel(), stream, entries, latencyNanos, requestFailed);
-            if (outcome.succeededCount() > 0) {
-                metrics.recordsSent(settings.channel(), stream, outcome.succeededCount(), outcome.succeededBytes());
-            }
-            if (outcome.retried > 0 || outcome.throttled > 0) {
-                metrics.recordsRetried(settings.channel(), stream, outcome.retried, outcome.throttled);
-            }
-            if (outcome.failedCount() > 0) {
-                metrics.recordsFailed(settings.channel(), stream, outcome.failedCount());
-            }
-        } catch (RuntimeException e) {
-            // metrics never break sending
-        }
-    }
-
-    private void onRefused(PendingRecord record, Throwable cause, String code, String message, boolean retryable,
+    /**
+     * A record was refused (alone or with its whole request): sent again after a backoff while its failure kind is
+     * retryable and max-retries allows, otherwise released and nacked with the AWS code and message. A PERMANENT
+     * refusal is nacked after its first attempt, and its key's later records are no longer held back by it.
+     */
+    private void onRefused(PendingRecord record, Throwable cause, String code, String message, FailureKind kind,
             long now, double jitter, Outcome outcome) {
-        if (SendFailures.isThrottling(code)) {
+        if (kind == FailureKind.THROTTLED) {
             outcome.throttled++;
         }
-        if (retryable && record.attempts < settings.maxRetries() && !SendFailures.isStreamNotFound(cause)) {
+        if (SendFailures.retried(kind) && record.attempts < settings.maxRetries()) {
             record.attempts++;
             record.notBeforeNanos = now + backoffNanos(record.attempts, jitter);
             waiting.add(record);
@@ -352,15 +413,12 @@ final class RecordBatcher {
             return;
         }
         release(record);
-        Throwable reason;
-        if (cause != null && SendFailures.isStreamNotFound(cause)) {
-            reason = KinesisExceptions.ex.streamNotFound(record.stream, region, message);
-        } else {
-            reason = new KinesisWriteException(
-                    KinesisExceptions.ex.recordFailed(record.stream, record.attempts + 1, code, message),
-                    code, record.attempts + 1, cause);
-        }
-        outcome.failed(record, reason);
+        int attempts = record.attempts + 1;
+        String text = kind == FailureKind.NOT_FOUND
+                ? KinesisExceptions.ex.streamNotFoundAfterRetries(record.stream, region, attempts, settings.channel(),
+                        message)
+                : KinesisExceptions.ex.recordFailed(record.stream, attempts, code, message);
+        outcome.failed(record, new KinesisWriteException(text, code, attempts, cause), code);
     }
 
     private void release(PendingRecord record) {

@@ -173,47 +173,51 @@ class KinesisOutboundChannelRetryTest {
     }
 
     @Test
-    void aMissingStreamNacksEveryMessageAtOnceAndMakesTheChannelNotReady() {
+    void aMissingStreamIsRetriedWithinMaxRetriesThenNackedWhileReadinessSaysWhy() {
         FakeKinesisClient fake = new FakeKinesisClient();
         fake.failFirstRequests(Integer.MAX_VALUE, () -> FakeKinesisClient.streamNotFound(STREAM));
-        harness = ChannelHarness.create(fake, "max-batch-records=5", "buffer-time=1h");
+        harness = ChannelHarness.create(fake, "max-batch-records=5", "buffer-time=1h", "max-retries=3",
+                "retry-backoff=100ms", "max-retry-backoff=200ms");
         assertThat(readiness().isOk()).isTrue();
 
         List<Tracked> messages = messages(5);
         harness.send(messages);
+        String notFound = "Stream '" + STREAM + "' was not found in region us-east-1";
+        await().atMost(TIMEOUT).until(() -> fake.callCount() >= 1 && !readiness().isOk());
+        // while it retries, readiness says why
+        assertThat(messages).noneMatch(Tracked::done);
+        assertThat(readiness().getChannels().get(0).getMessage()).contains(notFound).contains("retrying");
         harness.awaitAllDone();
 
-        assertThat(fake.callCount()).isEqualTo(1);
-        String expected = "Stream '" + STREAM + "' was not found in region us-east-1: Stream " + STREAM
-                + " under account 000000000000 not found.";
+        assertThat(fake.callCount()).isEqualTo(4);
         for (Tracked message : messages) {
-            Throwable reason = message.assertNackedOnce();
-            assertThat(reason).isInstanceOf(IllegalStateException.class);
-            assertThat(reason.getMessage()).contains(expected);
+            KinesisWriteException reason = (KinesisWriteException) message.assertNackedOnce();
+            assertThat(reason.getErrorCode()).isEqualTo("ResourceNotFoundException");
+            assertThat(reason.getAttempts()).isEqualTo(4);
+            assertThat(reason.getMessage()).contains(notFound).contains("after 4 attempt(s)")
+                    .contains("Stream " + STREAM + " under account 000000000000 not found.");
         }
         HealthReport report = readiness();
         assertThat(report.isOk()).isFalse();
-        assertThat(report.getChannels()).hasSize(1);
         assertThat(report.getChannels().get(0).getChannel()).isEqualTo(ChannelHarness.CHANNEL);
-        assertThat(report.getChannels().get(0).isOk()).isFalse();
-        assertThat(report.getChannels().get(0).getMessage()).contains(expected);
+        assertThat(report.getChannels().get(0).getMessage()).contains(notFound);
         // and nothing is sent again later
-        await().during(java.time.Duration.ofMillis(300)).atMost(TIMEOUT).until(() -> fake.callCount() == 1);
+        await().during(java.time.Duration.ofMillis(300)).atMost(TIMEOUT).until(() -> fake.callCount() == 4);
     }
 
     @Test
-    void theChannelIsReadyAgainOnceTheStreamCanBeWritten() {
+    void aStreamMissingForAMomentLosesNothingAndTheChannelIsReadyAgain() {
         FakeKinesisClient fake = new FakeKinesisClient();
-        fake.failFirstRequests(1, () -> FakeKinesisClient.streamNotFound(STREAM));
-        harness = ChannelHarness.create(fake, "max-batch-records=1", "buffer-time=1h");
+        fake.failFirstRequests(2, () -> FakeKinesisClient.streamNotFound(STREAM));
+        harness = ChannelHarness.create(fake, "max-batch-records=1", "buffer-time=1h", "retry-backoff=300ms",
+                "max-retry-backoff=300ms");
 
-        harness.send(harness.message("lost"));
+        harness.send(harness.message("kept"));
+        await().atMost(TIMEOUT).until(() -> !readiness().isOk());
         harness.awaitAllDone();
-        assertThat(readiness().isOk()).isFalse();
 
-        harness.send(harness.message("written"));
-        harness.awaitAllDone();
-        harness.get("written").assertAckedOnce();
+        harness.get("kept").assertAckedOnce();
+        assertThat(fake.timesSent("kept")).isEqualTo(3);
         assertThat(readiness().isOk()).isTrue();
     }
 
