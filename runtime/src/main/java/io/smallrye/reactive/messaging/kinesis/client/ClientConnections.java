@@ -1,8 +1,12 @@
 package io.smallrye.reactive.messaging.kinesis.client;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
@@ -25,10 +29,11 @@ import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
  * clients: requests still under way then fail at once and the pools close in milliseconds.
  * <p>
  * The connections are also where Netty reports an exception no handler consumed ("exceptionCaught() ... reached at the
- * tail of the pipeline", a WARN): the SDK takes its request handlers off a connection it puts back in its pool, so a
- * reset of an idle pooled connection (the server restarted, a proxy dropped it) reaches the tail. The failure of a
- * request is reported through the request itself, and the pool drops a closed connection at its next acquire, so
- * such an exception tells nothing more: it is logged at DEBUG for these connections only.
+ * tail of the pipeline", a WARN): on an HTTP/2 connection (the SDK's default for Kinesis over https) the SDK's handlers
+ * pass a connection reset (the server killed, a proxy dropping connections) on to the tail after they failed the
+ * streams of that connection and released it; its HTTP/1.1 connections have a handler of their own for that. The
+ * failure is reported through the requests concerned, and the pool drops the closed connection, so the exception
+ * tells nothing more: it is logged at DEBUG, for these connections only (no logger category is silenced).
  */
 public final class ClientConnections {
 
@@ -56,13 +61,26 @@ public final class ClientConnections {
         return connections.size();
     }
 
-    /** Closes every open connection and waits (a little) until they are closed. */
+    /**
+     * Closes every open connection and waits (a little) until they are closed. A connection is closed from the head of
+     * its pipeline: the SDK's HTTP/1.1 handler defers a close requested through the pipeline until its request is
+     * answered, which is what must not be waited for here.
+     */
     public void closeAll() {
-        if (connections.isEmpty()) {
-            return;
+        List<ChannelFuture> closing = new ArrayList<>();
+        for (Channel connection : connections) {
+            ChannelHandlerContext first = connection.pipeline().firstContext();
+            closing.add(first == null ? connection.close() : first.close());
         }
-        int open = connections.size();
-        if (!connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS)) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        int open = 0;
+        for (ChannelFuture closed : closing) {
+            long left = Math.max(0, deadline - System.nanoTime());
+            if (!closed.awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+                open++;
+            }
+        }
+        if (open > 0) {
             KinesisLogging.log.connectionsNotClosed(open);
         }
     }
