@@ -83,7 +83,8 @@ public final class UnknownAttributes {
         if (!List.of(WARN, FAIL, IGNORE).contains(normalizedMode)) {
             throw KinesisExceptions.ex.invalidAttribute(channel, "unknown-attributes", mode, "warn, fail, ignore");
         }
-        if (normalizedMode.equals(IGNORE)) {
+        if (normalizedMode.equals(IGNORE) || incoming.isEmpty() || outgoing.isEmpty()) {
+            // no attribute known (annotations not readable, e.g. in a native image without them): nothing to compare
             return;
         }
         List<String> problems = problems(config, incomingChannel, normalizedMode.equals(WARN));
