@@ -36,8 +36,7 @@ class StopTimeIT {
 
     @Test
     void anIdleApplicationStopsWithinASecondWithoutError(KinesisMock kinesis) throws Exception {
-        kinesis.createStream("orders", 1);
-        kinesis.createStream("shipments", 1);
+        freshStreams(kinesis);
         try (PackagedApp app = PackagedApp.start("stop-idle-app", properties(kinesis))) {
             awaitHealth(app, "/q/health/ready", 200);
             assertStopsQuickly(app, "idle");
@@ -46,14 +45,25 @@ class StopTimeIT {
 
     @Test
     void anApplicationWhoseChannelFailedStopsWithinASecondWithoutError(KinesisMock kinesis) throws Exception {
-        kinesis.createStream("orders", 1);
-        kinesis.createStream("shipments", 1);
+        freshStreams(kinesis);
         // not a Shipment: its message is nacked, and failure-strategy fail (the default) stops the channel
         kinesis.client().putRecord(PutRecordRequest.builder().streamName("shipments").partitionKey("k")
                 .data(SdkBytes.fromString("not json", StandardCharsets.UTF_8)).build()).join();
         try (PackagedApp app = PackagedApp.start("stop-failed-app", properties(kinesis))) {
             awaitHealth(app, "/q/health/live", 503);
             assertStopsQuickly(app, "failed channel");
+        }
+    }
+
+    /** The application's two streams, empty (the emulator serves both tests of the class). */
+    private static void freshStreams(KinesisMock kinesis) {
+        for (String stream : List.of("orders", "shipments")) {
+            try {
+                kinesis.deleteStream(stream);
+            } catch (RuntimeException absent) {
+                // first test of the class
+            }
+            kinesis.createStream(stream, 1);
         }
     }
 
