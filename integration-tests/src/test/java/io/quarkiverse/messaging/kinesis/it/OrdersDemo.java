@@ -27,6 +27,7 @@ import io.smallrye.reactive.messaging.kinesis.test.KinesisMock.ShardRecord;
 public final class OrdersDemo {
 
     private static final String STREAM = "orders";
+    private static final String SHIPMENTS_STREAM = "shipments";
     private static final int SHARDS = 4;
     private static final int BULK = 1_000;
     private static final int BULK_CUSTOMERS = 20;
@@ -67,7 +68,10 @@ public final class OrdersDemo {
         try (KinesisMock kinesis = new KinesisMock()) {
             kinesis.start();
             kinesis.createStream(STREAM, SHARDS);
-            step("kinesis-mock listens on %s; stream '%s' created with %d shards", kinesis.endpoint(), STREAM, SHARDS);
+            // the application's other stream (ShipmentsResource, ShipmentsConsumer): every stream it uses exists
+            kinesis.createStream(SHIPMENTS_STREAM, 1);
+            step("kinesis-mock listens on %s; streams '%s' (%d shards) and '%s' (1 shard) created", kinesis.endpoint(),
+                    STREAM, SHARDS, SHIPMENTS_STREAM);
 
             Map<String, String> properties = Map.of(
                     "mp.messaging.connector.smallrye-kinesis.endpoint-override", kinesis.endpoint().toString(),

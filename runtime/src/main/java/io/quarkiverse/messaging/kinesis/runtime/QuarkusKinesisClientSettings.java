@@ -62,6 +62,11 @@ public class QuarkusKinesisClientSettings implements KinesisClientSettings {
     }
 
     @Override
+    public Optional<String> regionSource() {
+        return Optional.of(PREFIX + "region");
+    }
+
+    @Override
     public Optional<String> endpointOverride() {
         return config.endpointOverride();
     }

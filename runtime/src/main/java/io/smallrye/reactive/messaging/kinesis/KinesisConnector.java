@@ -34,6 +34,7 @@ import io.smallrye.reactive.messaging.health.HealthReporter;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.CheckpointStore;
 import io.smallrye.reactive.messaging.kinesis.client.KinesisClients;
 import io.smallrye.reactive.messaging.kinesis.client.StreamProbe;
+import io.smallrye.reactive.messaging.kinesis.config.UnknownAttributes;
 import io.smallrye.reactive.messaging.kinesis.fault.KinesisFailureHandler;
 import io.smallrye.reactive.messaging.kinesis.incoming.KinesisInboundChannel;
 import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
@@ -57,6 +58,7 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 @ConnectorAttribute(name = "health-enabled", type = "boolean", direction = INCOMING_AND_OUTGOING, description = "Whether the channel reports its state to health checks", defaultValue = "true")
 @ConnectorAttribute(name = "retry-backoff", type = "string", direction = INCOMING_AND_OUTGOING, description = "The wait before the first retry: of a record Kinesis refused (outgoing), of a throttled or failed read (incoming), of a dead-letter write; doubled at each further attempt, with jitter", defaultValue = "100ms")
 @ConnectorAttribute(name = "max-retry-backoff", type = "string", direction = INCOMING_AND_OUTGOING, description = "The longest wait between two attempts", defaultValue = "5s")
+@ConnectorAttribute(name = "unknown-attributes", type = "string", direction = INCOMING_AND_OUTGOING, description = "What an attribute of the channel that the connector does not know does at start-up (a typo such as 'buffer-tme', or an outgoing-only attribute set on an incoming channel): 'warn' (a warning naming it and the closest known attribute), 'fail' (the start fails, naming them all) or 'ignore'. Attributes set at connector level (mp.messaging.connector.smallrye-kinesis.*) may belong to either direction", defaultValue = "warn")
 @ConnectorAttribute(name = "payload-type", type = "string", direction = INCOMING_AND_OUTGOING, description = "Incoming: what the record data becomes: 'bytes' (a byte[], as stored), 'string' (UTF-8 text), 'json-object' or 'json-array' (Vert.x JSON), or a class name (JSON read with Jackson, the application's ObjectMapper if it has one); a record that cannot be read so is nacked and goes through the failure strategy. Outgoing: byte[], String, Vert.x Buffer, JsonObject and JsonArray payloads are written as they are, other objects as JSON with Jackson (with the writer of the class named here, if any). The Quarkus extension sets it from the channel's method and emitter signatures", defaultValue = "bytes")
 
 @ConnectorAttribute(name = "starting-position", type = "string", direction = INCOMING, description = "Where to start reading shards without a checkpoint: 'latest' (records written after the channel started; shards created later by resharding are read from their start), 'trim_horizon' (the oldest records kept), 'at_timestamp' (records written at or after starting-timestamp)", defaultValue = "latest")
@@ -125,6 +127,7 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
     private final Map<String, StreamProbe> streamProbes = new ConcurrentHashMap<>();
 
     private PayloadCodecs payloadCodecs;
+    private final UnknownAttributes unknownAttributes = new UnknownAttributes();
 
     @PostConstruct
     void init() {
@@ -149,6 +152,7 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
     @Override
     public Flow.Publisher<? extends Message<?>> getPublisher(Config config) {
         KinesisConnectorIncomingConfiguration conf = new KinesisConnectorIncomingConfiguration(config);
+        unknownAttributes.check(config, true, conf.getUnknownAttributes());
         KinesisAsyncClient client = clients.clientFor(conf);
         KinesisInboundChannel channel = new KinesisInboundChannel(conf, client,
                 executionHolder.vertx().getDelegate(), failureHandlers, checkpointStores, payloadCodecs, metrics());
@@ -165,6 +169,7 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
     @Override
     public Flow.Subscriber<? extends Message<?>> getSubscriber(Config config) {
         KinesisConnectorOutgoingConfiguration conf = new KinesisConnectorOutgoingConfiguration(config);
+        unknownAttributes.check(config, false, conf.getUnknownAttributes());
         OutgoingSettings settings = OutgoingSettings.from(conf);
         KinesisAsyncClient client = clients.clientFor(conf);
         PayloadEncoder objectEncoder = payloadCodecs.objectEncoder(settings.channel(),

@@ -31,6 +31,11 @@ public interface KinesisClientSettings {
         return Optional.empty();
     }
 
+    /** The name of the host's setting {@link #region()} comes from, for error messages; empty when there is none. */
+    default Optional<String> regionSource() {
+        return Optional.empty();
+    }
+
     /** The endpoint URI for channels that name none. */
     default Optional<String> endpointOverride() {
         return Optional.empty();

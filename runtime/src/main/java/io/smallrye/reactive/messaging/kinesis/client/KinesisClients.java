@@ -25,13 +25,14 @@ import io.smallrye.reactive.messaging.providers.connectors.ExecutionHolder;
 import io.smallrye.reactive.messaging.providers.helpers.CDIUtils;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.builder.SdkAsyncClientBuilder;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.SdkHttpConfigurationOption;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.async.SdkAsyncHttpService;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
-import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.utils.AttributeMap;
@@ -68,6 +69,8 @@ public class KinesisClients {
     private final List<SdkAsyncHttpClient> ownedHttpClients = new CopyOnWriteArrayList<>();
     private volatile KinesisClientSettings settings;
     private volatile ScheduledExecutorService scheduler;
+    /** The connections of the Netty clients built here, closed before the clients at shutdown. */
+    private final ClientConnections connections = new ClientConnections();
 
     public synchronized void start() {
         if (scheduler == null) {
@@ -104,7 +107,7 @@ public class KinesisClients {
             return bean.get();
         }
         KinesisClientSettings defaults = settings();
-        String region = conf.getRegion().or(defaults::region).orElse(null);
+        String region = region(conf, defaults);
         Optional<String> channelEndpoint = conf.getEndpointOverride();
         URI endpoint = channelEndpoint.isPresent()
                 ? endpoint(channelEndpoint.get(), allowed -> KinesisExceptions.ex.invalidAttribute(conf.getChannel(),
@@ -114,6 +117,24 @@ public class KinesisClients {
                                 defaults.endpointOverrideSource(), value, allowed)))
                         .orElse(null);
         return owned.computeIfAbsent(region + "|" + endpoint, key -> build(defaults, region, endpoint));
+    }
+
+    /**
+     * The channel's region, else the host's, else the AWS default region chain's (resolved here rather than by the
+     * SDK's builder, so that a missing region fails with the channel and the settings to use named).
+     */
+    private static String region(KinesisConnectorCommonConfiguration conf, KinesisClientSettings defaults) {
+        Optional<String> configured = conf.getRegion().or(defaults::region);
+        if (configured.isPresent()) {
+            return configured.get();
+        }
+        try {
+            return DefaultAwsRegionProviderChain.builder().build().getRegion().id();
+        } catch (SdkClientException none) {
+            String direction = conf instanceof KinesisConnectorIncomingConfiguration ? "incoming" : "outgoing";
+            throw KinesisExceptions.ex.noRegion(conf.getChannel(), direction, conf.getChannel(),
+                    defaults.regionSource().map(setting -> ", or " + setting).orElse(""));
+        }
     }
 
     /** The region a client talks to, for messages; "(unknown region)" when the client does not say. */
@@ -158,7 +179,7 @@ public class KinesisClients {
             return bean.get();
         }
         KinesisClientSettings defaults = settings();
-        String region = conf.getRegion().or(defaults::region).orElse(null);
+        String region = region(conf, defaults);
         URI endpoint = conf.getDynamodbEndpointOverride()
                 .map(value -> endpoint(value, allowed -> KinesisExceptions.ex.invalidAttribute(conf.getChannel(),
                         "dynamodb-endpoint-override", value, allowed)))
@@ -175,8 +196,7 @@ public class KinesisClients {
             builder.httpClient(http);
         } else {
             NettyNioAsyncHttpClient.Builder http = NettyNioAsyncHttpClient.builder()
-                    .eventLoopGroup(SdkEventLoopGroup.create(executionHolder.vertx().getDelegate()
-                            .nettyEventLoopGroup()));
+                    .eventLoopGroup(connections.on(executionHolder.vertx().getDelegate().nettyEventLoopGroup()));
             defaults.maxConcurrency().ifPresent(http::maxConcurrency);
             defaults.connectionTimeout().ifPresent(http::connectionTimeout);
             defaults.connectionAcquisitionTimeout().ifPresent(http::connectionAcquisitionTimeout);
@@ -228,8 +248,13 @@ public class KinesisClients {
         return service.createAsyncHttpClientFactory().buildWithDefaults(options.build());
     }
 
-    /** Closes the clients built here and stops the scheduler; called after the channels have flushed. */
+    /**
+     * Closes the clients built here and stops the scheduler; called after the channels have flushed. Their connections
+     * are closed first, while Vert.x's event loops still run: requests still under way fail at once instead of holding
+     * the pools open (see {@link ClientConnections}).
+     */
     public synchronized void close() {
+        connections.closeAll();
         owned.values().forEach(client -> {
             try {
                 client.close();
@@ -254,6 +279,8 @@ public class KinesisClients {
             }
         });
         ownedHttpClients.clear();
+        // a request the SDK retried while its clients were closing may have opened one more
+        connections.closeAll();
         if (scheduler != null) {
             scheduler.shutdownNow();
             scheduler = null;

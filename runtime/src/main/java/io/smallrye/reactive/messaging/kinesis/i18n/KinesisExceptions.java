@@ -83,4 +83,12 @@ public interface KinesisExceptions {
 
     @Message(id = 2306, value = "Dev Services for Kinesis: quarkus.messaging.kinesis.devservices.provider is 'container' but no container runtime (Docker, Podman) is reachable; start one, or use the provider 'process' (Node.js) or 'auto'")
     IllegalStateException containerRuntimeMissing();
+
+    // configuration checks: 2500-2529
+
+    @Message(id = 2500, value = "Channel '%s' has attributes the smallrye-kinesis connector does not know ('unknown-attributes' is 'fail'; set it to 'warn' or 'ignore' to start anyway): %s")
+    IllegalArgumentException unknownAttributes(String channel, String problems);
+
+    @Message(id = 2501, value = "Channel '%s': no AWS region is configured. Set mp.messaging.%s.%s.region, or mp.messaging.connector.smallrye-kinesis.region for every channel%s, or the AWS_REGION environment variable (or the aws.region system property, or the region of the AWS profile)")
+    IllegalArgumentException noRegion(String channel, String direction, String channel2, String hostSetting);
 }

@@ -126,4 +126,18 @@ public interface KinesisLogging extends BasicLogger {
     @Message(id = 1308, value = "Dev Services for Kinesis started kinesis-mock in a container (image %s, id %s) on %s in %d ms, region %s, streams %s. Channels without endpoint-override use it.")
     void devServicesContainerStarted(String image, String containerId, String endpoint, long millis, String region,
             String streams);
+
+    // lifecycle and configuration checks: 1500-1529
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 1500, value = "Channel '%s': %s")
+    void attributeIgnored(String channel, String problem);
+
+    @LogMessage(level = Level.DEBUG)
+    @Message(id = 1501, value = "Kinesis client connection %s: exception no handler consumed (the connection is dropped by its pool): %s")
+    void unconsumedConnectionException(String connection, String cause);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 1502, value = "%d connection(s) of the Kinesis clients were still open 1 s after they were closed at shutdown")
+    void connectionsNotClosed(int connections);
 }
