@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,8 @@ class FaultLeaseTableUnreachableIT {
     private static final Duration OVERLAP_BOUND = FAILOVER.multipliedBy(2).dividedBy(3);
     private static final int SHARDS = 6;
     private static final String TABLE = "fault-leases";
+    /** A node that processed no record of a shard for this long is no longer reading it (records arrive ~15/s). */
+    private static final Duration TENURE_GAP = Duration.ofSeconds(2);
 
     @Test
     void theOthersTakeTheShardsOfANodeThatLostTheTableWithoutReadingAShardTwiceAtOnce(KinesisMock kinesis)
@@ -48,11 +51,14 @@ class FaultLeaseTableUnreachableIT {
                 PackagedApp a = fault.startApp("node-a", node("node-a", dynalite.endpoint().toString()));
                 PackagedApp b = fault.startApp("node-b", node("node-b", dynalite.endpoint().toString()));
                 PackagedApp c = fault.startApp("node-c", node("node-c", tableProxy.endpoint().toString()));
+                // balanced, and stable for half a failover time (no steal under way when the fault starts)
                 boolean spread = FaultCase.poll(Duration.ofSeconds(90), () -> {
                     Map<String, String> owners = owners(dynamoDb);
-                    return owners.size() == SHARDS && owners.values().stream()
-                            .collect(Collectors.groupingBy(owner -> String.valueOf(owner), Collectors.counting()))
-                            .equals(Map.of("node-a", 2L, "node-b", 2L, "node-c", 2L));
+                    if (!balanced(owners)) {
+                        return false;
+                    }
+                    PackagedApp.sleep(FAILOVER.toMillis() / 2);
+                    return owners(dynamoDb).equals(owners);
                 });
                 assertThat(spread).as("shards spread 2/2/2: %s", owners(dynamoDb)).isTrue();
 
@@ -118,6 +124,12 @@ class FaultLeaseTableUnreachableIT {
         return properties;
     }
 
+    private static boolean balanced(Map<String, String> owners) {
+        return owners.size() == SHARDS && owners.values().stream()
+                .collect(Collectors.groupingBy(owner -> String.valueOf(owner), Collectors.counting()))
+                .equals(Map.of("node-a", 2L, "node-b", 2L, "node-c", 2L));
+    }
+
     /** Shard to owner (null when nobody holds it) in the lease table; empty until the table exists. */
     private static Map<String, String> owners(DynamoDbAsyncClient dynamoDb) {
         Map<String, String> owners = new TreeMap<>();
@@ -131,27 +143,36 @@ class FaultLeaseTableUnreachableIT {
     }
 
     /**
-     * For each shard and pair of nodes that both processed records of it: how long their reading overlapped, reading
-     * being the span from a node's first to its last record of the shard. Leases move once here (from node-c to
-     * another), so one span per node and shard describes it.
+     * For each shard and pair of nodes: how long both read it at once. A node's reading of a shard is cut into tenures
+     * where it processed records of the shard with no pause longer than {@link #TENURE_GAP} (records keep arriving on
+     * every shard while the feeder writes); overlaps are the intersections of tenures of different nodes. A shard read
+     * by B, stolen by C for balance, then taken back by B after C's fault gives B two tenures, not one long span.
      */
     static Map<String, Duration> overlaps(List<Receipt> receipts) {
-        Map<String, Map<String, long[]>> spans = new TreeMap<>();
-        for (Receipt receipt : receipts) {
-            spans.computeIfAbsent(receipt.shardId(), shard -> new TreeMap<>()).merge(receipt.node(),
-                    new long[] { receipt.processedMicros(), receipt.processedMicros() },
-                    (x, y) -> new long[] { Math.min(x[0], y[0]), Math.max(x[1], y[1]) });
-        }
+        Map<String, Map<String, List<long[]>>> tenures = new TreeMap<>();
+        receipts.stream().sorted(Comparator.comparingLong(Receipt::processedMicros)).forEach(receipt -> {
+            List<long[]> ofNode = tenures.computeIfAbsent(receipt.shardId(), shard -> new TreeMap<>())
+                    .computeIfAbsent(receipt.node(), node -> new ArrayList<>());
+            long at = receipt.processedMicros();
+            long[] last = ofNode.isEmpty() ? null : ofNode.get(ofNode.size() - 1);
+            if (last != null && at - last[1] <= TENURE_GAP.toNanos() / 1000) {
+                last[1] = at;
+            } else {
+                ofNode.add(new long[] { at, at });
+            }
+        });
         Map<String, Duration> overlaps = new TreeMap<>();
-        spans.forEach((shard, byNode) -> {
-            List<Map.Entry<String, long[]>> nodes = new ArrayList<>(byNode.entrySet());
+        tenures.forEach((shard, byNode) -> {
+            List<String> nodes = new ArrayList<>(byNode.keySet());
             for (int i = 0; i < nodes.size(); i++) {
                 for (int j = i + 1; j < nodes.size(); j++) {
-                    long[] x = nodes.get(i).getValue();
-                    long[] y = nodes.get(j).getValue();
-                    long overlap = Math.min(x[1], y[1]) - Math.max(x[0], y[0]);
-                    overlaps.put(shard + " " + nodes.get(i).getKey() + "+" + nodes.get(j).getKey(),
-                            Duration.ofNanos(Math.max(0, overlap) * 1000));
+                    long overlap = 0;
+                    for (long[] x : byNode.get(nodes.get(i))) {
+                        for (long[] y : byNode.get(nodes.get(j))) {
+                            overlap += Math.max(0, Math.min(x[1], y[1]) - Math.max(x[0], y[0]));
+                        }
+                    }
+                    overlaps.put(shard + " " + nodes.get(i) + "+" + nodes.get(j), Duration.ofNanos(overlap * 1000));
                 }
             }
         });
