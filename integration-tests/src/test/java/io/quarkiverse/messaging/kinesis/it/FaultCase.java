@@ -65,7 +65,9 @@ final class FaultCase implements AutoCloseable {
     /** Starts an instance of the demo, Kinesis through the proxy, with its own receipt log; {@code extra} wins. */
     PackagedApp startApp(String run, Map<String, String> extra) {
         Path receivedLog = freshFile(name + "-" + run + "-received.log");
-        receivedLogs.put(run, receivedLog);
+        synchronized (receivedLogs) {
+            receivedLogs.put(run, receivedLog);
+        }
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("mp.messaging.connector.smallrye-kinesis.endpoint-override", proxy.endpoint().toString());
         properties.put("mp.messaging.connector.smallrye-kinesis.region", kinesis.region());
@@ -75,7 +77,9 @@ final class FaultCase implements AutoCloseable {
         properties.put("orders.received-log", receivedLog.toString());
         properties.putAll(extra);
         PackagedApp app = PackagedApp.start("fault-suite/" + name + "-" + run, properties);
-        apps.add(app);
+        synchronized (apps) {
+            apps.add(app);
+        }
         return app;
     }
 
@@ -128,7 +132,9 @@ final class FaultCase implements AutoCloseable {
     /** What every run of the consumer processed, from the receipt logs (the run is the receipt's node). */
     List<Receipt> receipts() {
         List<Receipt> all = new ArrayList<>();
-        receivedLogs.forEach((run, log) -> all.addAll(Receipts.read(run, log).receipts()));
+        synchronized (receivedLogs) {
+            receivedLogs.forEach((run, log) -> all.addAll(Receipts.read(run, log).receipts()));
+        }
         return all;
     }
 
@@ -210,7 +216,9 @@ final class FaultCase implements AutoCloseable {
 
     @Override
     public void close() {
-        apps.forEach(PackagedApp::close);
+        synchronized (apps) {
+            apps.forEach(PackagedApp::close);
+        }
         proxy.close();
     }
 }

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
@@ -48,9 +50,14 @@ class FaultLeaseTableUnreachableIT {
             dynalite.start();
             try (FaultProxy tableProxy = FaultProxy.start(dynalite.endpoint());
                     DynamoDbAsyncClient dynamoDb = DynaliteTables.client(dynalite)) {
-                PackagedApp a = fault.startApp("node-a", node("node-a", dynalite.endpoint().toString()));
-                PackagedApp b = fault.startApp("node-b", node("node-b", dynalite.endpoint().toString()));
+                // started together: three JVM start-ups one after the other would take most of the case's time
+                CompletableFuture<PackagedApp> startA = CompletableFuture
+                        .supplyAsync(() -> fault.startApp("node-a", node("node-a", dynalite.endpoint().toString())));
+                CompletableFuture<PackagedApp> startB = CompletableFuture
+                        .supplyAsync(() -> fault.startApp("node-b", node("node-b", dynalite.endpoint().toString())));
                 PackagedApp c = fault.startApp("node-c", node("node-c", tableProxy.endpoint().toString()));
+                PackagedApp a = startA.get(120, TimeUnit.SECONDS);
+                PackagedApp b = startB.get(120, TimeUnit.SECONDS);
                 // balanced, and stable for half a failover time (no steal under way when the fault starts)
                 boolean spread = FaultCase.poll(Duration.ofSeconds(90), () -> {
                     Map<String, String> owners = owners(dynamoDb);

@@ -29,7 +29,7 @@ class FaultStartupOutageIT {
             PackagedApp.sleep(Math.max(0, OUTAGE.toMillis() - (System.nanoTime() - started) / 1_000_000));
             fault.proxy.pass();
 
-            Duration recovered = fault.awaitRecovery(app, Duration.ofSeconds(60));
+            Duration recovered = fault.awaitRecovery(app, Duration.ofSeconds(45));
             FaultCase.awaitLoadAnswered(app, Duration.ofSeconds(90));
             fault.awaitReceived(fault.fates().acked().keySet(), Duration.ofSeconds(30));
             Integer exit = app.terminate(Duration.ofSeconds(60));

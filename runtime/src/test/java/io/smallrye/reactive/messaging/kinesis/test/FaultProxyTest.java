@@ -13,11 +13,14 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
 import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
 import io.smallrye.reactive.messaging.kinesis.client.FailureKind;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -27,6 +30,7 @@ import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.DefaultRetryStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -47,6 +51,8 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 class FaultProxyTest {
 
     private static final String STREAM = "fault-proxy";
+    /** Ours, so that closing a client does not wait for the quiet period of an event loop group of its own. */
+    private static EventLoopGroup eventLoop;
 
     private FaultProxy proxy;
     private KinesisAsyncClient client;
@@ -54,6 +60,12 @@ class FaultProxyTest {
     @BeforeAll
     static void createStream(KinesisMock kinesis) {
         kinesis.createStream(STREAM, 1);
+        eventLoop = new NioEventLoopGroup(1);
+    }
+
+    @AfterAll
+    static void stopEventLoop() {
+        eventLoop.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
     }
 
     @AfterEach
@@ -72,12 +84,13 @@ class FaultProxyTest {
         return client;
     }
 
-    static KinesisAsyncClient kinesisClient(URI endpoint) {
+    private static KinesisAsyncClient kinesisClient(URI endpoint) {
         return KinesisAsyncClient.builder()
                 .endpointOverride(endpoint)
                 .region(Region.of(KinesisMock.REGION))
                 .credentialsProvider(credentials())
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1))
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1)
+                        .eventLoopGroup(SdkEventLoopGroup.create(eventLoop)))
                 .overrideConfiguration(c -> c.retryStrategy(DefaultRetryStrategy.doNotRetry())
                         .apiCallAttemptTimeout(Duration.ofSeconds(2)))
                 .build();
@@ -214,6 +227,8 @@ class FaultProxyTest {
                     .endpointOverride(proxy.endpoint())
                     .region(Region.of(KinesisMock.REGION))
                     .credentialsProvider(credentials())
+                    .httpClientBuilder(NettyNioAsyncHttpClient.builder()
+                            .eventLoopGroup(SdkEventLoopGroup.create(eventLoop)))
                     .overrideConfiguration(c -> c.retryStrategy(DefaultRetryStrategy.doNotRetry()))
                     .build()) {
                 await(dynamoDb.createTable(r -> r.tableName("leases").billingMode(BillingMode.PAY_PER_REQUEST)
