@@ -73,7 +73,7 @@ class FaultLeaseTableUnreachableIT {
                 Duration failover;
                 Set<String> ofC;
                 long faultStartMicros;
-                try (StreamFeeder feeder = new StreamFeeder(kinesis.client(), FaultCase.STREAM, 64, 20, 200)) {
+                try (StreamFeeder feeder = new StreamFeeder(kinesis.client(), FaultCase.STREAM, 64, 100, 100)) {
                     PackagedApp.sleep(4000);
                     ofC = owners(dynamoDb).entrySet().stream().filter(e -> "node-c".equals(e.getValue()))
                             .map(Map.Entry::getKey).collect(Collectors.toSet());
@@ -98,17 +98,24 @@ class FaultLeaseTableUnreachableIT {
                 List<Receipt> receipts = fault.receipts();
                 Map<String, Duration> overlaps = overlaps(receipts);
                 Duration maxOverlap = overlaps.values().stream().max(Duration::compareTo).orElse(Duration.ZERO);
+                // per shard of node-c: from its last record to the first record of the node that took the shard over
+                Duration handOverGap = ofC.stream().map(shard -> handOverGap(receipts, shard, "node-c"))
+                        .min(Duration::compareTo).orElse(null);
                 double cReadAfterFault = receipts.stream().filter(r -> r.node().equals("node-c"))
                         .mapToLong(Receipt::processedMicros).max().orElse(faultStartMicros)
                         - faultStartMicros;
+                String extra = String.format("shards-of-c=%d max-overlap=%.1fs (bound %.1fs) min-hand-over-gap=%s "
+                        + "c-read-after-fault=%.1fs exits=%s/%s/%s c-stop=%.1fs", ofC.size(),
+                        maxOverlap.toMillis() / 1000.0, OVERLAP_BOUND.toMillis() / 1000.0,
+                        handOverGap == null ? "?" : String.format("%.1fs", handOverGap.toMillis() / 1000.0),
+                        cReadAfterFault / 1_000_000, exitA, exitB, exitC, cStop.toMillis() / 1000.0);
                 FaultFigures figures = FaultFigures.of(SendFates.allAcked(written), kinesis.readAll(FaultCase.STREAM),
-                        receipts, failover, String.format("shards-of-c=%d max-overlap=%.1fs (bound %.1fs) "
-                                + "c-read-after-fault=%.1fs exits=%s/%s/%s c-stop=%.1fs", ofC.size(),
-                                maxOverlap.toMillis() / 1000.0, OVERLAP_BOUND.toMillis() / 1000.0,
-                                cReadAfterFault / 1_000_000, exitA, exitB, exitC, cStop.toMillis() / 1000.0));
+                        receipts, failover, extra);
                 System.out.println(figures.line(fault.name));
 
                 assertThat(ofC).as("shards node-c held at the fault").hasSize(2);
+                assertThat(receipts).as("records node-c processed before the fault (what the overlap is measured on)")
+                        .anyMatch(receipt -> receipt.node().equals("node-c") && ofC.contains(receipt.shardId()));
                 assertThat(failover).as("node-c's shards held by the others after the fault; owners %s",
                         owners(dynamoDb)).isNotNull();
                 assertThat(figures.inStreamNotReceived()).as("records never processed").isEmpty();
@@ -129,6 +136,15 @@ class FaultLeaseTableUnreachableIT {
         properties.put("mp.messaging.incoming.orders.checkpoint-interval", "1s");
         properties.put("mp.messaging.incoming.orders.dynamodb-endpoint-override", dynamoDbEndpoint);
         return properties;
+    }
+
+    /** From the holder's last record of the shard to the next record of it processed by another node. */
+    private static Duration handOverGap(List<Receipt> receipts, String shard, String holder) {
+        long last = receipts.stream().filter(r -> r.shardId().equals(shard) && r.node().equals(holder))
+                .mapToLong(Receipt::processedMicros).max().orElse(Long.MIN_VALUE);
+        return receipts.stream().filter(r -> r.shardId().equals(shard) && !r.node().equals(holder))
+                .mapToLong(Receipt::processedMicros).filter(at -> at > last).min()
+                .stream().mapToObj(at -> Duration.ofNanos((at - last) * 1000)).findFirst().orElse(null);
     }
 
     private static boolean balanced(Map<String, String> owners) {

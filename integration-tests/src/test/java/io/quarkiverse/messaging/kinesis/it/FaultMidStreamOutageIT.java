@@ -42,7 +42,8 @@ class FaultMidStreamOutageIT {
             Integer exit = app.terminate(Duration.ofSeconds(60));
 
             FaultFigures figures = fault.report(recovered, "acked-before-outage=" + ackedAtOutage + " hang="
-                    + HANG.toSeconds() + "s refuse=" + REFUSE.toSeconds() + "s exit=" + exit + " "
+                    + HANG.toSeconds() + "s (" + fault.proxy.faulted() + " requests hung) refuse=" + REFUSE.toSeconds()
+                    + "s exit=" + exit + " "
                     + FaultCase.logFigures(app));
             fault.check(figures, figures.fates().acked().keySet(), exit != null, app);
         }
