@@ -26,8 +26,8 @@ class FaultStreamRecreatedIT {
     void bothChannelsGoOnWithTheRecreatedStream(KinesisMock kinesis) throws Exception {
         try (FaultCase fault = new FaultCase("stream-recreated", kinesis)) {
             PackagedApp app = fault.startApp("app", Map.of(
-                    // the lost-position policy (issue 11): start the shards of the new stream from their start
-                    "mp.messaging.incoming.orders.lost-position", "trim_horizon"));
+                    // the lost-position policy (issue 11; its default): read the shards of the new stream from their start
+                    "mp.messaging.incoming.orders.lost-position-strategy", "trim_horizon"));
             fault.startLoad(app, 5000, 100);
             FaultCase.poll(Duration.ofSeconds(30), () -> FaultCase.load(app).path("acked").asLong() >= 800
                     && !fault.receipts().isEmpty());
