@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -237,9 +239,9 @@ class FaultProxyTest {
                 proxy.inject(Fault.throttle().only("DynamoDB_20120810.UpdateItem"));
 
                 Throwable throttled = unwrap(catchThrowable(() -> await(dynamoDb.updateItem(r -> r.tableName("leases")
-                        .key(java.util.Map.of("leaseKey", AttributeValue.fromS("shard-1")))
+                        .key(Map.of("leaseKey", AttributeValue.fromS("shard-1")))
                         .updateExpression("SET leaseOwner = :o")
-                        .expressionAttributeValues(java.util.Map.of(":o", AttributeValue.fromS("me")))))));
+                        .expressionAttributeValues(Map.of(":o", AttributeValue.fromS("me")))))));
 
                 assertThat(throttled).isInstanceOf(
                         software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException.class)
@@ -271,7 +273,7 @@ class FaultProxyTest {
     }
 
     private static List<Throwable> causes(Throwable failure) {
-        List<Throwable> chain = new java.util.ArrayList<>();
+        List<Throwable> chain = new ArrayList<>();
         for (Throwable t = failure; t != null && !chain.contains(t); t = t.getCause()) {
             chain.add(t);
         }
