@@ -99,9 +99,45 @@ public abstract class NodeEmulator implements AutoCloseable {
         if (process != null) {
             throw new IllegalStateException(name + " is already running");
         }
+        launchAndAwait(false);
+    }
+
+    /**
+     * Kills the process with SIGKILL (no clean-up of its own, as in a crash) and its descendants; it keeps its ports for
+     * {@link #restart()}. Does nothing if not running.
+     */
+    public synchronized void kill() {
+        if (process == null) {
+            return;
+        }
+        try {
+            beforeStop();
+        } finally {
+            if (!ProcessReaper.kill(process)) {
+                log.warnf("%s (pid %d) survived SIGKILL for 10 s", name, process.pid());
+            }
+            process = null;
+        }
+    }
+
+    /**
+     * Kills the process if it runs, then starts a new one on the same ports (clients configured with the old endpoint
+     * reach the new process). The new process starts empty: an emulator kept in memory has lost every stream or table.
+     */
+    public synchronized void restart() {
+        if (startupTime == null) {
+            throw new IllegalStateException(name + " was never started");
+        }
+        kill();
+        launchAndAwait(true);
+    }
+
+    private void launchAndAwait(boolean samePorts) {
         Path packageDir = packageDir(packageName());
         for (int attempt = 1;; attempt++) {
-            choosePorts();
+            if (!samePorts) {
+                choosePorts();
+            }
             logFile = newLogFile();
             long started = System.nanoTime();
             process = launch(packageDir);
@@ -115,7 +151,8 @@ public abstract class NodeEmulator implements AutoCloseable {
             process = null;
             String tail = logTail();
             if (attempt < START_ATTEMPTS && tail.contains("EADDRINUSE")) {
-                log.warnf("%s: port taken meanwhile, retrying with other ports", name);
+                log.warnf("%s: port taken meanwhile, retrying with %s ports", name, samePorts ? "the same" : "other");
+                LockSupport.parkNanos(POLL_INTERVAL.toNanos() * 10);
                 continue;
             }
             throw new IllegalStateException(name + " " + failure + "; log " + logFile + " ends with:\n" + tail);

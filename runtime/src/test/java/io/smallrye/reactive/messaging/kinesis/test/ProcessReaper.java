@@ -49,6 +49,20 @@ final class ProcessReaper {
         return !process.isAlive();
     }
 
+    /** Kills the process and its descendants with SIGKILL, as a crash would, and waits until the process is gone. */
+    static boolean kill(Process process) {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        process.destroyForcibly();
+        descendants.forEach(ProcessHandle::destroyForcibly);
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        RUNNING.remove(process);
+        return !process.isAlive();
+    }
+
     private static void killAll() {
         for (Process process : RUNNING) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
