@@ -25,6 +25,7 @@ public class QuarkusKinesisClientSettings implements KinesisClientSettings {
 
     static final String PREFIX = "quarkus.messaging.kinesis.";
     static final String CREDENTIALS_PREFIX = PREFIX + "credentials.";
+    static final String CONNECTOR_PREFIX = "mp.messaging.connector.smallrye-kinesis.";
 
     private final KinesisMessagingConfig config;
     private final KinesisMessagingBuildTimeConfig buildTimeConfig;
@@ -32,9 +33,10 @@ public class QuarkusKinesisClientSettings implements KinesisClientSettings {
     public QuarkusKinesisClientSettings(KinesisMessagingConfig config, KinesisMessagingBuildTimeConfig buildTimeConfig) {
         this.config = config;
         this.buildTimeConfig = buildTimeConfig;
-        // checked now (required values, formats), so that a mistake fails the start even before a channel is built
-        CredentialsSpec.read(this::credentials, CREDENTIALS_PREFIX,
-                name -> ConfigProvider.getConfig().getOptionalValue(name, String.class));
+        // checked now (required values, formats), so that a mistake fails the start even before a channel is built;
+        // a named set (source) is defined at connector level, which every channel sees
+        CredentialsSpec.read(this::credentials, CREDENTIALS_PREFIX, name -> ConfigProvider.getConfig()
+                .getOptionalValue(CONNECTOR_PREFIX + name, String.class));
         validatePositive(PREFIX + "http-client.max-concurrency", config.httpClient().maxConcurrency());
     }
 
