@@ -36,6 +36,21 @@ class KinesisNativeProcessor {
     static final List<String> RUNTIME_INITIALIZED = List.of(
             "software.amazon.awssdk.core.retry.backoff.FullJitterBackoffStrategy",
             "software.amazon.awssdk.utils.cache.CachedSupplier");
+    /**
+     * Credentials classes for reflection: the SDK loads the STS factories of the default chain's web identity and of
+     * profiles with role_arn by class name (Class.forName), so without them a native image cannot use IRSA; the
+     * providers the connector builds and the HTTP client of its STS clients.
+     */
+    static final List<String> CREDENTIALS_REFLECTION = List.of(
+            "software.amazon.awssdk.services.sts.internal.StsWebIdentityCredentialsProviderFactory",
+            "software.amazon.awssdk.services.sts.internal.StsProfileCredentialsProviderFactory",
+            "software.amazon.awssdk.services.sts.StsClient",
+            "software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider",
+            "software.amazon.awssdk.services.sts.auth.StsWebIdentityTokenFileCredentialsProvider",
+            "software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider",
+            "software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider",
+            "software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider",
+            "software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient");
     static final DotName EXECUTION_INTERCEPTOR = DotName
             .createSimple("software.amazon.awssdk.core.interceptor.ExecutionInterceptor");
 
@@ -55,6 +70,7 @@ class KinesisNativeProcessor {
             BuildProducer<RuntimeInitializedClassBuildItem> runtimeInitialized,
             BuildProducer<ReflectiveClassBuildItem> reflective) {
         resources.produce(new NativeImageResourceBuildItem(INTERCEPTOR_RESOURCES));
+        reflective.produce(ReflectiveClassBuildItem.builder(CREDENTIALS_REFLECTION).constructors().methods().build());
         RUNTIME_INITIALIZED.forEach(name -> runtimeInitialized.produce(new RuntimeInitializedClassBuildItem(name)));
         // the SDK instantiates the interceptors named in those lists reflectively
         List<String> interceptors = index.getIndex().getAllKnownImplementors(EXECUTION_INTERCEPTOR).stream()

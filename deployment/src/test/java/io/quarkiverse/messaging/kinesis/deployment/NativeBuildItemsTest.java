@@ -72,6 +72,13 @@ class NativeBuildItemsTest {
                         assertThat(item.isFields()).isTrue();
                     });
         }
+        for (String credentials : List.of("software.amazon.awssdk.services.sts.internal.StsWebIdentityCredentialsProviderFactory",
+                "software.amazon.awssdk.services.sts.internal.StsProfileCredentialsProviderFactory",
+                "software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider",
+                "software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider")) {
+            assertThat(reflective).as("reflection for %s", credentials)
+                    .anySatisfy(item -> assertThat(item.getClassNames()).contains(credentials));
+        }
         // the build step runs in the deployment class loader: a system property is what both sides see
         System.setProperty(CHECKED, "true");
         context.produce(new FeatureBuildItem("kinesis-native-build-items-checked"));

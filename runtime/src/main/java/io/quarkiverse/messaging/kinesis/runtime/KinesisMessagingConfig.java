@@ -44,12 +44,21 @@ public interface KinesisMessagingConfig {
     @ConfigDocSection
     HttpClient httpClient();
 
+    /**
+     * The credentials of the clients the connector builds, for channels without a {@code credentials-type}
+     * attribute. The same keys as the channels' {@code credentials-*} attributes; a credentials set named by
+     * {@code source} (or by a channel's {@code dynamodb-credentials}) is defined with
+     * {@code mp.messaging.connector.smallrye-kinesis.credentials.<name>.*}.
+     */
     interface Credentials {
 
         /**
-         * {@code default}: the AWS default credentials chain (system properties, environment, web identity, profile,
-         * container and instance roles). {@code static}: the access key id and secret access key below, meant for
-         * local endpoints (emulators) and tests; use the default chain against AWS.
+         * {@code default}: the AWS default credentials chain (system properties, environment, web identity token
+         * (EKS IRSA), profile, container and instance roles). {@code static}: the access key id and secret access key
+         * below (emulators and tests). {@code profile}: a profile of a credentials file. {@code assume-role}: a role
+         * assumed through STS with the credentials of {@code source}. {@code web-identity}: a role assumed with the
+         * OIDC token of {@code web-identity-token-file}. {@code container}: the ECS task role or EKS Pod Identity.
+         * {@code custom}: the CDI bean of type {@code AwsCredentialsProvider} named by {@code bean}.
          */
         @WithDefault("default")
         CredentialsType type();
@@ -63,11 +72,75 @@ public interface KinesisMessagingConfig {
          * The secret access key, with {@code type=static}. Never logged.
          */
         Optional<String> secretAccessKey();
+
+        /**
+         * The profile, with {@code type=profile}; defaults to {@code AWS_PROFILE}, else {@code default}.
+         */
+        Optional<String> profileName();
+
+        /**
+         * A credentials file to read the profile from, with {@code type=profile}; defaults to the SDK's profile files.
+         */
+        Optional<String> profileFile();
+
+        /**
+         * The ARN of the role to assume, with {@code type=assume-role} or {@code web-identity}.
+         */
+        Optional<String> roleArn();
+
+        /**
+         * The external id the role's trust policy requires, with {@code type=assume-role}.
+         */
+        Optional<String> externalId();
+
+        /**
+         * The role session name, with {@code type=assume-role} or {@code web-identity}; defaults to
+         * {@code smallrye-kinesis}.
+         */
+        Optional<String> roleSessionName();
+
+        /**
+         * How long the role's credentials last (15m to 12h), with {@code type=assume-role}; STS's default (1h) when not set. They are refreshed in
+         * the background 5 minutes before they expire.
+         */
+        Optional<String> roleSessionDuration();
+
+        /**
+         * The OIDC token file, with {@code type=web-identity}.
+         */
+        Optional<String> webIdentityTokenFile();
+
+        /**
+         * The name of the credentials set that calls STS, with {@code type=assume-role}; the default chain when not
+         * set.
+         */
+        Optional<String> source();
+
+        /**
+         * The {@code @Identifier} of the {@code AwsCredentialsProvider} bean, with {@code type=custom}.
+         */
+        Optional<String> bean();
+
+        /**
+         * An STS endpoint to use instead of the region's (e.g. a VPC endpoint), with {@code type=assume-role} or
+         * {@code web-identity}.
+         */
+        Optional<String> stsEndpointOverride();
+
+        /**
+         * The region of STS; defaults to the channel's region.
+         */
+        Optional<String> stsRegion();
     }
 
     enum CredentialsType {
         DEFAULT,
-        STATIC
+        STATIC,
+        PROFILE,
+        ASSUME_ROLE,
+        WEB_IDENTITY,
+        CONTAINER,
+        CUSTOM
     }
 
     interface HttpClient {

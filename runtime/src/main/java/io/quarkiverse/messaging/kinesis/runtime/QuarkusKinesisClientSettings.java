@@ -1,18 +1,19 @@
 package io.quarkiverse.messaging.kinesis.runtime;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 
 import jakarta.inject.Singleton;
 
+import org.eclipse.microprofile.config.ConfigProvider;
+
 import io.quarkus.runtime.Startup;
 
+import io.smallrye.reactive.messaging.kinesis.client.CredentialsSpec;
 import io.smallrye.reactive.messaging.kinesis.client.KinesisClientSettings;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * The connector's client defaults from {@code quarkus.messaging.kinesis.*}. Validated when built: a bad value fails
@@ -23,31 +24,62 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 public class QuarkusKinesisClientSettings implements KinesisClientSettings {
 
     static final String PREFIX = "quarkus.messaging.kinesis.";
-    static final String CREDENTIALS_TYPE = PREFIX + "credentials.type";
-    static final String ACCESS_KEY_ID = PREFIX + "credentials.access-key-id";
-    static final String SECRET_ACCESS_KEY = PREFIX + "credentials.secret-access-key";
+    static final String CREDENTIALS_PREFIX = PREFIX + "credentials.";
+    static final String CONNECTOR_PREFIX = "mp.messaging.connector.smallrye-kinesis.";
 
     private final KinesisMessagingConfig config;
     private final KinesisMessagingBuildTimeConfig buildTimeConfig;
-    private final AwsCredentialsProvider credentials;
 
     public QuarkusKinesisClientSettings(KinesisMessagingConfig config, KinesisMessagingBuildTimeConfig buildTimeConfig) {
         this.config = config;
         this.buildTimeConfig = buildTimeConfig;
-        this.credentials = credentials(config.credentials());
+        // checked now (required values, formats), so that a mistake fails the start even before a channel is built;
+        // a named set (source) is defined at connector level, which every channel sees
+        CredentialsSpec.read(this::credentials, CREDENTIALS_PREFIX, name -> ConfigProvider.getConfig()
+                .getOptionalValue(CONNECTOR_PREFIX + name, String.class));
         validatePositive(PREFIX + "http-client.max-concurrency", config.httpClient().maxConcurrency());
     }
 
-    private static AwsCredentialsProvider credentials(KinesisMessagingConfig.Credentials credentials) {
-        if (credentials.type() == KinesisMessagingConfig.CredentialsType.DEFAULT) {
-            return null;
+    @Override
+    public Optional<String> credentials(String key) {
+        KinesisMessagingConfig.Credentials credentials = config.credentials();
+        switch (key) {
+            case "type":
+                return Optional.of(credentials.type().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            case "access-key-id":
+                return credentials.accessKeyId();
+            case "secret-access-key":
+                return credentials.secretAccessKey();
+            case "profile-name":
+                return credentials.profileName();
+            case "profile-file":
+                return credentials.profileFile();
+            case "role-arn":
+                return credentials.roleArn();
+            case "external-id":
+                return credentials.externalId();
+            case "role-session-name":
+                return credentials.roleSessionName();
+            case "role-session-duration":
+                return credentials.roleSessionDuration();
+            case "web-identity-token-file":
+                return credentials.webIdentityTokenFile();
+            case "source":
+                return credentials.source();
+            case "bean":
+                return credentials.bean();
+            case "sts-endpoint-override":
+                return credentials.stsEndpointOverride();
+            case "sts-region":
+                return credentials.stsRegion();
+            default:
+                return Optional.empty();
         }
-        String both = ACCESS_KEY_ID + " and " + SECRET_ACCESS_KEY;
-        String id = credentials.accessKeyId().filter(value -> !value.isBlank())
-                .orElseThrow(() -> KinesisExceptions.ex.staticCredentialMissing(CREDENTIALS_TYPE, ACCESS_KEY_ID, both));
-        String secret = credentials.secretAccessKey().filter(value -> !value.isBlank())
-                .orElseThrow(() -> KinesisExceptions.ex.staticCredentialMissing(CREDENTIALS_TYPE, SECRET_ACCESS_KEY, both));
-        return StaticCredentialsProvider.create(AwsBasicCredentials.create(id, secret));
+    }
+
+    @Override
+    public String credentialsPrefix() {
+        return CREDENTIALS_PREFIX;
     }
 
     private static void validatePositive(String property, OptionalInt value) {
@@ -74,11 +106,6 @@ public class QuarkusKinesisClientSettings implements KinesisClientSettings {
     @Override
     public String endpointOverrideSource() {
         return PREFIX + "endpoint-override";
-    }
-
-    @Override
-    public Optional<AwsCredentialsProvider> credentialsProvider() {
-        return Optional.ofNullable(credentials);
     }
 
     @Override

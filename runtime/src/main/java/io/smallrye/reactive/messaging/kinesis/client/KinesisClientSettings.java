@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-
 /**
  * Defaults for the Kinesis clients the connector builds, shared by all channels. A host (e.g. the Quarkus extension,
  * from {@code quarkus.messaging.kinesis.*}) provides them as a CDI bean of this type; without one, every value is
@@ -46,9 +44,18 @@ public interface KinesisClientSettings {
         return "endpoint-override";
     }
 
-    /** Credentials; empty for the SDK's default credentials chain. */
-    default Optional<AwsCredentialsProvider> credentialsProvider() {
+    /**
+     * The default credentials' properties by key, as the channel attributes {@code credentials-<key>} (type,
+     * access-key-id, role-arn, ...; see {@link CredentialsSpec}): used by channels that set no
+     * {@code credentials-type}. Empty: the SDK's default credentials chain.
+     */
+    default Optional<String> credentials(String key) {
         return Optional.empty();
+    }
+
+    /** How the names of the properties behind {@link #credentials(String)} start, for error messages. */
+    default String credentialsPrefix() {
+        return CredentialsSpec.ATTRIBUTE_PREFIX;
     }
 
     /** {@value #NETTY} (Netty on the Vert.x event loops) or {@value #CRT} (the AWS CRT HTTP client). */

@@ -10,19 +10,24 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.Config;
+
 import io.smallrye.reactive.messaging.kinesis.KinesisConnectorCommonConfiguration;
 import io.smallrye.reactive.messaging.kinesis.KinesisConnectorIncomingConfiguration;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisCredentialsLogging;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLeaseExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
 import io.smallrye.reactive.messaging.providers.connectors.ExecutionHolder;
 import io.smallrye.reactive.messaging.providers.helpers.CDIUtils;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.builder.SdkAsyncClientBuilder;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -38,8 +43,8 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.utils.AttributeMap;
 
 /**
- * The Kinesis clients of the connector: one per distinct (region, endpoint) configuration, shared by the channels
- * that use it and closed once at shutdown, or an application bean chosen with {@code client-bean} (never closed
+ * The Kinesis clients of the connector: one per distinct (region, endpoint, credentials) configuration, shared by the
+ * channels that use it and closed once at shutdown (with the credentials providers built for them), or an application bean chosen with {@code client-bean} (never closed
  * here). Clients built here do their I/O on Vert.x's event loops, so threads do not grow with channels or shards.
  * Also owns the connector's single scheduler thread (batch timers, retries).
  */
@@ -63,8 +68,17 @@ public class KinesisClients {
     @Any
     Instance<DynamoDbAsyncClient> dynamoDbBeans;
 
-    private final Map<String, KinesisAsyncClient> owned = new ConcurrentHashMap<>();
-    private final Map<String, DynamoDbAsyncClient> ownedDynamoDb = new ConcurrentHashMap<>();
+    @Inject
+    @Any
+    Instance<AwsCredentialsProvider> credentialsBeans;
+
+    /** What a built client is shared by: equal region, endpoint and credentials. */
+    private record ClientKey(String region, URI endpoint, CredentialsSpec credentials) {
+    }
+
+    private final Map<ClientKey, KinesisAsyncClient> owned = new ConcurrentHashMap<>();
+    private final Map<ClientKey, DynamoDbAsyncClient> ownedDynamoDb = new ConcurrentHashMap<>();
+    private final CredentialsProviders credentialsProviders = new CredentialsProviders(this::credentialsBean);
     /** HTTP clients built here and handed to a Kinesis client: the SDK does not close those. */
     private final List<SdkAsyncHttpClient> ownedHttpClients = new CopyOnWriteArrayList<>();
     private volatile KinesisClientSettings settings;
@@ -116,7 +130,39 @@ public class KinesisClients {
                         .map(value -> endpoint(value, allowed -> KinesisExceptions.ex.invalidSetting(
                                 defaults.endpointOverrideSource(), value, allowed)))
                         .orElse(null);
-        return owned.computeIfAbsent(region + "|" + endpoint, key -> build(defaults, region, endpoint));
+        CredentialsSpec credentials = credentials(conf.config());
+        return owned.computeIfAbsent(new ClientKey(region, endpoint, credentials),
+                key -> build(defaults, region, endpoint, credentials));
+    }
+
+    /**
+     * The credentials of a channel's Kinesis client: its {@code credentials-*} attributes (also at connector level),
+     * else the host's defaults ({@link KinesisClientSettings#credentials(String)}), else the SDK's default chain.
+     */
+    CredentialsSpec credentials(Config channel) {
+        Function<String, Optional<String>> sets = name -> channel.getOptionalValue(name,
+                String.class);
+        KinesisClientSettings defaults = settings();
+        return CredentialsSpec.read(key -> sets.apply(CredentialsSpec.ATTRIBUTE_PREFIX + key),
+                CredentialsSpec.ATTRIBUTE_PREFIX, sets)
+                .or(() -> CredentialsSpec.read(defaults::credentials, defaults.credentialsPrefix(), sets))
+                .orElse(CredentialsSpec.SDK_DEFAULT);
+    }
+
+    /** The credentials of a channel's lease table: the set named by {@code dynamodb-credentials}, else the channel's. */
+    CredentialsSpec dynamoDbCredentials(Config channel) {
+        return channel.getOptionalValue("dynamodb-credentials", String.class).filter(name -> !name.isBlank())
+                .map(name -> CredentialsSpec.named(name.trim(), "dynamodb-credentials",
+                        key -> channel.getOptionalValue(key, String.class)))
+                .orElseGet(() -> credentials(channel));
+    }
+
+    private AwsCredentialsProvider credentialsBean(String id) {
+        if (credentialsBeans == null) {
+            return null;
+        }
+        Instance<AwsCredentialsProvider> bean = CDIUtils.getInstanceById(credentialsBeans, id);
+        return bean.isResolvable() ? bean.get() : null;
     }
 
     /**
@@ -159,15 +205,17 @@ public class KinesisClients {
         }
     }
 
-    private KinesisAsyncClient build(KinesisClientSettings defaults, String region, URI endpoint) {
-        return configure(KinesisAsyncClient.builder(), defaults, region, endpoint, kinesisProtocol(defaults, endpoint))
-                .build();
+    private KinesisAsyncClient build(KinesisClientSettings defaults, String region, URI endpoint,
+            CredentialsSpec credentials) {
+        KinesisCredentialsLogging.log.clientBuilt("Kinesis", region, String.valueOf(endpoint), credentials.toString());
+        return configure(KinesisAsyncClient.builder(), defaults, region, endpoint, kinesisProtocol(defaults, endpoint),
+                credentialsProviders.provider(credentials, region)).build();
     }
 
     /**
      * The DynamoDB client of a channel with checkpoint-store dynamodb: its {@code dynamodb-client-bean}, else one
-     * built (and shared) for the channel's region and {@code dynamodb-endpoint-override}, with the same credentials
-     * and HTTP settings as the Kinesis clients.
+     * built (and shared) for the channel's region and {@code dynamodb-endpoint-override}, with the credentials of
+     * {@code dynamodb-credentials} (else the channel's) and the HTTP settings of the Kinesis clients.
      */
     public DynamoDbAsyncClient dynamoDbClientFor(KinesisConnectorIncomingConfiguration conf) {
         String beanId = conf.getDynamodbClientBean().orElse(null);
@@ -184,12 +232,18 @@ public class KinesisClients {
                 .map(value -> endpoint(value, allowed -> KinesisExceptions.ex.invalidAttribute(conf.getChannel(),
                         "dynamodb-endpoint-override", value, allowed)))
                 .orElse(null);
-        return ownedDynamoDb.computeIfAbsent(region + "|" + endpoint,
-                key -> configure(DynamoDbAsyncClient.builder(), defaults, region, endpoint, null).build());
+        CredentialsSpec credentials = dynamoDbCredentials(conf.config());
+        return ownedDynamoDb.computeIfAbsent(new ClientKey(region, endpoint, credentials), key -> {
+            KinesisCredentialsLogging.log.clientBuilt("DynamoDB", region, String.valueOf(endpoint),
+                    credentials.toString());
+            return configure(DynamoDbAsyncClient.builder(), defaults, region, endpoint, null,
+                    credentialsProviders.provider(credentials, region)).build();
+        });
     }
 
     private <B extends AwsClientBuilder<B, ?> & SdkAsyncClientBuilder<B, ?>> B configure(B builder,
-            KinesisClientSettings defaults, String region, URI endpoint, Protocol protocol) {
+            KinesisClientSettings defaults, String region, URI endpoint, Protocol protocol,
+            AwsCredentialsProvider credentials) {
         if (KinesisClientSettings.CRT.equals(defaults.httpClient())) {
             SdkAsyncHttpClient http = crtHttpClient(defaults);
             ownedHttpClients.add(http);
@@ -207,7 +261,7 @@ public class KinesisClients {
             }
             builder.httpClientBuilder(http);
         }
-        defaults.credentialsProvider().ifPresent(builder::credentialsProvider);
+        builder.credentialsProvider(credentials);
         if (region != null) {
             builder.region(Region.of(region));
         }
@@ -281,6 +335,7 @@ public class KinesisClients {
         ownedHttpClients.clear();
         // a request the SDK retried while its clients were closing may have opened one more
         connections.closeAll();
+        credentialsProviders.close();
         if (scheduler != null) {
             scheduler.shutdownNow();
             scheduler = null;

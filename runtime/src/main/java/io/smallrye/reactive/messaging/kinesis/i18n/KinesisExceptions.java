@@ -69,8 +69,7 @@ public interface KinesisExceptions {
     @Message(id = 2301, value = "The AWS CRT HTTP client was chosen ('%s' is 'crt') but is not on the class path: add the dependency software.amazon.awssdk:aws-crt-client, or use 'netty' (allowed: netty, crt)")
     IllegalStateException crtHttpClientMissing(String setting);
 
-    @Message(id = 2302, value = "Invalid configuration: '%s' is 'static' but '%s' is not set; set both %s, or use the type 'default' (the AWS default credentials chain)")
-    IllegalArgumentException staticCredentialMissing(String typeProperty, String missingProperty, String bothProperties);
+    // 2302 (static credentials incomplete) moved to KinesisCredentialsExceptions.missing (2701)
 
     @Message(id = 2303, value = "Dev Services for Kinesis could not install the emulator: `%s` %s; output ends with:%n%s%nInstall Node.js 20+ and npm, set quarkus.messaging.kinesis.devservices.node / .npm, or configure quarkus.messaging.kinesis.endpoint-override")
     IllegalStateException emulatorInstallFailed(String command, String outcome, String output);
