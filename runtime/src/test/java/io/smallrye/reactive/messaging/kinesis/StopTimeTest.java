@@ -176,9 +176,13 @@ class StopTimeTest extends WeldTestBase {
                 }
 
                 @Override
-                public Optional<software.amazon.awssdk.auth.credentials.AwsCredentialsProvider> credentialsProvider() {
-                    return Optional.of(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("id", "secret")));
+                public Optional<String> credentials(String key) {
+                    return switch (key) {
+                        case "type" -> Optional.of("static");
+                        case "access-key-id" -> Optional.of("id");
+                        case "secret-access-key" -> Optional.of("secret");
+                        default -> Optional.empty();
+                    };
                 }
             };
         }
