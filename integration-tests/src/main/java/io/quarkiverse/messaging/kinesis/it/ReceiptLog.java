@@ -1,9 +1,6 @@
 package io.quarkiverse.messaging.kinesis.it;
 
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
@@ -22,33 +19,23 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class ReceiptLog {
 
-    private final FileOutputStream out;
+    private final LineFile file;
 
     ReceiptLog(@ConfigProperty(name = "orders.received-log") Optional<String> path) {
-        try {
-            this.out = path.isPresent() ? new FileOutputStream(path.get(), true) : null;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot open orders.received-log " + path.get(), e);
-        }
+        this.file = new LineFile(path, "orders.received-log");
     }
 
-    synchronized void append(OrdersConsumer.ReceivedOrder order) {
-        if (out == null) {
+    void append(OrdersConsumer.ReceivedOrder order) {
+        if (!file.enabled()) {
             return;
         }
         String line = order.shardId() + ' ' + order.sequenceNumber() + ' ' + order.customer() + ' ' + order.order()
-                + ' ' + ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()) + '\n';
-        try {
-            out.write(line.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+                + ' ' + ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+        file.append(line);
     }
 
     @PreDestroy
-    synchronized void close() throws IOException {
-        if (out != null) {
-            out.close();
-        }
+    void close() throws IOException {
+        file.close();
     }
 }

@@ -1,9 +1,6 @@
 package io.quarkiverse.messaging.kinesis.it;
 
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 import jakarta.annotation.PreDestroy;
@@ -21,14 +18,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class SendLog {
 
-    private final FileOutputStream out;
+    private final LineFile file;
 
     SendLog(@ConfigProperty(name = "orders.sent-log") Optional<String> path) {
-        try {
-            this.out = path.isPresent() ? new FileOutputStream(path.get(), true) : null;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot open orders.sent-log " + path.get(), e);
-        }
+        this.file = new LineFile(path, "orders.sent-log");
     }
 
     void accepted(String order) {
@@ -51,21 +44,12 @@ public class SendLog {
         return String.valueOf(reason).replace('\n', ' ').replace('\r', ' ');
     }
 
-    private synchronized void write(String line) {
-        if (out == null) {
-            return;
-        }
-        try {
-            out.write((line + '\n').getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private void write(String line) {
+        file.append(line);
     }
 
     @PreDestroy
-    synchronized void close() throws IOException {
-        if (out != null) {
-            out.close();
-        }
+    void close() throws IOException {
+        file.close();
     }
 }

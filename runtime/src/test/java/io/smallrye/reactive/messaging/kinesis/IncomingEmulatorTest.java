@@ -253,6 +253,8 @@ class IncomingEmulatorTest extends WeldTestBase {
         logs.close();
         // every failed call of the outage: at most one line per shard and operation, none with a stack trace
         assertThat(logs.containing("SRKIN1105")).hasSizeBetween(2, 4);
+        // the readers stood at positions of the deleted stream: each lost it once (read again from the oldest)
+        assertThat(logs.containing("SRKIN1124")).hasSizeBetween(1, 2);
         assertThat(logs.withStackTrace()).isEmpty();
         kinesis.deleteStream(stream);
     }

@@ -86,6 +86,8 @@ final class ShardReader implements Flow.Subscription {
     private boolean terminated;
     private boolean driving;
     private boolean driveAgain;
+    /** The not-found answer that showed the stream deleted while the reader stood at a position; null otherwise. */
+    private Throwable goneWith;
     private volatile boolean positioned;
 
     /**
@@ -247,12 +249,24 @@ final class ShardReader implements Flow.Subscription {
     }
 
     private void requestIterator() {
-        fetching = true;
         IteratorStart from = cursor.iteratorRequested();
+        if (goneWith != null) {
+            Throwable gone = goneWith;
+            goneWith = null;
+            if (from.after() != null) {
+                onPositionLost(from, gone);
+                if (terminated) {
+                    return;
+                }
+                from = cursor.iteratorRequested();
+            }
+        }
+        fetching = true;
+        IteratorStart start = from;
         client.getShardIterator(request -> {
             request.streamName(stream.name()).streamARN(stream.arn()).shardId(shardId);
-            from.applyTo(request);
-        }).whenComplete((response, failure) -> context.execute(() -> onIterator(from, response, failure)));
+            start.applyTo(request);
+        }).whenComplete((response, failure) -> context.execute(() -> onIterator(start, response, failure)));
     }
 
     private void onIterator(IteratorStart from, GetShardIteratorResponse response, Throwable failure) {
@@ -340,11 +354,13 @@ final class ShardReader implements Flow.Subscription {
             }
             case TRANSIENT, NOT_FOUND -> {
                 long wait = pacer.failed(System.nanoTime());
-                if (kind == FailureKind.NOT_FOUND && iterator != null) {
-                    // an iterator of a stream that was deleted is no good once it is back: a new one, after the last
-                    // fetched record
+                if (kind == FailureKind.NOT_FOUND) {
+                    // the stream (or shard) was deleted: its records are gone, and a recreated stream's sequence
+                    // numbers have nothing to do with the old ones (Kinesis refuses them; an emulator may place an
+                    // iterator somewhere in the new shard). The position is lost: lost-position-strategy decides.
                     iterator = null;
                     cursor.expired();
+                    goneWith = failure;
                 }
                 trouble.failed(operation, failure, kind, pacer.failuresInARow(), TimeUnit.NANOSECONDS.toMillis(wait));
             }
@@ -352,6 +368,10 @@ final class ShardReader implements Flow.Subscription {
         }
     }
 
+    /**
+     * The position is gone: {@code from} was refused as not found or invalid, or the stream was not found while the
+     * reader stood there. Logs it once and moves the cursor as lost-position-strategy says, or ends the reader.
+     */
     private void onPositionLost(IteratorStart from, Throwable failure) {
         LostPositionStrategy strategy = settings.lostPositionStrategy();
         String position = from.after().toString();
