@@ -211,11 +211,19 @@ class MultiNodeLeasesIT {
                         .collect(Collectors.groupingBy(Receipt::payload));
                 int fromB = 0;
                 int fromC = 0;
+                int fromSteal = 0;
                 for (List<Receipt> same : byPayload.values()) {
                     if (same.size() < 2) {
                         continue;
                     }
                     Receipt first = same.stream().min(Comparator.comparingLong(Receipt::processedMicros)).orElseThrow();
+                    if (first.node().equals("node-a") && stolenFrom(first, same)) {
+                        // after the kill, node-c stole one of node-a's leases to balance 5/3: node-a read on until it
+                        // noticed (its checkpoints refused meanwhile), node-c resumed at the last checkpoint. The
+                        // documented limit of a balancing steal (multi-node.adoc), which a graceful hand-off removes
+                        fromSteal++;
+                        continue;
+                    }
                     assertThat(first.node()).as("a record processed twice, first by %s: %s", first.node(), same)
                             .isIn("node-b", "node-c");
                     if (first.node().equals("node-b")) {
@@ -231,7 +239,8 @@ class MultiNodeLeasesIT {
                 }
                 System.out.printf("MultiNodeLeasesIT: %d records written, %d processings; processed twice: %d "
                         + "after the kill -9 of node-b (its un-checkpointed window, checkpoint interval 1 s), %d after "
-                        + "the SIGTERM of node-c%n", written.size(), receipts.size(), fromB, fromC);
+                        + "the SIGTERM of node-c, %d after a balancing steal%n", written.size(), receipts.size(), fromB,
+                        fromC, fromSteal);
                 assertThat(fromC).as("a stopping node completes what it handed on before its last checkpoints")
                         .isZero();
             }
@@ -329,5 +338,17 @@ class MultiNodeLeasesIT {
         assertThat(readers).as("the three shards and both children were read").hasSize(5);
         assertThat(crossNode).as("keys whose records were read by both nodes (parent on one, child on the other)")
                 .isNotEmpty();
+    }
+
+    /**
+     * Whether a record first processed by {@code first.node()} was processed again only by node-c, on the same shard,
+     * within a balancing steal's window: the hand-over delay (1.5 renewal periods of failover/3) plus one checkpoint
+     * interval, plus a second for scheduling.
+     */
+    private static boolean stolenFrom(Receipt first, List<Receipt> same) {
+        long windowMicros = FAILOVER.dividedBy(3).multipliedBy(3).dividedBy(2).plusSeconds(2).toNanos() / 1000;
+        return same.stream().filter(receipt -> receipt != first).allMatch(receipt -> receipt.node().equals("node-c")
+                && receipt.shardId().equals(first.shardId())
+                && receipt.processedMicros() - first.processedMicros() <= windowMicros);
     }
 }
