@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.jandex.DotName;
 
+import io.quarkiverse.messaging.kinesis.deployment.i18n.DeploymentLogging;
 import io.quarkus.arc.deployment.UnremovableBeanBuildItem;
 import io.quarkus.bootstrap.classloading.QuarkusClassLoader;
 import io.quarkus.deployment.annotations.BuildProducer;
@@ -16,7 +17,6 @@ import io.quarkus.deployment.builditem.RunTimeConfigurationDefaultBuildItem;
 import io.quarkus.smallrye.reactivemessaging.deployment.items.ChannelDirection;
 import io.quarkus.smallrye.reactivemessaging.deployment.items.ConnectorManagedChannelBuildItem;
 import io.smallrye.reactive.messaging.kinesis.KinesisConnector;
-import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
 
 /**
  * Sets the payload-type of the Kinesis channels from the application's signatures ({@link PayloadTypeDiscovery}), as
@@ -56,11 +56,11 @@ class KinesisPayloadProcessor {
                 return;
             }
             if (types.size() > 1) {
-                KinesisLogging.log.payloadTypesDisagree(channel, prefix, types.toString(), prefix, channel);
+                DeploymentLogging.log.payloadTypesDisagree(channel, prefix, types.toString(), prefix, channel);
                 return;
             }
             Map.Entry<String, String> type = types.entrySet().iterator().next();
-            KinesisLogging.log.payloadTypeDetected(channel, prefix, type.getKey(), type.getValue());
+            DeploymentLogging.log.payloadTypeDetected(channel, prefix, type.getKey(), type.getValue());
             defaults.produce(new RunTimeConfigurationDefaultBuildItem(key(prefix, channel), type.getKey()));
         });
     }

@@ -47,7 +47,7 @@ final class PayloadTypeDiscovery {
     static final Set<String> EMITTERS = Set.of("org.eclipse.microprofile.reactive.messaging.Emitter",
             "io.smallrye.reactive.messaging.MutinyEmitter", "io.smallrye.reactive.messaging.annotations.Emitter");
     static final Set<String> MESSAGES = Set.of("org.eclipse.microprofile.reactive.messaging.Message",
-            "io.smallrye.reactive.messaging.kinesis.incoming.IncomingKinesisMessage");
+            "io.smallrye.reactive.messaging.kinesis.IncomingKinesisMessage");
 
     private final IndexView index;
     private final boolean jackson;

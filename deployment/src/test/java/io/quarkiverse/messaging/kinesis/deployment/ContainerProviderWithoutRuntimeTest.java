@@ -12,8 +12,7 @@ import io.quarkus.test.QuarkusUnitTest;
  * The container provider asked for on a machine without a container runtime: the start fails and says what to do.
  * (On machines with a runtime, DevServicesContainerProviderTest runs instead and this one is skipped.)
  */
-@DisabledIf(value = "io.quarkiverse.messaging.kinesis.deployment.DevServicesContainerProviderTest#containerRuntimeReachable",
-        disabledReason = "a container runtime is reachable: the container provider starts here")
+@DisabledIf(value = "io.quarkiverse.messaging.kinesis.deployment.DevServicesContainerProviderTest#containerRuntimeReachable", disabledReason = "a container runtime is reachable: the container provider starts here")
 class ContainerProviderWithoutRuntimeTest {
 
     @RegisterExtension

@@ -72,7 +72,8 @@ class NativeBuildItemsTest {
                         assertThat(item.isFields()).isTrue();
                     });
         }
-        for (String credentials : List.of("software.amazon.awssdk.services.sts.internal.StsWebIdentityCredentialsProviderFactory",
+        for (String credentials : List.of(
+                "software.amazon.awssdk.services.sts.internal.StsWebIdentityCredentialsProviderFactory",
                 "software.amazon.awssdk.services.sts.internal.StsProfileCredentialsProviderFactory",
                 "software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider",
                 "software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider")) {

@@ -10,13 +10,13 @@ import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+import io.quarkiverse.messaging.kinesis.test.KinesisMockTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.smallrye.reactive.messaging.kinesis.test.KinesisMock;
-import io.smallrye.reactive.messaging.kinesis.test.KinesisMockTestResource;
 
 /**
  * /q/health/ready: UP while the channel runs and its stream answers; DOWN, naming the stream, once the emulator is
@@ -25,8 +25,7 @@ import io.smallrye.reactive.messaging.kinesis.test.KinesisMockTestResource;
  */
 @QuarkusTest
 @TestProfile(HealthTest.FastProbe.class)
-@QuarkusTestResource(value = KinesisMockTestResource.class, restrictToAnnotatedClass = true,
-        initArgs = @ResourceArg(name = "streams", value = "orders:1,shipments:1"))
+@QuarkusTestResource(value = KinesisMockTestResource.class, restrictToAnnotatedClass = true, initArgs = @ResourceArg(name = "streams", value = "orders:1,shipments:1"))
 class HealthTest {
 
     /** Probes the stream every second. */

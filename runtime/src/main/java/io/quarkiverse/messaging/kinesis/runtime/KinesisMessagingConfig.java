@@ -100,7 +100,8 @@ public interface KinesisMessagingConfig {
         Optional<String> roleSessionName();
 
         /**
-         * How long the role's credentials last (15m to 12h), with {@code type=assume-role}; STS's default (1h) when not set. They are refreshed in
+         * How long the role's credentials last (15m to 12h), with {@code type=assume-role}; STS's default (1h) when not set.
+         * They are refreshed in
          * the background 5 minutes before they expire.
          */
         Optional<String> roleSessionDuration();

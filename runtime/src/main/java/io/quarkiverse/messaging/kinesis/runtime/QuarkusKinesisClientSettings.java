@@ -10,7 +10,6 @@ import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import io.quarkus.runtime.Startup;
-
 import io.smallrye.reactive.messaging.kinesis.client.CredentialsSpec;
 import io.smallrye.reactive.messaging.kinesis.client.KinesisClientSettings;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;

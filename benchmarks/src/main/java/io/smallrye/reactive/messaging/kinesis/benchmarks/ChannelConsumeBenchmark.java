@@ -24,7 +24,8 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
  * The consume path through a {@link StubKinesisClient}: GetRecords pages of {@value #PAGE_RECORDS} records of 100
- * bytes → (de-aggregation) → messages on the channel's event loop → ack → the shard's contiguous completed position (what the checkpointer saves every
+ * bytes → (de-aggregation) → messages on the channel's event loop → ack → the shard's contiguous completed position (what the
+ * checkpointer saves every
  * checkpoint-interval). The whole channel runs on its one Vert.x event loop: the stub answers on the calling thread, so
  * every record's work happens on one core; the benchmark thread only waits for the count of acked records.
  * {@code consumer=bare}: the channel's own subscriber acks each message ({@link BareConsumer}), which isolates the

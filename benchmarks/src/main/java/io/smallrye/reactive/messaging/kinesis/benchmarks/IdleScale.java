@@ -13,7 +13,8 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 /**
  * What an idle consumer costs as its stream grows: a consumer of an empty stream of n shards on kinesalite, once it
  * reads every shard and then idled a few seconds: live threads and used heap after a full GC (the least of three), over
- * the same JVM's figures just before the consumer started, and the JVM's CPU time while idle (the consumer polling empty shards; the
+ * the same JVM's figures just before the consumer started, and the JVM's CPU time while idle (the consumer polling empty
+ * shards; the
  * emulator's CPU is not counted). Each kind of consumer is first started and stopped once, unmeasured.
  */
 final class IdleScale {

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
-import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLeaseLogging;
+import io.quarkiverse.messaging.kinesis.deployment.i18n.DeploymentExceptions;
+import io.quarkiverse.messaging.kinesis.deployment.i18n.DeploymentLogging;
 
 /**
  * dynalite, a DynamoDB emulator kept in memory (npm package {@code dynalite}), run by the machine's Node.js as a
@@ -51,13 +51,13 @@ final class DynaliteProcess implements AutoCloseable {
                 process = new ProcessBuilder(command).directory(packageDir.toFile()).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
             } catch (IOException e) {
-                throw KinesisExceptions.ex.emulatorStartFailed("could not run " + command + " (" + e.getMessage()
+                throw DeploymentExceptions.ex.emulatorStartFailed("could not run " + command + " (" + e.getMessage()
                         + "); install Node.js 20+ or set quarkus.messaging.kinesis.devservices.node",
                         String.valueOf(logFile), "");
             }
             String failure = awaitReady();
             if (failure == null) {
-                KinesisLeaseLogging.log.dynaliteStarted(process.pid(), endpoint(),
+                DeploymentLogging.log.dynaliteStarted(process.pid(), endpoint(),
                         Duration.ofNanos(System.nanoTime() - started).toMillis(), logFile.toString());
                 return;
             }
@@ -66,7 +66,7 @@ final class DynaliteProcess implements AutoCloseable {
             if (attempt < START_ATTEMPTS && tail.contains("EADDRINUSE")) {
                 continue; // the chosen port was taken meanwhile
             }
-            throw KinesisExceptions.ex.emulatorStartFailed(failure, String.valueOf(logFile), tail);
+            throw DeploymentExceptions.ex.emulatorStartFailed(failure, String.valueOf(logFile), tail);
         }
     }
 

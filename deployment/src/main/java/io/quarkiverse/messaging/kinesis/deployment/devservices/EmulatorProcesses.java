@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
+import io.quarkiverse.messaging.kinesis.deployment.i18n.DeploymentLogging;
 
 /** What the emulator processes (kinesis-mock, dynalite) share: their log files, and how they are stopped. */
 final class EmulatorProcesses {
@@ -48,7 +48,7 @@ final class EmulatorProcesses {
                 process.destroyForcibly();
                 descendants.forEach(ProcessHandle::destroyForcibly);
                 if (!process.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS)) {
-                    KinesisLogging.log.emulatorDidNotStop(process.pid());
+                    DeploymentLogging.log.emulatorDidNotStop(process.pid());
                 }
             }
         } catch (InterruptedException e) {

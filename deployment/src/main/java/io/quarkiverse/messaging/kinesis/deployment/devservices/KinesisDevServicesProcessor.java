@@ -12,6 +12,8 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import io.quarkiverse.messaging.kinesis.deployment.KinesisDevServicesBuildTimeConfig;
+import io.quarkiverse.messaging.kinesis.deployment.i18n.DeploymentExceptions;
+import io.quarkiverse.messaging.kinesis.deployment.i18n.DeploymentLogging;
 import io.quarkus.deployment.IsDevServicesSupportedByLaunchMode;
 import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.annotations.BuildSteps;
@@ -22,8 +24,6 @@ import io.quarkus.deployment.dev.devservices.DevServicesConfig;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.smallrye.reactivemessaging.deployment.items.ConnectorManagedChannelBuildItem;
 import io.smallrye.reactive.messaging.kinesis.KinesisConnector;
-import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
-import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
 
 /**
  * Dev Services for Kinesis: in dev and test mode, when some {@code smallrye-kinesis} channel names no endpoint, runs
@@ -64,13 +64,13 @@ public class KinesisDevServicesProcessor {
         KinesisDevServicesBuildTimeConfig.DevServices config = buildTimeConfig.devservices();
         Config appConfig = ConfigProvider.getConfig();
         if (!config.enabled().orElse(true)) {
-            KinesisLogging.log.devServicesNotStarted("quarkus.messaging.kinesis.devservices.enabled is false");
+            DeploymentLogging.log.devServicesNotStarted("quarkus.messaging.kinesis.devservices.enabled is false");
             stopRunning();
             return null;
         }
         if (isSet(appConfig, ENDPOINT) || isSet(appConfig, CONNECTOR_PREFIX + "endpoint-override")
                 || isSet(appConfig, CONNECTOR_PREFIX + "client-bean")) {
-            KinesisLogging.log.devServicesNotStarted("an endpoint (or client bean) is configured for every channel");
+            DeploymentLogging.log.devServicesNotStarted("an endpoint (or client bean) is configured for every channel");
             return null;
         }
         Map<String, Integer> streams = new LinkedHashMap<>();
@@ -87,7 +87,7 @@ public class KinesisDevServicesProcessor {
             streams.putIfAbsent(streamName(stream), config.shards());
         }
         if (streams.isEmpty()) {
-            KinesisLogging.log.devServicesNotStarted("no smallrye-kinesis channel without endpoint-override");
+            DeploymentLogging.log.devServicesNotStarted("no smallrye-kinesis channel without endpoint-override");
             return null;
         }
         streams.putAll(config.streamShards());
@@ -137,10 +137,10 @@ public class KinesisDevServicesProcessor {
             failure = "interrupted";
         }
         if (failure != null) {
-            throw KinesisExceptions.ex.sharedEmulatorUnusable(registration.endpoint(), serviceName, failure);
+            throw DeploymentExceptions.ex.sharedEmulatorUnusable(registration.endpoint(), serviceName, failure);
         }
         stopRunning(); // one of this application's own, from an earlier reload, is not needed any more
-        KinesisLogging.log.devServicesShared(registration.endpoint(), registration.pid(),
+        DeploymentLogging.log.devServicesShared(registration.endpoint(), registration.pid(),
                 settings.streams().toString());
     }
 

@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import io.quarkiverse.messaging.kinesis.deployment.i18n.DeploymentExceptions;
+import io.quarkiverse.messaging.kinesis.deployment.i18n.DeploymentLogging;
 import io.quarkus.deployment.builditem.Startable;
-import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
-import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
 
 /**
  * kinesis-mock (npm package {@code kinesis-local}) run by the machine's Node.js as a child process of the build (dev
@@ -78,7 +78,7 @@ public final class KinesisLocalProcess implements Startable {
             process = launch(packageDir, tlsPort);
             String failure = awaitReady();
             if (failure == null) {
-                KinesisLogging.log.devServicesStarted(process.pid(), getConnectionInfo(),
+                DeploymentLogging.log.devServicesStarted(process.pid(), getConnectionInfo(),
                         Duration.ofNanos(System.nanoTime() - started).toMillis(), settings.region(),
                         settings.streams().toString(), logFile.toString());
                 return;
@@ -88,7 +88,7 @@ public final class KinesisLocalProcess implements Startable {
             if (attempt < START_ATTEMPTS && settings.port() <= 0 && tail.contains("EADDRINUSE")) {
                 continue; // a chosen port was taken meanwhile
             }
-            throw KinesisExceptions.ex.emulatorStartFailed(failure, String.valueOf(logFile), tail);
+            throw DeploymentExceptions.ex.emulatorStartFailed(failure, String.valueOf(logFile), tail);
         }
     }
 
@@ -150,7 +150,7 @@ public final class KinesisLocalProcess implements Startable {
         try {
             return builder.start();
         } catch (IOException e) {
-            throw KinesisExceptions.ex.emulatorStartFailed("could not run " + command + " (" + e.getMessage()
+            throw DeploymentExceptions.ex.emulatorStartFailed("could not run " + command + " (" + e.getMessage()
                     + "); install Node.js 20+ or set quarkus.messaging.kinesis.devservices.node", String.valueOf(logFile),
                     "");
         }

@@ -8,8 +8,8 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
 
-import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
-import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
+import io.quarkiverse.messaging.kinesis.deployment.i18n.DeploymentExceptions;
+import io.quarkiverse.messaging.kinesis.deployment.i18n.DeploymentLogging;
 
 /**
  * kinesis-mock as a container (the {@code container} provider), through Testcontainers: its plain HTTP port mapped
@@ -44,7 +44,7 @@ final class KinesisMockContainer implements AutoCloseable {
             starting.start();
         } catch (RuntimeException e) {
             starting.close();
-            throw KinesisExceptions.ex.emulatorStartFailed("the container " + settings.image() + " did not start ("
+            throw DeploymentExceptions.ex.emulatorStartFailed("the container " + settings.image() + " did not start ("
                     + e.getMessage() + ")", "the container's output", "");
         }
         container = starting;
@@ -59,9 +59,9 @@ final class KinesisMockContainer implements AutoCloseable {
         if (failure != null) {
             String logs = container.getLogs();
             close();
-            throw KinesisExceptions.ex.emulatorStartFailed(failure, "the container's output", logs);
+            throw DeploymentExceptions.ex.emulatorStartFailed(failure, "the container's output", logs);
         }
-        KinesisLogging.log.devServicesContainerStarted(settings.image(), container.getContainerId(), endpoint(),
+        DeploymentLogging.log.devServicesContainerStarted(settings.image(), container.getContainerId(), endpoint(),
                 Duration.ofNanos(System.nanoTime() - started).toMillis(), settings.region(),
                 settings.streams().toString());
     }

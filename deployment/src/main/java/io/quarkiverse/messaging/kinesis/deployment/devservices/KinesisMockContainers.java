@@ -2,8 +2,8 @@ package io.quarkiverse.messaging.kinesis.deployment.devservices;
 
 import io.quarkiverse.messaging.kinesis.deployment.KinesisDevServicesBuildTimeConfig;
 import io.quarkiverse.messaging.kinesis.deployment.KinesisDevServicesBuildTimeConfig.Provider;
+import io.quarkiverse.messaging.kinesis.deployment.i18n.DeploymentExceptions;
 import io.quarkus.deployment.builditem.CuratedApplicationShutdownBuildItem;
-import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
 
 /**
  * The container provider: whether it is chosen, and its container, kept across live reloads.
@@ -24,7 +24,7 @@ final class KinesisMockContainers {
     static boolean chosen(KinesisDevServicesBuildTimeConfig.DevServices config) {
         if (config.provider() == Provider.CONTAINER) {
             if (!ContainerRuntime.reachable()) {
-                throw KinesisExceptions.ex.containerRuntimeMissing();
+                throw DeploymentExceptions.ex.containerRuntimeMissing();
             }
             return true;
         }

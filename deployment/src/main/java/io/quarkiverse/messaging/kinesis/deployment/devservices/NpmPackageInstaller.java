@@ -11,8 +11,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
-import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
+import io.quarkiverse.messaging.kinesis.deployment.i18n.DeploymentExceptions;
+import io.quarkiverse.messaging.kinesis.deployment.i18n.DeploymentLogging;
 
 /**
  * Installs an emulator's npm package (a pinned version: {@code kinesis-local}, {@code dynalite}) into
@@ -63,7 +63,7 @@ final class NpmPackageInstaller {
     }
 
     private void install(Path prefix) throws IOException {
-        KinesisLogging.log.installingEmulator(packageName, version, prefix.toString());
+        DeploymentLogging.log.installingEmulator(packageName, version, prefix.toString());
         List<String> command = List.of(npm, "install", "--prefix", prefix.toString(), "--no-audit", "--no-fund",
                 "--no-save", "--loglevel=error", packageName + "@" + version);
         Path output = Files.createTempFile(cacheDir, "npm-install-", ".log");
@@ -72,23 +72,23 @@ final class NpmPackageInstaller {
             process = new ProcessBuilder(command).directory(prefix.toFile()).redirectErrorStream(true)
                     .redirectOutput(output.toFile()).start();
         } catch (IOException e) {
-            throw KinesisExceptions.ex.emulatorInstallFailed(String.join(" ", command), "could not run",
+            throw DeploymentExceptions.ex.emulatorInstallFailed(String.join(" ", command), "could not run",
                     String.valueOf(e.getMessage()));
         }
         try {
             if (!process.waitFor(INSTALL_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
-                throw KinesisExceptions.ex.emulatorInstallFailed(String.join(" ", command),
+                throw DeploymentExceptions.ex.emulatorInstallFailed(String.join(" ", command),
                         "did not finish within " + INSTALL_TIMEOUT_MINUTES + " minutes", tail(output));
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw KinesisExceptions.ex.emulatorInstallFailed(String.join(" ", command), "was interrupted", "");
+            throw DeploymentExceptions.ex.emulatorInstallFailed(String.join(" ", command), "was interrupted", "");
         }
         if (process.exitValue() != 0
                 || !Files.isRegularFile(prefix.resolve("node_modules").resolve(packageName).resolve(mainFile))) {
-            throw KinesisExceptions.ex.emulatorInstallFailed(String.join(" ", command),
+            throw DeploymentExceptions.ex.emulatorInstallFailed(String.join(" ", command),
                     "exited with code " + process.exitValue(), tail(output));
         }
         Files.deleteIfExists(output);

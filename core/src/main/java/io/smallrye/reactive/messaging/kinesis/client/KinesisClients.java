@@ -1,0 +1,345 @@
+package io.smallrye.reactive.messaging.kinesis.client;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.Config;
+
+import io.smallrye.reactive.messaging.kinesis.KinesisConnectorCommonConfiguration;
+import io.smallrye.reactive.messaging.kinesis.KinesisConnectorIncomingConfiguration;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisCredentialsLogging;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLeaseExceptions;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
+import io.smallrye.reactive.messaging.providers.connectors.ExecutionHolder;
+import io.smallrye.reactive.messaging.providers.helpers.CDIUtils;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.builder.SdkAsyncClientBuilder;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.SdkHttpConfigurationOption;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
+import software.amazon.awssdk.http.async.SdkAsyncHttpService;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.utils.AttributeMap;
+
+/**
+ * The Kinesis clients of the connector: one per distinct (region, endpoint, credentials) configuration, shared by the
+ * channels that use it and closed once at shutdown (with the credentials providers built for them), or an application bean
+ * chosen with {@code client-bean} (never closed
+ * here). Clients built here do their I/O on Vert.x's event loops, so threads do not grow with channels or shards.
+ * Also owns the connector's single scheduler thread (batch timers, retries).
+ */
+@ApplicationScoped
+public class KinesisClients {
+
+    @Inject
+    ExecutionHolder executionHolder;
+
+    @Inject
+    @Any
+    Instance<KinesisAsyncClient> clientBeans;
+
+    @Inject
+    Instance<KinesisClientSettings> settingsBeans;
+
+    /** The class of the AWS CRT HTTP client's service provider (software.amazon.awssdk:aws-crt-client). */
+    static final String CRT_HTTP_SERVICE = "software.amazon.awssdk.http.crt.AwsCrtSdkHttpService";
+
+    @Inject
+    @Any
+    Instance<DynamoDbAsyncClient> dynamoDbBeans;
+
+    @Inject
+    @Any
+    Instance<AwsCredentialsProvider> credentialsBeans;
+
+    /** What a built client is shared by: equal region, endpoint and credentials. */
+    private record ClientKey(String region, URI endpoint, CredentialsSpec credentials) {
+    }
+
+    private final Map<ClientKey, KinesisAsyncClient> owned = new ConcurrentHashMap<>();
+    private final Map<ClientKey, DynamoDbAsyncClient> ownedDynamoDb = new ConcurrentHashMap<>();
+    private final CredentialsProviders credentialsProviders = new CredentialsProviders(this::credentialsBean);
+    /** HTTP clients built here and handed to a Kinesis client: the SDK does not close those. */
+    private final List<SdkAsyncHttpClient> ownedHttpClients = new CopyOnWriteArrayList<>();
+    private volatile KinesisClientSettings settings;
+    private volatile ScheduledExecutorService scheduler;
+    /** The connections of the Netty clients built here, closed before the clients at shutdown. */
+    private final ClientConnections connections = new ClientConnections();
+
+    public synchronized void start() {
+        if (scheduler == null) {
+            scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
+                Thread thread = new Thread(task, "smallrye-kinesis-scheduler");
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+    }
+
+    /** The client defaults: the application's {@link KinesisClientSettings} bean, else the SDK's defaults. */
+    public KinesisClientSettings settings() {
+        KinesisClientSettings current = settings;
+        if (current == null) {
+            current = settingsBeans != null && settingsBeans.isResolvable() ? settingsBeans.get()
+                    : KinesisClientSettings.DEFAULTS;
+            settings = current;
+        }
+        return current;
+    }
+
+    public ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    public KinesisAsyncClient clientFor(KinesisConnectorCommonConfiguration conf) {
+        String beanId = conf.getClientBean().orElse(null);
+        if (beanId != null) {
+            Instance<KinesisAsyncClient> bean = CDIUtils.getInstanceById(clientBeans, beanId);
+            if (!bean.isResolvable()) {
+                throw KinesisExceptions.ex.clientBeanNotFound(beanId, conf.getChannel());
+            }
+            return bean.get();
+        }
+        KinesisClientSettings defaults = settings();
+        String region = region(conf, defaults);
+        Optional<String> channelEndpoint = conf.getEndpointOverride();
+        URI endpoint = channelEndpoint.isPresent()
+                ? endpoint(channelEndpoint.get(), allowed -> KinesisExceptions.ex.invalidAttribute(conf.getChannel(),
+                        "endpoint-override", channelEndpoint.get(), allowed))
+                : defaults.endpointOverride()
+                        .map(value -> endpoint(value, allowed -> KinesisExceptions.ex.invalidSetting(
+                                defaults.endpointOverrideSource(), value, allowed)))
+                        .orElse(null);
+        CredentialsSpec credentials = credentials(conf.config());
+        return owned.computeIfAbsent(new ClientKey(region, endpoint, credentials),
+                key -> build(defaults, region, endpoint, credentials));
+    }
+
+    /**
+     * The credentials of a channel's Kinesis client: its {@code credentials-*} attributes (also at connector level),
+     * else the host's defaults ({@link KinesisClientSettings#credentials(String)}), else the SDK's default chain.
+     */
+    CredentialsSpec credentials(Config channel) {
+        Function<String, Optional<String>> sets = name -> channel.getOptionalValue(name,
+                String.class);
+        KinesisClientSettings defaults = settings();
+        return CredentialsSpec.read(key -> sets.apply(CredentialsSpec.ATTRIBUTE_PREFIX + key),
+                CredentialsSpec.ATTRIBUTE_PREFIX, sets)
+                .or(() -> CredentialsSpec.read(defaults::credentials, defaults.credentialsPrefix(), sets))
+                .orElse(CredentialsSpec.SDK_DEFAULT);
+    }
+
+    /** The credentials of a channel's lease table: the set named by {@code dynamodb-credentials}, else the channel's. */
+    CredentialsSpec dynamoDbCredentials(Config channel) {
+        return channel.getOptionalValue("dynamodb-credentials", String.class).filter(name -> !name.isBlank())
+                .map(name -> CredentialsSpec.named(name.trim(), "dynamodb-credentials",
+                        key -> channel.getOptionalValue(key, String.class)))
+                .orElseGet(() -> credentials(channel));
+    }
+
+    private AwsCredentialsProvider credentialsBean(String id) {
+        if (credentialsBeans == null) {
+            return null;
+        }
+        Instance<AwsCredentialsProvider> bean = CDIUtils.getInstanceById(credentialsBeans, id);
+        return bean.isResolvable() ? bean.get() : null;
+    }
+
+    /**
+     * The channel's region, else the host's, else the AWS default region chain's (resolved here rather than by the
+     * SDK's builder, so that a missing region fails with the channel and the settings to use named).
+     */
+    private static String region(KinesisConnectorCommonConfiguration conf, KinesisClientSettings defaults) {
+        Optional<String> configured = conf.getRegion().or(defaults::region);
+        if (configured.isPresent()) {
+            return configured.get();
+        }
+        try {
+            return DefaultAwsRegionProviderChain.builder().build().getRegion().id();
+        } catch (SdkClientException none) {
+            String direction = conf instanceof KinesisConnectorIncomingConfiguration ? "incoming" : "outgoing";
+            throw KinesisExceptions.ex.noRegion(conf.getChannel(), direction, conf.getChannel(),
+                    defaults.regionSource().map(setting -> ", or " + setting).orElse(""));
+        }
+    }
+
+    /** The region a client talks to, for messages; "(unknown region)" when the client does not say. */
+    public static String regionOf(KinesisAsyncClient client) {
+        try {
+            return String.valueOf(client.serviceClientConfiguration().region());
+        } catch (RuntimeException e) {
+            return "(unknown region)";
+        }
+    }
+
+    private static URI endpoint(String value, java.util.function.Function<String, RuntimeException> invalid) {
+        try {
+            URI uri = new URI(value);
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                throw new URISyntaxException(value, "no scheme or host");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw invalid.apply(
+                    "an absolute URI such as https://kinesis.eu-west-1.amazonaws.com or http://localhost:4567");
+        }
+    }
+
+    private KinesisAsyncClient build(KinesisClientSettings defaults, String region, URI endpoint,
+            CredentialsSpec credentials) {
+        KinesisCredentialsLogging.log.clientBuilt("Kinesis", region, String.valueOf(endpoint), credentials.toString());
+        return configure(KinesisAsyncClient.builder(), defaults, region, endpoint, kinesisProtocol(defaults, endpoint),
+                credentialsProviders.provider(credentials, region)).build();
+    }
+
+    /**
+     * The DynamoDB client of a channel with checkpoint-store dynamodb: its {@code dynamodb-client-bean}, else one
+     * built (and shared) for the channel's region and {@code dynamodb-endpoint-override}, with the credentials of
+     * {@code dynamodb-credentials} (else the channel's) and the HTTP settings of the Kinesis clients.
+     */
+    public DynamoDbAsyncClient dynamoDbClientFor(KinesisConnectorIncomingConfiguration conf) {
+        String beanId = conf.getDynamodbClientBean().orElse(null);
+        if (beanId != null) {
+            Instance<DynamoDbAsyncClient> bean = CDIUtils.getInstanceById(dynamoDbBeans, beanId);
+            if (!bean.isResolvable()) {
+                throw KinesisLeaseExceptions.ex.dynamoDbClientBeanNotFound(conf.getChannel(), beanId, beanId);
+            }
+            return bean.get();
+        }
+        KinesisClientSettings defaults = settings();
+        String region = region(conf, defaults);
+        URI endpoint = conf.getDynamodbEndpointOverride()
+                .map(value -> endpoint(value, allowed -> KinesisExceptions.ex.invalidAttribute(conf.getChannel(),
+                        "dynamodb-endpoint-override", value, allowed)))
+                .orElse(null);
+        CredentialsSpec credentials = dynamoDbCredentials(conf.config());
+        return ownedDynamoDb.computeIfAbsent(new ClientKey(region, endpoint, credentials), key -> {
+            KinesisCredentialsLogging.log.clientBuilt("DynamoDB", region, String.valueOf(endpoint),
+                    credentials.toString());
+            return configure(DynamoDbAsyncClient.builder(), defaults, region, endpoint, null,
+                    credentialsProviders.provider(credentials, region)).build();
+        });
+    }
+
+    private <B extends AwsClientBuilder<B, ?> & SdkAsyncClientBuilder<B, ?>> B configure(B builder,
+            KinesisClientSettings defaults, String region, URI endpoint, Protocol protocol,
+            AwsCredentialsProvider credentials) {
+        if (KinesisClientSettings.CRT.equals(defaults.httpClient())) {
+            SdkAsyncHttpClient http = crtHttpClient(defaults);
+            ownedHttpClients.add(http);
+            builder.httpClient(http);
+        } else {
+            NettyNioAsyncHttpClient.Builder http = NettyNioAsyncHttpClient.builder()
+                    .eventLoopGroup(connections.on(executionHolder.vertx().getDelegate().nettyEventLoopGroup()));
+            defaults.maxConcurrency().ifPresent(http::maxConcurrency);
+            defaults.connectionTimeout().ifPresent(http::connectionTimeout);
+            defaults.connectionAcquisitionTimeout().ifPresent(http::connectionAcquisitionTimeout);
+            defaults.readTimeout().ifPresent(http::readTimeout);
+            defaults.writeTimeout().ifPresent(http::writeTimeout);
+            if (protocol != null) {
+                http.protocol(protocol);
+            }
+            builder.httpClientBuilder(http);
+        }
+        builder.credentialsProvider(credentials);
+        if (region != null) {
+            builder.region(Region.of(region));
+        }
+        if (endpoint != null) {
+            builder.endpointOverride(endpoint);
+        }
+        return builder;
+    }
+
+    /**
+     * The HTTP version of a Kinesis client: the configured one, else HTTP/1.1 for a plain http:// endpoint (where
+     * HTTP/2 would need h2c, which HTTP/1.1-only emulators refuse with "First received frame was not SETTINGS"), else
+     * null for the SDK's default.
+     */
+    static Protocol kinesisProtocol(KinesisClientSettings defaults, URI endpoint) {
+        Optional<String> configured = defaults.httpProtocol();
+        if (configured.isPresent()) {
+            return KinesisClientSettings.HTTP2.equals(configured.get()) ? Protocol.HTTP2 : Protocol.HTTP1_1;
+        }
+        return endpoint != null && "http".equalsIgnoreCase(endpoint.getScheme()) ? Protocol.HTTP1_1 : null;
+    }
+
+    /** The AWS CRT client, found through its SdkAsyncHttpService so that it stays an optional dependency. */
+    private static SdkAsyncHttpClient crtHttpClient(KinesisClientSettings defaults) {
+        SdkAsyncHttpService service = ServiceLoader.load(SdkAsyncHttpService.class, KinesisClients.class.getClassLoader())
+                .stream()
+                .filter(provider -> provider.type().getName().equals(CRT_HTTP_SERVICE))
+                .map(ServiceLoader.Provider::get)
+                .findFirst()
+                .orElseThrow(() -> KinesisExceptions.ex.crtHttpClientMissing("http-client"));
+        AttributeMap.Builder options = AttributeMap.builder();
+        defaults.maxConcurrency().ifPresent(max -> options.put(SdkHttpConfigurationOption.MAX_CONNECTIONS, max));
+        defaults.connectionTimeout().ifPresent(t -> options.put(SdkHttpConfigurationOption.CONNECTION_TIMEOUT, t));
+        defaults.connectionAcquisitionTimeout()
+                .ifPresent(t -> options.put(SdkHttpConfigurationOption.CONNECTION_ACQUIRE_TIMEOUT, t));
+        defaults.readTimeout().ifPresent(t -> options.put(SdkHttpConfigurationOption.READ_TIMEOUT, t));
+        defaults.writeTimeout().ifPresent(t -> options.put(SdkHttpConfigurationOption.WRITE_TIMEOUT, t));
+        return service.createAsyncHttpClientFactory().buildWithDefaults(options.build());
+    }
+
+    /**
+     * Closes the clients built here and stops the scheduler; called after the channels have flushed. Their connections
+     * are closed first, while Vert.x's event loops still run: requests still under way fail at once instead of holding
+     * the pools open (see {@link ClientConnections}).
+     */
+    public synchronized void close() {
+        connections.closeAll();
+        owned.values().forEach(client -> {
+            try {
+                client.close();
+            } catch (RuntimeException e) {
+                KinesisLogging.log.clientCloseFailed(e);
+            }
+        });
+        owned.clear();
+        ownedDynamoDb.values().forEach(client -> {
+            try {
+                client.close();
+            } catch (RuntimeException e) {
+                KinesisLogging.log.clientCloseFailed(e);
+            }
+        });
+        ownedDynamoDb.clear();
+        ownedHttpClients.forEach(http -> {
+            try {
+                http.close();
+            } catch (RuntimeException e) {
+                KinesisLogging.log.clientCloseFailed(e);
+            }
+        });
+        ownedHttpClients.clear();
+        // a request the SDK retried while its clients were closing may have opened one more
+        connections.closeAll();
+        credentialsProviders.close();
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            scheduler = null;
+        }
+    }
+}

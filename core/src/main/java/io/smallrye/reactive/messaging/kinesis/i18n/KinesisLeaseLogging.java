@@ -1,0 +1,57 @@
+package io.smallrye.reactive.messaging.kinesis.i18n;
+
+import java.lang.invoke.MethodHandles;
+
+import org.jboss.logging.BasicLogger;
+import org.jboss.logging.Logger;
+import org.jboss.logging.Logger.Level;
+import org.jboss.logging.annotations.LogMessage;
+import org.jboss.logging.annotations.Message;
+import org.jboss.logging.annotations.MessageLogger;
+
+/**
+ * Log messages of the DynamoDB lease table (checkpoint-store dynamodb). Ids 1400-1499.
+ */
+@MessageLogger(projectCode = "SRKIN", length = 4)
+public interface KinesisLeaseLogging extends BasicLogger {
+
+    KinesisLeaseLogging log = Logger.getMessageLogger(MethodHandles.lookup(), KinesisLeaseLogging.class,
+            "io.smallrye.reactive.messaging.kinesis");
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 1400, value = "Channel '%s' shares the shards of stream '%s' through the DynamoDB lease table '%s' as worker '%s' (failover time %d ms)")
+    void leasesStarting(String channel, String stream, String table, String worker, long failoverMs);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 1401, value = "Channel '%s': lease table '%s' is %s; waiting for it to become ACTIVE")
+    void tableNotActive(String channel, String table, String status);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 1402, value = "Channel '%s': worker '%s' took the lease of shard %s (%s)")
+    void leaseTaken(String channel, String worker, String shardId, String how);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 1403, value = "Channel '%s': the lease of shard %s now belongs to another worker (%s); this worker stops reading it")
+    void leaseLost(String channel, String shardId, String how);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 1404, value = "Channel '%s': the lease of shard %s could not be renewed for %d ms (lease table '%s' unreachable); this worker stops reading it so that another can take it safely")
+    void leaseGivenUp(String channel, String shardId, long sinceMs, String table);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 1405, value = "Channel '%s': lease table '%s' failed to %s: %s; retrying (logged again when it works)")
+    void tableFailed(String channel, String table, String operation, String reason);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 1406, value = "Channel '%s': lease table '%s' works again")
+    void tableBack(String channel, String table);
+
+    @LogMessage(level = Level.DEBUG)
+    @Message(id = 1407, value = "Channel '%s': released the lease of shard %s (checkpoint %s)")
+    void leaseReleased(String channel, String shardId, String checkpoint);
+
+    @LogMessage(level = Level.DEBUG)
+    @Message(id = 1408, value = "Channel '%s': shard %s ended; leases created for its children %s")
+    void leaseEnded(String channel, String shardId, String children);
+
+}

@@ -1,0 +1,263 @@
+package io.smallrye.reactive.messaging.kinesis.incoming;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.inject.Instance;
+
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
+import io.smallrye.reactive.messaging.health.HealthReport;
+import io.smallrye.reactive.messaging.kinesis.IncomingKinesisMessage;
+import io.smallrye.reactive.messaging.kinesis.IncomingKinesisMetadata;
+import io.smallrye.reactive.messaging.kinesis.KinesisConnectorIncomingConfiguration;
+import io.smallrye.reactive.messaging.kinesis.checkpoint.CheckpointStore;
+import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
+import io.smallrye.reactive.messaging.kinesis.client.KinesisClients;
+import io.smallrye.reactive.messaging.kinesis.fault.KinesisFailureHandler;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingExceptions;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
+import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
+import io.smallrye.reactive.messaging.kinesis.payload.PayloadCodecs;
+import io.smallrye.reactive.messaging.kinesis.payload.PayloadDecoder;
+import io.smallrye.reactive.messaging.kinesis.payload.PayloadType;
+import io.smallrye.reactive.messaging.providers.helpers.CDIUtils;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.Record;
+
+/**
+ * An incoming channel: the records of every shard of a stream, as one stream of messages.
+ * <p>
+ * The {@link ShardSupervisor} starts a {@link ShardReader} per shard (and per child shard after resharding); their
+ * record streams are merged as they come (any number at once), moved onto the channel's Vert.x context, and turned
+ * into {@link IncomingKinesisMessage}s there, each with a duplicated context of its own (one per user record of an
+ * aggregated record). Reading starts when the
+ * channel is subscribed. Failures that can heal (a stream missing or not ACTIVE yet, network trouble, throttling) are
+ * retried without limit while readiness says why; a failure the channel cannot get over (access denied, a lost
+ * position under {@code lost-position-strategy=fail}, a nack under {@code failure-strategy=fail}) stops every reader
+ * and fails the stream; health reports it.
+ */
+public class KinesisInboundChannel {
+
+    /** Stands for a record that could not be decoded (and was nacked): filtered out of the stream. */
+    private static final Message<?> UNREADABLE = Message.of("unreadable record");
+
+    /** How many records the merge takes from each reader ahead of demand. */
+    static final int MERGE_PREFETCH = 16;
+    /** How many records wait to be moved onto the channel context. */
+    static final int CONTEXT_BUFFER = 16;
+    /** The longest {@link #close()} waits for the checkpoint store. */
+    static final long CLOSE_TIMEOUT_MS = 10_000;
+
+    private final IncomingSettings settings;
+    private final String region;
+    private final ChannelContext context;
+    private final CheckpointStore store;
+    private final KinesisFailureHandler failureHandler;
+    private final PayloadType payloadType;
+    private final PayloadDecoder decoder;
+    private final ShardSupervisor supervisor;
+    private final UnicastProcessor<Multi<ReceivedRecord>> readers = UnicastProcessor.create();
+    private final Multi<? extends Message<?>> stream;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private volatile Throwable failure;
+    private volatile boolean closed;
+
+    public KinesisInboundChannel(KinesisConnectorIncomingConfiguration conf, KinesisAsyncClient client, Vertx vertx,
+            Instance<KinesisFailureHandler.Factory> failureHandlers, Instance<CheckpointStore.Factory> stores,
+            PayloadCodecs payloadCodecs, KinesisMetrics metrics) {
+        this.settings = IncomingSettings.from(conf);
+        this.payloadType = PayloadType.parse(settings.channel(), conf.getPayloadType());
+        this.decoder = payloadCodecs.decoder(settings.channel(), payloadType);
+        this.region = KinesisClients.regionOf(client);
+        this.context = new ChannelContext(vertx);
+        StreamRef streamRef = new StreamRef(settings.stream());
+        this.failureHandler = select(failureHandlers, "failure-strategy", conf.getFailureStrategy(),
+                "fail, ignore, dead-letter-stream, or the @Identifier of a KinesisFailureHandler.Factory bean")
+                .create(conf, client, this::reportFailure);
+        this.store = select(stores, "checkpoint-store", conf.getCheckpointStore(),
+                "in-memory, or the @Identifier of a CheckpointStore.Factory bean")
+                .create(conf, settings.stream(), new CheckpointStore.OwnershipListener() {
+                    @Override
+                    public void shardLost(String shardId) {
+                        ShardSupervisor current = supervisor;
+                        if (current != null) {
+                            current.shardLost(shardId);
+                        }
+                    }
+
+                    @Override
+                    public void shardAvailable(String shardId) {
+                        ShardSupervisor current = supervisor;
+                        if (current != null) {
+                            current.shardAvailable(shardId);
+                        }
+                    }
+                });
+        this.supervisor = new ShardSupervisor(settings, client, streamRef,
+                new StreamShards(settings, client, streamRef, region, context), context,
+                new Checkpointer(settings.channel(), settings.stream(), store, metrics), readers::onNext,
+                failure -> reportFailure(failure, true), metrics);
+        this.stream = readers
+                .onItem().transformToMulti(records -> records).withRequests(MERGE_PREFETCH).merge(Integer.MAX_VALUE)
+                .emitOn(context::submit, CONTEXT_BUFFER)
+                .map(this::toMessage)
+                .filter(message -> message != UNREADABLE)
+                .onSubscription().invoke(() -> {
+                    if (started.compareAndSet(false, true)) {
+                        supervisor.start();
+                    }
+                });
+        KinesisIncomingLogging.log.incomingChannelReady(settings.channel(), settings.stream(),
+                settings.startingPosition() + (settings.startingTimestamp() == null ? "" : " " + settings.startingTimestamp()),
+                settings.pollInterval().toMillis(), settings.recordsPerCall(), settings.maxPendingRecords(),
+                conf.getFailureStrategy(), conf.getCheckpointStore());
+    }
+
+    private <F> F select(Instance<F> factories, String attribute, String identifier, String allowed) {
+        Instance<F> selected = CDIUtils.getInstanceById(factories, identifier);
+        if (!selected.isResolvable()) {
+            throw KinesisExceptions.ex.invalidAttribute(settings.channel(), attribute, identifier, allowed);
+        }
+        return selected.get();
+    }
+
+    /**
+     * The message of a record, its data decoded as the channel's payload-type. A record that cannot be decoded is
+     * nacked at once, with its data as the payload, so the failure strategy decides (fail, skip, dead-letter); it
+     * becomes {@link #UNREADABLE}, which is not emitted.
+     */
+    private Message<?> toMessage(ReceivedRecord received) {
+        Record record = received.record();
+        Instant arrival = record.approximateArrivalTimestamp();
+        IncomingKinesisMetadata metadata = new IncomingKinesisMetadata(settings.stream(), received.shardId(),
+                record.sequenceNumber(), received.subSequenceNumber(), received.partitionKey(),
+                received.explicitHashKey(), arrival, received.millisBehindLatest());
+        byte[] data = received.payload();
+        Object payload;
+        try {
+            payload = decoder.decode(data);
+        } catch (Exception e) {
+            new IncomingKinesisMessage<>(received, data, metadata, failureHandler, context.context().duplicate())
+                    .nack(KinesisIncomingExceptions.ex.payloadNotDecoded(settings.channel(), settings.stream(),
+                            received.shardId(), positionText(record.sequenceNumber(), received.subSequenceNumber()),
+                            payloadType.toString(),
+                            String.valueOf(e.getMessage()), e));
+            return UNREADABLE;
+        }
+        // on the channel's (root) context: the message gets a new duplicate of it, as captureLocalContextMetadata()
+        // would make, without looking the current context up again
+        return new IncomingKinesisMessage<>(received, payload, metadata, failureHandler, context.context().duplicate());
+    }
+
+    /** A position as ShardPosition writes it: the sequence number, then "/sub-sequence" for a user record. */
+    private static String positionText(String sequenceNumber, long subSequenceNumber) {
+        return subSequenceNumber == 0 ? sequenceNumber : sequenceNumber + "/" + subSequenceNumber;
+    }
+
+    /** The messages of the channel. */
+    public Flow.Publisher<? extends Message<?>> getStream() {
+        return stream;
+    }
+
+    /**
+     * Reports a failure. A fatal one stops the readers, saves the checkpoints and fails the stream; health reports it.
+     */
+    public void reportFailure(Throwable reason, boolean fatal) {
+        if (!fatal || failure != null) {
+            return;
+        }
+        failure = reason;
+        KinesisIncomingLogging.log.channelFailed(settings.channel(), settings.stream(), AwsErrors.summary(reason));
+        KinesisIncomingLogging.log.channelFailedDetail(settings.channel(), settings.stream(), reason);
+        // a failed channel delivers nothing more: no wait for messages in flight
+        supervisor.stop(false).whenComplete((ignored, error) -> context.execute(() -> readers.onError(reason)));
+    }
+
+    /** Stops the readers and hands the last positions to the checkpoint store (waits for it, within bounds). */
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        var stopped = supervisor.stop(true).toCompletableFuture();
+        if (!Context.isOnEventLoopThread()) {
+            try {
+                stopped.get(CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                KinesisIncomingLogging.log.checkpointsNotSavedInTime(settings.channel(), CLOSE_TIMEOUT_MS);
+            } catch (ExecutionException e) {
+                // logged by the checkpointer
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        context.execute(readers::onComplete);
+    }
+
+    public void reportReadiness(HealthReport.HealthReportBuilder builder) {
+        if (!settings.healthEnabled()) {
+            return;
+        }
+        Throwable failed = failure;
+        if (failed != null) {
+            builder.add(settings.channel(), false, String.valueOf(failed.getMessage()));
+        } else if (closed) {
+            builder.add(settings.channel(), false, "closed");
+        } else if (!supervisor.started()) {
+            String problem = supervisor.startProblem();
+            List<String> readerProblems = supervisor.problems();
+            builder.add(settings.channel(), false, problem != null ? problem
+                    : !readerProblems.isEmpty() ? String.join("; ", readerProblems)
+                            : "listing the shards of stream '" + settings.stream() + "' (region " + region + ")");
+        } else {
+            List<String> problems = new ArrayList<>(supervisor.problems());
+            problems.addAll(store.problems());
+            builder.add(settings.channel(), problems.isEmpty(), problems.isEmpty() ? null : String.join("; ", problems));
+        }
+    }
+
+    public void reportLiveness(HealthReport.HealthReportBuilder builder) {
+        if (settings.healthEnabled()) {
+            Throwable failed = failure;
+            builder.add(settings.channel(), failed == null, failed == null ? null : String.valueOf(failed.getMessage()));
+        }
+    }
+
+    public String channel() {
+        return settings.channel();
+    }
+
+    /**
+     * Records (user records of aggregated records counted one by one) emitted by the shard readers and not yet acked
+     * or nacked, all shards together. At most max-pending-records per shard.
+     */
+    public int pendingRecords() {
+        return supervisor.pendingRecords();
+    }
+
+    /** Records (user records counted one by one) emitted by the shard readers since the channel started. */
+    public long fetchedRecords() {
+        return supervisor.fetchedRecords();
+    }
+
+    /** Shards being read now. */
+    public int activeShards() {
+        return supervisor.activeReaders();
+    }
+
+    public CheckpointStore checkpointStore() {
+        return store;
+    }
+}

@@ -1,0 +1,384 @@
+package io.smallrye.reactive.messaging.kinesis.incoming;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardClaim;
+import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
+import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingExceptions;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
+import io.smallrye.reactive.messaging.kinesis.incoming.ShardLineage.State;
+import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.ChildShard;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+
+/**
+ * Decides which shards of the stream a channel reads, and when: lists the shards at start and every
+ * shard-discovery-interval (and at once when a closed shard did not name its children), claims each startable shard
+ * from the checkpoint store, starts a {@link ShardReader} from the claimed checkpoint or the starting position, and
+ * hands its records to the channel's merge. A child shard starts once all its parents are finished: closed, every
+ * record emitted and completed, and the end recorded in the checkpoint store. Runs on the channel context.
+ */
+final class ShardSupervisor implements ShardReader.Listener {
+
+    /** At stop, how long records already handed on may take to complete before the last checkpoints are saved. */
+    static final long DRAIN_TIMEOUT_MS = 5_000;
+
+    private final IncomingSettings settings;
+    private final KinesisAsyncClient client;
+    private final StreamRef stream;
+    private final StreamShards shards;
+    private final ChannelContext context;
+    private final Checkpointer checkpointer;
+    private final ShardLineage lineage;
+    private final Consumer<Multi<ReceivedRecord>> readerSink;
+    private final Consumer<Throwable> fatal;
+    private final KinesisMetrics metrics;
+    private final Map<String, ShardReader> readers = new ConcurrentHashMap<>();
+    private final AtomicLong fetchedByFinishedReaders = new AtomicLong();
+    private final AtomicInteger claimsInFlight = new AtomicInteger();
+    /** Shards the store said were available while their claim was under way (channel context only). */
+    private final Set<String> availableWhileClaiming = new HashSet<>();
+    private volatile boolean started;
+    private volatile boolean positioned;
+    private final ShardDiscovery discovery;
+    private boolean stopped;
+    private long checkpointTimer = -1;
+
+    ShardSupervisor(IncomingSettings settings, KinesisAsyncClient client, StreamRef stream, StreamShards shards,
+            ChannelContext context, Checkpointer checkpointer, Consumer<Multi<ReceivedRecord>> readerSink,
+            Consumer<Throwable> fatal, KinesisMetrics metrics) {
+        this.settings = settings;
+        this.client = client;
+        this.stream = stream;
+        this.shards = shards;
+        this.context = context;
+        this.checkpointer = checkpointer;
+        this.readerSink = readerSink;
+        this.fatal = fatal;
+        this.metrics = metrics;
+        this.discovery = new ShardDiscovery(settings, shards, context, this::onListing, fatal);
+        this.lineage = new ShardLineage(settings.startingPosition() == StartingPosition.LATEST);
+    }
+
+    /** Checks the stream, then lists its shards and starts the readers. */
+    void start() {
+        context.execute(() -> shards.awaitReadable()
+                .whenComplete((ignored, failure) -> context.execute(() -> {
+                    if (stopped) {
+                        return;
+                    }
+                    if (failure != null) {
+                        fatal.accept(AwsErrors.unwrap(failure));
+                    } else {
+                        discovery.discover();
+                        checkpointTimer = context.setTimer(settings.checkpointInterval().toMillis(), this::checkpoint);
+                    }
+                })));
+    }
+
+    /**
+     * Whether reading started: the first listing succeeded, and the shards startable then were claimed and their
+     * readers got their first iterator. Stays true afterwards.
+     */
+    boolean started() {
+        if (!positioned && started && claimsInFlight.get() == 0
+                && readers.values().stream().allMatch(ShardReader::positioned)) {
+            positioned = true;
+        }
+        return positioned;
+    }
+
+    /** Before reading started: why the stream cannot be read yet (missing, not ACTIVE, calls failing); or null. */
+    String startProblem() {
+        String problem = shards.problem();
+        return problem != null ? problem : discovery.problem();
+    }
+
+    private void onListing(List<Shard> list) {
+        lineage.listed(list);
+        started = true;
+        Set<String> listed = list.stream().map(Shard::shardId).collect(Collectors.toSet());
+        for (ShardReader reader : List.copyOf(readers.values())) {
+            if (reader.missing() && !listed.contains(reader.shardId())) {
+                shardGone(reader);
+            }
+        }
+        startStartable();
+    }
+
+    /**
+     * Kinesis answers that the shard does not exist, and the stream's listing no longer has it (the stream was
+     * recreated with fewer shards): its reader ends, without failing the channel. Should the shard be listed again,
+     * it is claimed again.
+     */
+    private void shardGone(ShardReader reader) {
+        if (!readers.remove(reader.shardId(), reader)) {
+            return;
+        }
+        KinesisIncomingLogging.log.shardGone(settings.channel(), reader.shardId(), settings.stream());
+        fetchedByFinishedReaders.addAndGet(reader.progress().fetchedCount());
+        metrics.shardReadingStopped(settings.channel(), settings.stream(), reader.shardId());
+        reader.stop();
+        lineage.moveTo(reader.shardId(), State.GONE);
+        checkpointer.release(reader.progress());
+    }
+
+    private void startStartable() {
+        for (String shardId : lineage.startable()) {
+            lineage.moveTo(shardId, State.CLAIMING);
+            claimsInFlight.incrementAndGet();
+            CompletionStage<ShardClaim> claim;
+            try {
+                claim = checkpointer.store().claim(lineage.info(shardId));
+            } catch (RuntimeException e) {
+                claim = CompletableFuture.failedFuture(e);
+            }
+            claim.whenComplete((answer, failure) -> context.execute(() -> {
+                try {
+                    onClaim(shardId, answer, failure);
+                } finally {
+                    claimsInFlight.decrementAndGet(); // after the reader is registered: see started()
+                }
+            }));
+        }
+    }
+
+    private void onClaim(String shardId, ShardClaim claim, Throwable failure) {
+        boolean gainedMeanwhile = availableWhileClaiming.remove(shardId);
+        if (stopped) {
+            if (claim != null && claim.owned() && !claim.ended()) {
+                checkpointer.release(shardId, claim.checkpoint().orElse(null));
+            }
+            return;
+        }
+        if (failure != null || claim == null) {
+            checkpointer.failed("claim", shardId,
+                    failure == null ? new NullPointerException("the checkpoint store answered no claim") : failure);
+            lineage.moveTo(shardId, State.NOT_OWNED); // claimed again after the next listing
+            return;
+        }
+        checkpointer.succeeded("claim", shardId);
+        if (!claim.owned()) {
+            KinesisIncomingLogging.log.shardNotOwned(settings.channel(), shardId);
+            lineage.moveTo(shardId, State.NOT_OWNED);
+            if (gainedMeanwhile) {
+                // the store gained the shard after answering: claim again
+                lineage.retryNotOwned();
+                startStartable();
+            }
+        } else if (claim.ended()) {
+            lineage.moveTo(shardId, State.FINISHED);
+            startStartable();
+        } else {
+            startReader(shardId, claim.checkpoint(), claim.startsAtOldest());
+        }
+    }
+
+    private void startReader(String shardId, Optional<ShardPosition> checkpoint, boolean fromOldest) {
+        IteratorStart start = checkpoint.map(IteratorStart::after)
+                .orElseGet(() -> fromOldest ? IteratorStart.trimHorizon() : startOf(shardId));
+        ShardReader reader = new ShardReader(settings, client, stream,
+                new ShardProgress(shardId, checkpoint.orElse(null)), lineage.hashRange(shardId), start, context, this,
+                metrics);
+        readers.put(shardId, reader);
+        lineage.moveTo(shardId, State.READING);
+        KinesisIncomingLogging.log.shardReaderStarted(settings.channel(), shardId, start.toString());
+        readerSink.accept(reader.records());
+    }
+
+    /** Shards listed at start begin at the starting position; later shards (children) at their first record. */
+    private IteratorStart startOf(String shardId) {
+        StartingPosition position = settings.startingPosition();
+        if (position == StartingPosition.AT_TIMESTAMP) {
+            return IteratorStart.atTimestamp(settings.startingTimestamp());
+        }
+        if (position == StartingPosition.LATEST && lineage.initial(shardId)) {
+            return IteratorStart.latest();
+        }
+        return IteratorStart.trimHorizon();
+    }
+
+    @Override
+    public void shardClosed(ShardReader reader, List<ChildShard> children) {
+        KinesisIncomingLogging.log.shardClosed(settings.channel(), reader.shardId(),
+                children.stream().map(ChildShard::shardId).collect(Collectors.joining(", ", "[", "]")));
+        if (children.isEmpty() || lineage.childrenFound(children)) {
+            discovery.discover(); // Kinesis did not name them all: ListShards will
+        }
+    }
+
+    @Override
+    public void emptied(ShardReader reader) {
+        lineage.moveTo(reader.shardId(), State.DRAINING);
+        reader.progress().whenAllCompleted(() -> context.submit(() -> finish(reader)));
+    }
+
+    private void finish(ShardReader reader) {
+        if (stopped) {
+            return;
+        }
+        checkpointer.ended(reader.progress(), lineage.children(reader.shardId()))
+                .whenComplete((ignored, failure) -> context.execute(() -> {
+                    if (readers.remove(reader.shardId(), reader)) {
+                        fetchedByFinishedReaders.addAndGet(reader.progress().fetchedCount());
+                        metrics.shardReadingStopped(settings.channel(), settings.stream(), reader.shardId());
+                    }
+                    if (stopped) {
+                        return;
+                    }
+                    lineage.moveTo(reader.shardId(), State.FINISHED);
+                    KinesisIncomingLogging.log.shardFinished(settings.channel(), reader.shardId());
+                    startStartable();
+                }));
+    }
+
+    @Override
+    public void failed(ShardReader reader, Throwable failure) {
+        fatal.accept(KinesisIncomingExceptions.ex.readFailed(settings.channel(), reader.shardId(), stream.value(),
+                shards.region(), AwsErrors.summary(failure), AwsErrors.unwrap(failure)));
+    }
+
+    @Override
+    public void positionLost(ShardReader reader, String position, String detail) {
+        fatal.accept(KinesisIncomingExceptions.ex.positionLost(settings.channel(), position, reader.shardId(),
+                stream.value(), shards.region(), detail));
+    }
+
+    /** The checkpoint store took the shard away: its reader stops; the shard is claimed again after a listing. */
+    void shardLost(String shardId) {
+        context.execute(() -> {
+            ShardReader reader = readers.remove(shardId);
+            if (reader != null) {
+                fetchedByFinishedReaders.addAndGet(reader.progress().fetchedCount());
+                metrics.shardReadingStopped(settings.channel(), settings.stream(), shardId);
+                reader.stop();
+                lineage.moveTo(shardId, State.NOT_OWNED);
+                KinesisIncomingLogging.log.shardReleased(settings.channel(), shardId, "lost to another consumer");
+            }
+        });
+    }
+
+    /**
+     * The checkpoint store says a shard may be worth claiming (it took its lease for this channel, or another node
+     * finished it): shards not owned so far are claimed again, and a shard not listed yet makes the channel list.
+     */
+    void shardAvailable(String shardId) {
+        context.execute(() -> {
+            if (stopped || !started) {
+                return;
+            }
+            State state = lineage.state(shardId);
+            if (state == null) {
+                discovery.discover();
+            } else if (state == State.CLAIMING) {
+                availableWhileClaiming.add(shardId); // its answer may predate the news
+            }
+            lineage.retryNotOwned();
+            startStartable();
+        });
+    }
+
+    private void checkpoint() {
+        if (stopped) {
+            return;
+        }
+        checkpointer.saveMoved(progresses());
+        checkpointTimer = context.setTimer(settings.checkpointInterval().toMillis(), this::checkpoint);
+    }
+
+    private List<ShardProgress> progresses() {
+        List<ShardProgress> all = new ArrayList<>();
+        readers.values().forEach(reader -> all.add(reader.progress()));
+        return all;
+    }
+
+    /** Stops every reader, hands the last positions to the checkpoint store and closes it. */
+    CompletionStage<Void> stop(boolean drain) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        context.execute(() -> {
+            if (stopped) {
+                done.complete(null);
+                return;
+            }
+            stopped = true;
+            shards.stop();
+            discovery.stop();
+            if (checkpointTimer != -1) {
+                context.cancelTimer(checkpointTimer);
+            }
+            readers.values().forEach(reader -> {
+                reader.stop();
+                metrics.shardReadingStopped(settings.channel(), settings.stream(), reader.shardId());
+            });
+            List<ShardProgress> progresses = progresses();
+            // records handed on before the stop are still processed: wait for them (within bounds), so that the
+            // last checkpoints include them and whoever reads these shards next does not process them again
+            whenCompleted(progresses, drain ? DRAIN_TIMEOUT_MS : 0).thenCompose(ignored -> checkpointer
+                    .releaseAllAndClose(progresses)).whenComplete((ignored, failure) -> done.complete(null));
+        });
+        return done;
+    }
+
+    private CompletionStage<Void> whenCompleted(List<ShardProgress> progresses, long timeoutMs) {
+        CompletableFuture<Void> all = CompletableFuture.allOf(progresses.stream().map(progress -> {
+            CompletableFuture<Void> completed = new CompletableFuture<>();
+            progress.whenAllCompleted(() -> completed.complete(null));
+            return completed;
+        }).toArray(CompletableFuture[]::new));
+        if (timeoutMs == 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (!all.isDone()) {
+            long timer = context.setTimer(timeoutMs, () -> all.complete(null));
+            all.whenComplete((ignored, failure) -> context.execute(() -> context.cancelTimer(timer)));
+        }
+        return all.thenApplyAsync(ignored -> null, context);
+    }
+
+    /** Records fetched and not completed yet, all shards together. */
+    int pendingRecords() {
+        return readers.values().stream().mapToInt(reader -> reader.progress().pending()).sum();
+    }
+
+    /** Records fetched since the start, all shards together. */
+    long fetchedRecords() {
+        return fetchedByFinishedReaders.get()
+                + readers.values().stream().mapToLong(reader -> reader.progress().fetchedCount()).sum();
+    }
+
+    /** Shards being read now. */
+    int activeReaders() {
+        return readers.size();
+    }
+
+    /** What goes wrong with reading, for health; empty when all is well. */
+    List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        String listing = discovery.problem();
+        if (listing != null) {
+            problems.add(listing);
+        }
+        readers.values().forEach(reader -> {
+            String problem = reader.problem();
+            if (problem != null) {
+                problems.add(problem);
+            }
+        });
+        return problems;
+    }
+}

@@ -1,0 +1,29 @@
+package io.quarkiverse.messaging.kinesis.deployment.i18n;
+
+import java.lang.invoke.MethodHandles;
+
+import org.jboss.logging.Messages;
+import org.jboss.logging.annotations.Message;
+import org.jboss.logging.annotations.MessageBundle;
+
+/**
+ * Exceptions of the extension's build steps (Dev Services). Ids 2303-2306 (kept from when they lived in the connector
+ * core).
+ */
+@MessageBundle(projectCode = "SRKIN", length = 4)
+public interface DeploymentExceptions {
+
+    DeploymentExceptions ex = Messages.getBundle(MethodHandles.lookup(), DeploymentExceptions.class);
+
+    @Message(id = 2303, value = "Dev Services for Kinesis could not install the emulator: `%s` %s; output ends with:%n%s%nInstall Node.js 20+ and npm, set quarkus.messaging.kinesis.devservices.node / .npm, or configure quarkus.messaging.kinesis.endpoint-override")
+    IllegalStateException emulatorInstallFailed(String command, String outcome, String output);
+
+    @Message(id = 2304, value = "Dev Services for Kinesis could not start the emulator: %s; log %s ends with:%n%s")
+    IllegalStateException emulatorStartFailed(String reason, String logFile, String tail);
+
+    @Message(id = 2305, value = "Dev Services for Kinesis could not use the shared emulator at %s (service name '%s'): %s; set quarkus.messaging.kinesis.devservices.shared=false to start one of this application's own")
+    IllegalStateException sharedEmulatorUnusable(String endpoint, String serviceName, String reason);
+
+    @Message(id = 2306, value = "Dev Services for Kinesis: quarkus.messaging.kinesis.devservices.provider is 'container' but no container runtime (Docker, Podman) is reachable; start one, or use the provider 'process' (Node.js) or 'auto'")
+    IllegalStateException containerRuntimeMissing();
+}
