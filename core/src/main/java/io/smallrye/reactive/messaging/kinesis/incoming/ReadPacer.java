@@ -2,6 +2,8 @@ package io.smallrye.reactive.messaging.kinesis.incoming;
 
 import java.time.Duration;
 
+import io.smallrye.reactive.messaging.kinesis.client.Backoff;
+
 /**
  * When one shard's reader may call GetRecords next. Kinesis allows 5 GetRecords calls per second per shard, shared by
  * every application reading the shard, so calls start at least {@link #MIN_CALL_SPACING} apart. A reader that is behind

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
+import io.smallrye.reactive.messaging.kinesis.client.Backoff;
 import io.smallrye.reactive.messaging.kinesis.client.FailureKind;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 

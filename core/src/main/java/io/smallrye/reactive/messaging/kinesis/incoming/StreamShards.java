@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
+import io.smallrye.reactive.messaging.kinesis.client.Backoff;
 import io.smallrye.reactive.messaging.kinesis.client.FailureKind;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
