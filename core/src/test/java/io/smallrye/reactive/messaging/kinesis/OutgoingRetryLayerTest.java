@@ -3,6 +3,7 @@ package io.smallrye.reactive.messaging.kinesis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -10,8 +11,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -20,9 +23,16 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kinesis.test.AwsLoopback;
 import io.smallrye.reactive.messaging.kinesis.test.AwsLoopback.Answer;
 import io.smallrye.reactive.messaging.test.common.config.MapBasedConfig;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 /**
  * One retry layer on the sending side: the connector's client does not retry, so a record Kinesis keeps refusing is
@@ -74,6 +84,31 @@ class OutgoingRetryLayerTest extends WeldTestBase {
         assertThat(kinesis.requests("PutRecords")).isEqualTo(1 + MAX_RETRIES);
     }
 
+    @Test
+    void aProvidedClientThatRetriesItselfIsNoticedOnceAndKeepsItsRetries() throws Exception {
+        kinesis = AwsLoopback.start(operation -> Answer.throttled());
+        SdkDefaultClient.endpoint = kinesis.endpoint();
+        addBeans(SdkDefaultClient.class);
+        String prefix = "mp.messaging.outgoing.orders-out.";
+        try (LogCapture logs = LogCapture.start(Level.INFO)) {
+            Sender app = runApplication(new MapBasedConfig()
+                    .with(prefix + "connector", KinesisConnector.CONNECTOR_NAME)
+                    .with(prefix + "client-bean", "sdk-default")
+                    .with(prefix + "max-retries", 1)
+                    .with(prefix + "buffer-time", "10ms")
+                    .with(prefix + "retry-backoff", "20ms")
+                    .with(prefix + "max-retry-backoff", "50ms"), Sender.class);
+
+            assertThat(nackReason(app.send("order-1"))).hasMessageContaining("ProvisionedThroughputExceededException");
+            System.out.printf("attempts: provided client bean with SDK defaults, max-retries=1: %d PutRecords requests%n",
+                    kinesis.requests("PutRecords"));
+            assertThat(logs.containing("SRKIN1600")).singleElement().asString()
+                    .contains("orders-out", "'sdk-default'", "up to 4 attempts per call", "doNotRetry");
+            // its own retries stay: each of the connector's 2 sends is tried up to 4 times by the SDK
+            assertThat(kinesis.requests("PutRecords")).isGreaterThan(2);
+        }
+    }
+
     private CompletableFuture<Void> send() {
         String prefix = "mp.messaging.outgoing.orders-out.";
         Sender app = runApplication(new MapBasedConfig()
@@ -95,6 +130,23 @@ class OutgoingRetryLayerTest extends WeldTestBase {
         assertThatThrownBy(() -> sent.get(Duration.ofSeconds(20).toMillis(), TimeUnit.MILLISECONDS))
                 .isInstanceOf(ExecutionException.class);
         return sent.handle((ok, failure) -> failure).join();
+    }
+
+    /** An application's client bean with the SDK's default retry strategy. */
+    @ApplicationScoped
+    public static class SdkDefaultClient {
+        static volatile URI endpoint;
+
+        @Produces
+        @Identifier("sdk-default")
+        @ApplicationScoped
+        KinesisAsyncClient client() {
+            return KinesisAsyncClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+                    .credentialsProvider(StaticCredentialsProvider.create(
+                            AwsBasicCredentials.create("AKIALOOPBACK", "loopback-secret")))
+                    .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1))
+                    .build();
+        }
     }
 
     @ApplicationScoped
