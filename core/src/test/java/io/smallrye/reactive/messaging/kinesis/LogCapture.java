@@ -9,7 +9,7 @@ import java.util.logging.Logger;
 
 import org.jboss.logmanager.ExtLogRecord;
 
-/** Collects the formatted messages the connector logs at WARN or above, while open. */
+/** Collects the formatted messages the connector logs at WARN or above (or a given level), while open. */
 final class LogCapture extends Handler implements AutoCloseable {
 
     private static final String CATEGORY = "io.smallrye.reactive.messaging.kinesis";
@@ -18,19 +18,27 @@ final class LogCapture extends Handler implements AutoCloseable {
     private final List<String> messages = new CopyOnWriteArrayList<>();
     private final List<String> withStackTrace = new CopyOnWriteArrayList<>();
 
-    private LogCapture() {
-        setLevel(Level.WARNING);
+    private final Level threshold;
+
+    private LogCapture(Level threshold) {
+        this.threshold = threshold;
+        setLevel(threshold);
     }
 
     static LogCapture start() {
-        LogCapture capture = new LogCapture();
+        return start(Level.WARNING);
+    }
+
+    /** Collects what is logged at {@code threshold} or above (java.util.logging levels: INFO, WARNING, ...). */
+    static LogCapture start(Level threshold) {
+        LogCapture capture = new LogCapture(threshold);
         capture.logger.addHandler(capture);
         return capture;
     }
 
     @Override
     public void publish(LogRecord record) {
-        if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+        if (record.getLevel().intValue() >= threshold.intValue()) {
             String message = record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage();
             messages.add(message);
             if (record.getThrown() != null) {

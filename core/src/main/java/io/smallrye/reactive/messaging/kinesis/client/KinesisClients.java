@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -25,10 +26,12 @@ import io.smallrye.reactive.messaging.kinesis.i18n.KinesisCredentialsLogging;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLeaseExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisRetryLogging;
 import io.smallrye.reactive.messaging.providers.connectors.ExecutionHolder;
 import io.smallrye.reactive.messaging.providers.helpers.CDIUtils;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.core.client.builder.SdkAsyncClientBuilder;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.Protocol;
@@ -46,7 +49,9 @@ import software.amazon.awssdk.utils.AttributeMap;
  * The Kinesis clients of the connector: one per distinct (region, endpoint, credentials) configuration, shared by the
  * channels that use it and closed once at shutdown (with the credentials providers built for them), or an application bean
  * chosen with {@code client-bean} (never closed
- * here). Clients built here do their I/O on Vert.x's event loops, so threads do not grow with channels or shards.
+ * here). Clients built here do their I/O on Vert.x's event loops, so threads do not grow with channels or shards,
+ * and make one attempt per call ({@link SdkRetries}): the connector's own retries are the only retry layer. A provided
+ * bean keeps its own retry settings; a notice says once when they multiply the connector's attempts.
  * Also owns the connector's single scheduler thread (batch timers, retries).
  */
 @ApplicationScoped
@@ -79,6 +84,8 @@ public class KinesisClients {
 
     private final Map<ClientKey, KinesisAsyncClient> owned = new ConcurrentHashMap<>();
     private final Map<ClientKey, DynamoDbAsyncClient> ownedDynamoDb = new ConcurrentHashMap<>();
+    /** The provided client beans already checked for SDK retries (the notice is given once per bean). */
+    private final Set<Object> checkedBeans = ConcurrentHashMap.newKeySet();
     private final CredentialsProviders credentialsProviders = new CredentialsProviders(this::credentialsBean);
     /** HTTP clients built here and handed to a Kinesis client: the SDK does not close those. */
     private final List<SdkAsyncHttpClient> ownedHttpClients = new CopyOnWriteArrayList<>();
@@ -119,7 +126,9 @@ public class KinesisClients {
             if (!bean.isResolvable()) {
                 throw KinesisExceptions.ex.clientBeanNotFound(beanId, conf.getChannel());
             }
-            return bean.get();
+            KinesisAsyncClient provided = bean.get();
+            noticeSdkRetries(conf.getChannel(), "Kinesis", beanId, provided, KINESIS_RETRIES);
+            return provided;
         }
         KinesisClientSettings defaults = settings();
         String region = region(conf, defaults);
@@ -156,6 +165,21 @@ public class KinesisClients {
                 .map(name -> CredentialsSpec.named(name.trim(), "dynamodb-credentials",
                         key -> channel.getOptionalValue(key, String.class)))
                 .orElseGet(() -> credentials(channel));
+    }
+
+    /** What the connector retries on a Kinesis client, for the notice about a provided client's own retries. */
+    static final String KINESIS_RETRIES = "refused records up to max-retries, reads and stream calls without limit,"
+            + " dead-letter writes";
+    static final String DYNAMODB_RETRIES = "lease table scans, takes and renewals at the coordinator's intervals,"
+            + " checkpoints at the next checkpoint-interval";
+
+    /** Says once per bean when a provided client retries failed calls itself: attempts then multiply. */
+    private void noticeSdkRetries(String channel, String service, String beanId, SdkClient client,
+            String connectorRetries) {
+        if (checkedBeans.add(client)) {
+            SdkRetries.attempts(client).filter(attempts -> attempts > 1).ifPresent(attempts -> KinesisRetryLogging.log
+                    .providedClientRetries(channel, service, beanId, attempts, connectorRetries));
+        }
     }
 
     private AwsCredentialsProvider credentialsBean(String id) {
@@ -225,7 +249,9 @@ public class KinesisClients {
             if (!bean.isResolvable()) {
                 throw KinesisLeaseExceptions.ex.dynamoDbClientBeanNotFound(conf.getChannel(), beanId, beanId);
             }
-            return bean.get();
+            DynamoDbAsyncClient provided = bean.get();
+            noticeSdkRetries(conf.getChannel(), "DynamoDB", beanId, provided, DYNAMODB_RETRIES);
+            return provided;
         }
         KinesisClientSettings defaults = settings();
         String region = region(conf, defaults);
@@ -263,6 +289,7 @@ public class KinesisClients {
             builder.httpClientBuilder(http);
         }
         builder.credentialsProvider(credentials);
+        SdkRetries.off(builder);
         if (region != null) {
             builder.region(Region.of(region));
         }

@@ -1,7 +1,6 @@
 package io.smallrye.reactive.messaging.kinesis.client;
 
 import java.time.Duration;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +15,9 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
  * Checks now and then that a channel's stream is reachable, for readiness: one DescribeStreamSummary per interval (a
  * control-plane call, limited by AWS to 20 per second per account, hence the interval of seconds). An outgoing
  * channel otherwise learns that its stream is gone or unreachable only when a send fails, which an idle channel never
- * does. At most one probe is under way at a time; each has a timeout of at most the interval.
+ * does. At most one probe is under way at a time; each has a timeout of at most the interval. A failed probe is not
+ * retried before the next interval (the connector's clients make one attempt per call); a throttled one leaves the
+ * last verdict as it was.
  */
 public final class StreamProbe implements AutoCloseable {
 
@@ -65,11 +66,11 @@ public final class StreamProbe implements AutoCloseable {
             client.describeStreamSummary(request.build()).whenComplete((response, failure) -> {
                 inFlight.set(false);
                 if (failure != null) {
-                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                            ? failure.getCause()
-                            : failure;
-                    report("stream '" + stream + "' is not reachable: " + cause.getClass().getSimpleName() + ": "
-                            + cause.getMessage());
+                    // the probe's retry is its next run (its client makes one attempt per call); a throttled probe
+                    // says nothing about the stream, so the last verdict stands
+                    if (AwsErrors.classify(failure) != FailureKind.THROTTLED) {
+                        report("stream '" + stream + "' is not reachable: " + AwsErrors.summary(failure));
+                    }
                 } else {
                     StreamStatus status = response.streamDescriptionSummary().streamStatus();
                     report(status == StreamStatus.ACTIVE || status == StreamStatus.UPDATING ? null

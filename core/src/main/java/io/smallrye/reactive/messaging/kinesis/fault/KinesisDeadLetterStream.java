@@ -13,25 +13,36 @@ import io.smallrye.reactive.messaging.kinesis.IncomingKinesisMessage;
 import io.smallrye.reactive.messaging.kinesis.IncomingKinesisMetadata;
 import io.smallrye.reactive.messaging.kinesis.KinesisConnectorIncomingConfiguration;
 import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
+import io.smallrye.reactive.messaging.kinesis.client.Backoff;
+import io.smallrye.reactive.messaging.kinesis.client.FailureKind;
+import io.smallrye.reactive.messaging.kinesis.client.RepeatedFailures;
 import io.smallrye.reactive.messaging.kinesis.config.AttributeValidator;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
-import software.amazon.awssdk.core.SdkBytes;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisRetryLogging;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordRequest;
 
 /**
  * {@code failure-strategy=dead-letter-stream}: the nacked message's record (its data and partition key, as read; for
  * a user record of an aggregated record, that user record alone, with its explicit hash key if it has one) is
  * written with PutRecord to the stream named by {@code dead-letter-stream}, through the channel's client; then it
- * counts as processed and the channel goes on. Failures that can heal ({@link AwsErrors#classify}: throttling,
- * transient failures, the stream not found for a while) are retried with the channel's retry-backoff, up to
- * {@link #ATTEMPTS} attempts; if the record still cannot be written, the nack fails and the
- * record does not count as processed.
+ * counts as processed and the channel goes on.
+ * <p>
+ * This is the write's one retry layer (the connector's clients make one attempt per call): a failure that can heal
+ * ({@link AwsErrors#classify}: throttling, transient failures, the stream not found for a while) is tried again after
+ * the connector's {@link Backoff} (retry-backoff doubling up to max-retry-backoff, with jitter), up to
+ * {@link #ATTEMPTS} attempts in all; a failure retrying cannot fix is not tried again. If the record still cannot be
+ * written, the nack fails and the record does not count as processed. The waits are timers of the context the nack
+ * came on (the message's), else Mutiny's.
  */
 public class KinesisDeadLetterStream implements KinesisFailureHandler {
 
-    static final int ATTEMPTS = 6;
+    /** Attempts of one dead-letter write: the first and 5 retries. */
+    public static final int ATTEMPTS = 6;
 
     @ApplicationScoped
     @Identifier(Strategy.DEAD_LETTER_STREAM)
@@ -53,42 +64,65 @@ public class KinesisDeadLetterStream implements KinesisFailureHandler {
     private final String channel;
     private final String deadLetterStream;
     private final KinesisAsyncClient client;
-    private final Duration backoff;
-    private final Duration maxBackoff;
+    private final Backoff backoff;
+    private final RepeatedFailures failures = new RepeatedFailures();
 
     public KinesisDeadLetterStream(String channel, String deadLetterStream, KinesisAsyncClient client,
             Duration backoff, Duration maxBackoff) {
         this.channel = channel;
         this.deadLetterStream = deadLetterStream;
         this.client = client;
-        this.backoff = backoff;
-        this.maxBackoff = maxBackoff;
+        this.backoff = new Backoff(backoff, maxBackoff);
     }
 
     @Override
     public Uni<Void> handle(IncomingKinesisMessage<?> message, Throwable reason, Metadata metadata) {
         IncomingKinesisMetadata kinesis = message.getKinesisMetadata();
-        SdkBytes data = message.getData();
         KinesisIncomingLogging.log.nackedToDeadLetterStream(channel, kinesis.getShardId(),
                 kinesis.getPosition().toString(), deadLetterStream, String.valueOf(reason));
         boolean arn = deadLetterStream.startsWith("arn:");
-        return Uni.createFrom()
-                .completionStage(() -> client.putRecord(request -> request
-                        .streamName(arn ? null : deadLetterStream)
-                        .streamARN(arn ? deadLetterStream : null)
-                        .partitionKey(kinesis.getPartitionKey())
-                        .explicitHashKey(kinesis.getExplicitHashKey().orElse(null))
-                        .data(data)))
-                .onFailure(KinesisDeadLetterStream::retryable).retry().withBackOff(backoff, maxBackoff)
-                .atMost(ATTEMPTS - 1)
-                .onFailure().transform(failure -> KinesisIncomingExceptions.ex.deadLetterWriteFailed(
-                        kinesis.getShardId(), kinesis.getPosition().toString(), deadLetterStream, channel,
-                        String.valueOf(failure.getMessage()), failure))
-                .replaceWithVoid();
+        PutRecordRequest request = PutRecordRequest.builder()
+                .streamName(arn ? null : deadLetterStream)
+                .streamARN(arn ? deadLetterStream : null)
+                .partitionKey(kinesis.getPartitionKey())
+                .explicitHashKey(kinesis.getExplicitHashKey().orElse(null))
+                .data(message.getData())
+                .build();
+        return attempt(request, kinesis, 1, Vertx.currentContext());
     }
 
-    /** Whether a failed write may succeed if tried again: the connector's one classifier decides. */
-    static boolean retryable(Throwable failure) {
-        return AwsErrors.classify(failure).retryable();
+    private Uni<Void> attempt(PutRecordRequest request, IncomingKinesisMetadata kinesis, int attempt,
+            Context context) {
+        return Uni.createFrom().completionStage(() -> client.putRecord(request))
+                .onItem().invoke(() -> failures.succeeded(deadLetterStream))
+                .replaceWithVoid()
+                .onFailure().recoverWithUni(failure -> {
+                    KinesisRetryLogging.log.deadLetterWriteFailedDetail(channel, deadLetterStream,
+                            AwsErrors.unwrap(failure));
+                    FailureKind kind = AwsErrors.classify(failure);
+                    if (!kind.retryable() || attempt >= ATTEMPTS) {
+                        String why = AwsErrors.summary(failure) + " (" + attempt + " attempt(s); "
+                                + (kind.retryable() ? "no attempt left" : "not retried: " + kind) + ")";
+                        return Uni.createFrom().failure(KinesisIncomingExceptions.ex.deadLetterWriteFailed(
+                                kinesis.getShardId(), kinesis.getPosition().toString(), deadLetterStream, channel,
+                                why, AwsErrors.unwrap(failure)));
+                    }
+                    long delay = backoff.millis(attempt);
+                    if (failures.admit(deadLetterStream) >= 0) {
+                        KinesisRetryLogging.log.deadLetterWriteRetrying(channel, kinesis.getShardId(),
+                                kinesis.getPosition().toString(), deadLetterStream, attempt, ATTEMPTS, delay,
+                                AwsErrors.summary(failure));
+                    }
+                    return wait(delay, context).chain(() -> attempt(request, kinesis, attempt + 1, context));
+                });
+    }
+
+    /** Completes after {@code delayMs}: on a timer of the context, if the nack came on one. */
+    private static Uni<Void> wait(long delayMs, Context context) {
+        if (context == null) {
+            return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(delayMs));
+        }
+        return Uni.createFrom().emitter(emitter -> context.owner().setTimer(delayMs,
+                id -> context.runOnContext(ignored -> emitter.complete(null))));
     }
 }

@@ -9,7 +9,9 @@ import io.smallrye.reactive.messaging.kinesis.client.Backoff;
  * every application reading the shard, so calls start at least {@link #MIN_CALL_SPACING} apart. A reader that is behind
  * calls again as soon as that allows; a reader that is caught up waits the poll interval, doubled with each empty page
  * in a row up to the idle poll interval (an idle shard is not polled 5 times a second, which would take the read
- * allowance of every other application reading it); after a failure it waits an exponential backoff with jitter. Not
+ * allowance of every other application reading it); after a failure it waits an exponential backoff with jitter, at
+ * least the call spacing from the failed answer (retries are paced where Kinesis counts them: they arrive there at least
+ * 200 ms apart, as each call starts only after the previous one was answered). Not
  * thread-safe: used on the channel's event loop only. Times are
  * {@link System#nanoTime()} values.
  */
@@ -62,10 +64,14 @@ final class ReadPacer {
         }
     }
 
-    /** A call failed: wait a backoff that doubles with each failure in a row. Returns the wait in nanoseconds. */
+    /**
+     * A call failed: wait a backoff that doubles with each failure in a row, and at least {@link #MIN_CALL_SPACING}
+     * from this answer (not from the call's start), so that retries cannot reach Kinesis more than 5 times a second
+     * however long the failed call took on its way. Returns the wait in nanoseconds.
+     */
     long failed(long now) {
         failures++;
-        long wait = backoff.nanos(failures);
+        long wait = Math.max(backoff.nanos(failures), spacingNanos);
         notBefore = now + wait;
         return wait;
     }

@@ -1,0 +1,76 @@
+package io.smallrye.reactive.messaging.kinesis.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.Test;
+
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryRequest;
+import software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryResponse;
+import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
+
+/** The readiness probe makes one attempt per run; a throttled run says nothing new about the stream. */
+class StreamProbeTest {
+
+    @Test
+    void aThrottledProbeLeavesTheLastVerdictAndOtherFailuresAreReportedOnOneLine() {
+        ScriptedDescribe client = new ScriptedDescribe();
+        StreamProbe probe = new StreamProbe(client, "orders-out", "orders", Duration.ofSeconds(10));
+
+        client.answers.add(CompletableFuture.completedFuture(active()));
+        probe.probe();
+        assertThat(probe.problem()).isNull();
+
+        client.answers.add(CompletableFuture.failedFuture(LimitExceededException.builder().message("Rate exceeded")
+                .build()));
+        probe.probe();
+        assertThat(probe.problem()).isNull();
+
+        client.answers.add(CompletableFuture.failedFuture(ResourceNotFoundException.builder()
+                .message("Stream orders under account 000000000000 not found.").build()));
+        probe.probe();
+        assertThat(probe.problem()).contains("stream 'orders' is not reachable", "not found").doesNotContain("\n");
+
+        String missing = probe.problem();
+        client.answers.add(CompletableFuture.failedFuture(LimitExceededException.builder().message("Rate exceeded")
+                .build()));
+        probe.probe();
+        assertThat(probe.problem()).isEqualTo(missing);
+        assertThat(client.calls).isEqualTo(4);
+    }
+
+    private static DescribeStreamSummaryResponse active() {
+        return DescribeStreamSummaryResponse.builder().streamDescriptionSummary(StreamDescriptionSummary.builder()
+                .streamName("orders").streamStatus(StreamStatus.ACTIVE).build()).build();
+    }
+
+    /** Answers each DescribeStreamSummary with the next scripted answer. */
+    private static final class ScriptedDescribe implements KinesisAsyncClient {
+        final Deque<CompletableFuture<DescribeStreamSummaryResponse>> answers = new ArrayDeque<>();
+        int calls;
+
+        @Override
+        public CompletableFuture<DescribeStreamSummaryResponse> describeStreamSummary(
+                DescribeStreamSummaryRequest request) {
+            calls++;
+            return answers.remove();
+        }
+
+        @Override
+        public String serviceName() {
+            return "kinesis";
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
