@@ -101,7 +101,8 @@ class KinesisMessagingProcessor {
     ServiceProviderBuildItem httpClientServiceProvider(KinesisMessagingBuildTimeConfig config) {
         checkHttpClient(config);
         return new ServiceProviderBuildItem(SDK_ASYNC_HTTP_SERVICE,
-                config.httpClient().type() == KinesisMessagingBuildTimeConfig.HttpClientType.CRT ? KinesisClientSettings.CRT_HTTP_SERVICE
+                config.httpClient().type() == KinesisMessagingBuildTimeConfig.HttpClientType.CRT
+                        ? KinesisClientSettings.CRT_HTTP_SERVICE
                         : NETTY_HTTP_SERVICE);
     }
 
