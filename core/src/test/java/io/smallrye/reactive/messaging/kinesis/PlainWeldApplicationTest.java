@@ -84,6 +84,10 @@ class PlainWeldApplicationTest {
         properties.put("mp.messaging.incoming.orders-in.stream", stream);
         properties.put("mp.messaging.incoming.orders-in.starting-position", "trim_horizon");
         configuration = SystemProperties.set(properties);
+        // the application's main reads its configuration first: SmallRye Config's @ConfigProperty producer only finds
+        // a configuration created before (SmallRye Reactive Messaging's extension may read one before SmallRye
+        // Config's own extension creates it, the order of their observers being unspecified)
+        ConfigProvider.getConfig();
 
         container = new Weld().addBeanClasses(OrderSender.class, OrderReceiver.class).initialize();
         OrderSender sender = container.select(OrderSender.class).get();
