@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
 import io.smallrye.reactive.messaging.kinesis.test.NodeEmulator;
 
 /**
