@@ -17,6 +17,7 @@ import io.quarkus.deployment.builditem.nativeimage.ServiceProviderBuildItem;
 import io.quarkus.runtime.LaunchMode;
 import io.smallrye.reactive.messaging.kinesis.KinesisConnector;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.InMemoryCheckpointStore;
+import io.smallrye.reactive.messaging.kinesis.client.KinesisClientSettings;
 import io.smallrye.reactive.messaging.kinesis.client.KinesisClients;
 import io.smallrye.reactive.messaging.kinesis.fault.KinesisDeadLetterStream;
 import io.smallrye.reactive.messaging.kinesis.fault.KinesisFailStop;
@@ -40,7 +41,6 @@ class KinesisMessagingProcessor {
             + ".health-enabled";
     static final String SDK_ASYNC_HTTP_SERVICE = "software.amazon.awssdk.http.async.SdkAsyncHttpService";
     static final String NETTY_HTTP_SERVICE = "software.amazon.awssdk.http.nio.netty.NettySdkAsyncHttpService";
-    static final String CRT_HTTP_SERVICE = "software.amazon.awssdk.http.crt.AwsCrtSdkHttpService";
 
     @BuildStep
     FeatureBuildItem feature() {
@@ -101,13 +101,14 @@ class KinesisMessagingProcessor {
     ServiceProviderBuildItem httpClientServiceProvider(KinesisMessagingBuildTimeConfig config) {
         checkHttpClient(config);
         return new ServiceProviderBuildItem(SDK_ASYNC_HTTP_SERVICE,
-                config.httpClient().type() == KinesisMessagingBuildTimeConfig.HttpClientType.CRT ? CRT_HTTP_SERVICE
+                config.httpClient().type() == KinesisMessagingBuildTimeConfig.HttpClientType.CRT
+                        ? KinesisClientSettings.CRT_HTTP_SERVICE
                         : NETTY_HTTP_SERVICE);
     }
 
     private static void checkHttpClient(KinesisMessagingBuildTimeConfig config) {
         if (config.httpClient().type() == KinesisMessagingBuildTimeConfig.HttpClientType.CRT
-                && !isPresent(CRT_HTTP_SERVICE)) {
+                && !isPresent(KinesisClientSettings.CRT_HTTP_SERVICE)) {
             throw KinesisExceptions.ex.crtHttpClientMissing("quarkus.messaging.kinesis.http-client.type");
         }
     }

@@ -2,9 +2,6 @@ package io.quarkiverse.messaging.kinesis.it;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import io.smallrye.reactive.messaging.kinesis.test.NodeEmulator;
 
 /**
  * The packaged orders application ({@code target/quarkus-app/quarkus-run.jar}) run as a child process of this JVM, with
@@ -81,7 +80,7 @@ final class PackagedApp implements AutoCloseable {
     }
 
     private static PackagedApp launch(String name, Map<String, String> properties) {
-        int port = freePort();
+        int port = NodeEmulator.freePorts(1)[0];
         Path logFile = moduleDir().resolve("target").resolve(name + ".log");
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command()
@@ -222,15 +221,6 @@ final class PackagedApp implements AutoCloseable {
             Runtime.getRuntime().removeShutdownHook(killOnExit);
         } catch (IllegalStateException shuttingDown) {
             // the hook runs anyway
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("No free port", e);
         }
     }
 

@@ -143,7 +143,8 @@ public record CredentialsSpec(String type, String origin, String accessKeyId, St
             Duration parsed = DurationParser.parse(text);
             if (parsed == null || parsed.compareTo(MIN_SESSION) < 0 || parsed.compareTo(MAX_SESSION) > 0) {
                 throw KinesisCredentialsExceptions.ex.invalidValue(prefix + "role-session-duration", text,
-                        "a duration from 15m to 12h (STS limits; the role's maximum session duration applies too)");
+                        "a duration from 15m to 12h such as 30m, 2h, PT1H or 3600 (a bare number is seconds); STS limits, "
+                                + "the role's maximum session duration applies too");
             }
             return parsed;
         }).orElse(null);

@@ -16,6 +16,8 @@ public interface KinesisClientSettings {
     /** The HTTP client implementations. */
     String NETTY = "netty";
     String CRT = "crt";
+    /** The service provider of the {@value #CRT} client (software.amazon.awssdk:aws-crt-client, optional). */
+    String CRT_HTTP_SERVICE = "software.amazon.awssdk.http.crt.AwsCrtSdkHttpService";
     /** The HTTP versions of {@link #httpProtocol()}. */
     String HTTP1_1 = "http1.1";
     String HTTP2 = "http2";

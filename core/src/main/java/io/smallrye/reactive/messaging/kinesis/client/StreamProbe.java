@@ -25,7 +25,7 @@ public final class StreamProbe implements AutoCloseable {
 
     private final KinesisAsyncClient client;
     private final String channel;
-    private final String stream;
+    private final StreamRef stream;
     private final Duration interval;
     private final Duration callTimeout;
     private final AtomicBoolean inFlight = new AtomicBoolean();
@@ -35,7 +35,7 @@ public final class StreamProbe implements AutoCloseable {
     public StreamProbe(KinesisAsyncClient client, String channel, String stream, Duration interval) {
         this.client = client;
         this.channel = channel;
-        this.stream = stream;
+        this.stream = new StreamRef(stream);
         this.interval = interval;
         this.callTimeout = interval.compareTo(MAX_CALL_TIMEOUT) < 0 ? interval : MAX_CALL_TIMEOUT;
     }
@@ -56,12 +56,8 @@ public final class StreamProbe implements AutoCloseable {
             return;
         }
         DescribeStreamSummaryRequest.Builder request = DescribeStreamSummaryRequest.builder()
-                .overrideConfiguration(c -> c.apiCallTimeout(callTimeout));
-        if (stream.startsWith("arn:")) {
-            request.streamARN(stream);
-        } else {
-            request.streamName(stream);
-        }
+                .overrideConfiguration(c -> c.apiCallTimeout(callTimeout))
+                .streamName(stream.name()).streamARN(stream.arn());
         try {
             client.describeStreamSummary(request.build()).whenComplete((response, failure) -> {
                 inFlight.set(false);
@@ -85,7 +81,7 @@ public final class StreamProbe implements AutoCloseable {
 
     private void report(String found) {
         if (found != null && !found.equals(problem)) {
-            KinesisLogging.log.streamUnreachable(channel, stream, found);
+            KinesisLogging.log.streamUnreachable(channel, stream.value(), found);
         }
         problem = found;
     }

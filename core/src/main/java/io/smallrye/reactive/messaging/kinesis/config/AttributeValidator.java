@@ -19,7 +19,7 @@ public final class AttributeValidator {
         Duration duration = DurationParser.parse(value);
         if (duration == null || duration.isNegative() || duration.isZero()) {
             throw KinesisExceptions.ex.invalidAttribute(channel, attribute, value,
-                    "a positive duration such as 500ms, 2s, 1m or PT0.5S");
+                    "a positive duration such as " + DurationParser.FORMS);
         }
         return duration;
     }

@@ -52,7 +52,7 @@ class OutgoingSettingsTest {
     void valuesAtTheLimitsAndEveryDurationForm() {
         OutgoingSettings settings = settings("stream=events", "buffer-time=PT0.25S", "max-batch-records=500",
                 "max-batch-bytes=10485760", "max-record-bytes=10485760", "max-buffered-bytes=10485760",
-                "retry-backoff=2s", "max-retry-backoff=1m", "shutdown-timeout=1500", "ordering=RELAXED",
+                "retry-backoff=2s", "max-retry-backoff=1m", "shutdown-timeout=1500ms", "ordering=RELAXED",
                 "health-enabled=false");
 
         assertThat(settings.stream()).isEqualTo("events");

@@ -203,7 +203,7 @@ public abstract class NodeEmulator implements AutoCloseable {
     }
 
     /** Ports free on the loopback interface now (the sockets are closed before returning), all different. */
-    protected static int[] freePorts(int count) {
+    public static int[] freePorts(int count) {
         List<ServerSocket> sockets = new ArrayList<>();
         try {
             int[] ports = new int[count];
