@@ -8,8 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -23,6 +21,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.smallrye.common.annotation.Identifier;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.health.HealthReport;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.CheckpointStore;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardClaim;
@@ -298,32 +298,32 @@ class IncomingFaultsTest extends WeldTestBase {
         }
 
         @Override
-        public CompletionStage<ShardClaim> claim(String shardId) {
+        public Uni<ShardClaim> claim(String shardId) {
             if (!owned.getOrDefault(shardId, true)) {
-                return CompletableFuture.completedFuture(ShardClaim.notOwned());
+                return Uni.createFrom().item(ShardClaim.notOwned());
             }
             ShardPosition checkpoint = checkpoints.get(shardId);
-            return CompletableFuture.supplyAsync(
-                    () -> checkpoint == null ? ShardClaim.noCheckpoint() : ShardClaim.resumeAfter(checkpoint));
+            return Uni.createFrom().item(checkpoint == null ? ShardClaim.noCheckpoint() : ShardClaim.resumeAfter(checkpoint))
+                    .emitOn(Infrastructure.getDefaultExecutor());
         }
 
         @Override
-        public CompletionStage<Void> save(String shardId, ShardPosition position) {
+        public Uni<Void> save(String shardId, ShardPosition position) {
             checkpoints.put(shardId, position);
-            return CompletableFuture.completedFuture(null);
+            return Uni.createFrom().voidItem();
         }
 
         @Override
-        public CompletionStage<Void> ended(String shardId) {
-            return CompletableFuture.completedFuture(null);
+        public Uni<Void> ended(String shardId) {
+            return Uni.createFrom().voidItem();
         }
 
         @Override
-        public CompletionStage<Void> release(String shardId, ShardPosition position) {
+        public Uni<Void> release(String shardId, ShardPosition position) {
             if (position != null) {
                 checkpoints.put(shardId, position);
             }
-            return CompletableFuture.completedFuture(null);
+            return Uni.createFrom().voidItem();
         }
     }
 

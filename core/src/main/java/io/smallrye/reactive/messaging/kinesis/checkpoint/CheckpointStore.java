@@ -1,7 +1,8 @@
 package io.smallrye.reactive.messaging.kinesis.checkpoint;
 
-import java.util.concurrent.CompletionStage;
+import java.util.List;
 
+import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kinesis.KinesisConnectorIncomingConfiguration;
 
 /**
@@ -13,9 +14,13 @@ import io.smallrye.reactive.messaging.kinesis.KinesisConnectorIncomingConfigurat
  * {@link OwnershipListener#shardLost(String)} when a shard it was reading is no longer its own; the channel then stops
  * that shard's reader without saving, and claims the shard again at its next shard discovery.
  * <p>
- * The channel calls a store from its Vert.x event loop: methods must not block; they return a stage completed when
- * the work is done. For one shard, calls come in this order: {@code claim}, then any number of {@code save}, then
- * {@code ended} (the shard is closed and fully processed) or {@code release} (the channel stops reading it).
+ * The channel calls a store from its Vert.x event loop and subscribes at once to the {@link Uni} returned: methods
+ * must not block, and the work is done when the Uni completes. Nothing is expected to happen before the subscription.
+ * A Uni may complete on any thread: the channel hops back onto its own context. For one shard, calls come in this
+ * order: {@code claim}, then any number of {@code save}, then {@code ended} (the shard is closed and fully processed)
+ * or {@code release} (the channel stops reading it). A failed Uni is logged by the channel (rate-limited) and never
+ * stops it: a failed {@code save} is carried by the next one, a failed {@code claim} is tried again after the next
+ * shard listing.
  * <p>
  * Stores are created by {@link Factory} beans, chosen with the channel attribute {@code checkpoint-store} matching the
  * factory's {@code @Identifier}.
@@ -28,7 +33,11 @@ public interface CheckpointStore {
                 OwnershipListener listener);
     }
 
-    /** How a store tells the channel that shards changed hands. Can be called from any thread. */
+    /**
+     * How a store tells the channel that shards changed hands. A store may call it from any thread (the DynamoDB store
+     * calls it on its lease coordinator's Vert.x context): the channel hops onto its own context before it acts, and
+     * the call returns at once.
+     */
     @FunctionalInterface
     interface OwnershipListener {
         /** The channel may no longer read the shard: it stops its reader at once, without saving. */
@@ -45,24 +54,24 @@ public interface CheckpointStore {
     /**
      * The channel wants to read the shard: may it, and from where?
      */
-    CompletionStage<ShardClaim> claim(String shardId);
+    Uni<ShardClaim> claim(String shardId);
 
     /** As {@link #claim(String)}, with what the channel knows of the shard. The channel calls this one. */
-    default CompletionStage<ShardClaim> claim(ShardInfo shard) {
+    default Uni<ShardClaim> claim(ShardInfo shard) {
         return claim(shard.shardId());
     }
 
     /** Every record of the shard up to {@code position} (included) was processed. Called periodically. */
-    CompletionStage<Void> save(String shardId, ShardPosition position);
+    Uni<Void> save(String shardId, ShardPosition position);
 
     /** The shard is closed and every record of it was processed; children of the shard can be read from now on. */
-    CompletionStage<Void> ended(String shardId);
+    Uni<Void> ended(String shardId);
 
     /**
      * As {@link #ended(String)}, with the shard's children as far as the channel knows them (empty if it does not).
      * The channel calls this one.
      */
-    default CompletionStage<Void> ended(String shardId, java.util.List<ShardInfo> children) {
+    default Uni<Void> ended(String shardId, List<ShardInfo> children) {
         return ended(shardId);
     }
 
@@ -70,15 +79,19 @@ public interface CheckpointStore {
      * The channel stops reading the shard (shutdown). {@code position} is the last processed position, or {@code null}
      * when nothing was processed since the claim.
      */
-    CompletionStage<Void> release(String shardId, ShardPosition position);
+    Uni<Void> release(String shardId, ShardPosition position);
 
-    /** What keeps the store from working now (e.g. its database is unreachable), for health; empty when all is well. */
-    default java.util.List<String> problems() {
-        return java.util.List.of();
+    /**
+     * What keeps the store from working now (e.g. its database is unreachable), for health; empty when all is well.
+     * Synchronous: health calls it from any thread, so it only reads state the store publishes safely (the DynamoDB
+     * store: a volatile field written on its context).
+     */
+    default List<String> problems() {
+        return List.of();
     }
 
-    /** The channel is stopping; called after the last {@code release}. */
-    default CompletionStage<Void> close() {
-        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    /** The channel is stopping; called after the last {@code release} completed. */
+    default Uni<Void> close() {
+        return Uni.createFrom().voidItem();
     }
 }

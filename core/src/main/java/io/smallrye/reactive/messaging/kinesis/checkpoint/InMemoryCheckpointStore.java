@@ -3,13 +3,12 @@ package io.smallrye.reactive.messaging.kinesis.checkpoint;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.common.annotation.Identifier;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kinesis.KinesisConnectorIncomingConfiguration;
 
 /**
@@ -31,38 +30,35 @@ public class InMemoryCheckpointStore implements CheckpointStore {
         }
     }
 
-    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
-
     private final Map<String, ShardPosition> positions = new ConcurrentHashMap<>();
     private final Set<String> ended = ConcurrentHashMap.newKeySet();
 
     @Override
-    public CompletionStage<ShardClaim> claim(String shardId) {
-        if (ended.contains(shardId)) {
-            return CompletableFuture.completedFuture(ShardClaim.alreadyEnded());
-        }
-        ShardPosition position = positions.get(shardId);
-        return CompletableFuture.completedFuture(
-                position == null ? ShardClaim.noCheckpoint() : ShardClaim.resumeAfter(position));
+    public Uni<ShardClaim> claim(String shardId) {
+        return Uni.createFrom().item(() -> {
+            if (ended.contains(shardId)) {
+                return ShardClaim.alreadyEnded();
+            }
+            ShardPosition position = positions.get(shardId);
+            return position == null ? ShardClaim.noCheckpoint() : ShardClaim.resumeAfter(position);
+        });
     }
 
     @Override
-    public CompletionStage<Void> save(String shardId, ShardPosition position) {
+    public Uni<Void> save(String shardId, ShardPosition position) {
         // the last position wins, even a lower one: after a lost position (a recreated stream), reading goes on from
         // new positions, which need not be higher than the lost one
-        positions.put(shardId, position);
-        return DONE;
+        return Uni.createFrom().voidItem().invoke(() -> positions.put(shardId, position));
     }
 
     @Override
-    public CompletionStage<Void> ended(String shardId) {
-        ended.add(shardId);
-        return DONE;
+    public Uni<Void> ended(String shardId) {
+        return Uni.createFrom().voidItem().invoke(() -> ended.add(shardId));
     }
 
     @Override
-    public CompletionStage<Void> release(String shardId, ShardPosition position) {
-        return position == null ? DONE : save(shardId, position);
+    public Uni<Void> release(String shardId, ShardPosition position) {
+        return position == null ? Uni.createFrom().voidItem() : save(shardId, position);
     }
 
     /** The last saved position of a shard, empty when nothing was saved. */

@@ -10,18 +10,19 @@ import io.vertx.core.impl.VertxInternal;
 /**
  * The Vert.x event-loop context of one incoming channel. The channel's readers and shard bookkeeping run on it only,
  * one task at a time, so they need no locks; messages are created on it. Timers (poll intervals, backoffs, shard
- * discovery) are Vert.x timers on it: no thread per shard.
+ * discovery) are Vert.x timers on it: no thread per shard. The DynamoDB lease coordinator owns one too (its state and
+ * timers live on it in the same way).
  */
-final class ChannelContext implements Executor {
+public final class ChannelContext implements Executor {
 
     private final ContextInternal context;
 
-    ChannelContext(Vertx vertx) {
+    public ChannelContext(Vertx vertx) {
         // a context of its own, not the caller's: each channel gets an event loop (as SmallRye connectors do)
         this.context = ((VertxInternal) vertx).createEventLoopContext();
     }
 
-    ContextInternal context() {
+    public ContextInternal context() {
         return context;
     }
 
@@ -36,7 +37,7 @@ final class ChannelContext implements Executor {
     }
 
     /** Runs the task later on the context, even when called from it. */
-    void submit(Runnable task) {
+    public void submit(Runnable task) {
         try {
             context.runOnContext(ignored -> task.run());
         } catch (RejectedExecutionException vertxClosed) {
@@ -44,16 +45,21 @@ final class ChannelContext implements Executor {
         }
     }
 
-    boolean isCurrent() {
+    public boolean isCurrent() {
         return ContextInternal.current() == context;
     }
 
     /** Runs the task on the context after the delay; returns the timer id. */
-    long setTimer(long delayMillis, Runnable task) {
+    public long setTimer(long delayMillis, Runnable task) {
         return context.setTimer(Math.max(1, delayMillis), ignored -> task.run());
     }
 
-    void cancelTimer(long id) {
+    /** Runs the task on the context every {@code periodMillis}; returns the timer id. */
+    public long setPeriodic(long periodMillis, Runnable task) {
+        return context.setPeriodic(Math.max(1, periodMillis), ignored -> task.run());
+    }
+
+    public void cancelTimer(long id) {
         context.owner().cancelTimer(id);
     }
 }

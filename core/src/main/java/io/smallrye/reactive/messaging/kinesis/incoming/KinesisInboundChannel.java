@@ -107,7 +107,7 @@ public class KinesisInboundChannel {
                 });
         this.supervisor = new ShardSupervisor(settings, client, streamRef,
                 new StreamShards(settings, client, streamRef, region, context), context,
-                new Checkpointer(settings.channel(), settings.stream(), store, metrics), readers::onNext,
+                new Checkpointer(settings.channel(), settings.stream(), store, context, metrics), readers::onNext,
                 failure -> reportFailure(failure, true), metrics);
         this.stream = readers
                 .onItem().transformToMulti(records -> records).withRequests(MERGE_PREFETCH).merge(Integer.MAX_VALUE)

@@ -144,7 +144,7 @@ final class ShardSupervisor implements ShardReader.Listener {
             claimsInFlight.incrementAndGet();
             CompletionStage<ShardClaim> claim;
             try {
-                claim = checkpointer.store().claim(lineage.info(shardId));
+                claim = checkpointer.claim(lineage.info(shardId));
             } catch (RuntimeException e) {
                 claim = CompletableFuture.failedFuture(e);
             }

@@ -2,13 +2,13 @@ package io.smallrye.reactive.messaging.kinesis.checkpoint.dynamodb;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.smallrye.common.annotation.Identifier;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kinesis.KinesisConnectorIncomingConfiguration;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.CheckpointStore;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardClaim;
@@ -23,6 +23,9 @@ import io.smallrye.reactive.messaging.providers.connectors.ExecutionHolder;
  * lease table in the KCL's format (one item per shard, named by {@code application-name}). A node reads a shard only
  * while it holds the shard's lease; leases are balanced across nodes, taken over when their holder stops renewing
  * them, and carry the checkpoint, so a restarted or replacement node continues where the last one stopped.
+ * <p>
+ * Each store has a lease coordinator with a Vert.x context of its own: the store's Unis complete there, and the
+ * {@link OwnershipListener} is called there.
  */
 public class DynamoDbCheckpointStore implements CheckpointStore {
 
@@ -50,9 +53,8 @@ public class DynamoDbCheckpointStore implements CheckpointStore {
             if (other != null && !other.equals(settings.channel())) {
                 throw KinesisLeaseExceptions.ex.tableShared(settings.channel(), settings.tableName(), other);
             }
-            LeaseTable table = new LeaseTable(clients.dynamoDbClientFor(configuration), settings);
-            return new DynamoDbCheckpointStore(
-                    new LeaseCoordinator(settings, table, executionHolder.vertx().getDelegate(), listener));
+            return new DynamoDbCheckpointStore(new LeaseCoordinator(settings, clients.dynamoDbClientFor(configuration),
+                    executionHolder.vertx().getDelegate(), listener));
         }
     }
 
@@ -63,32 +65,32 @@ public class DynamoDbCheckpointStore implements CheckpointStore {
     }
 
     @Override
-    public CompletionStage<ShardClaim> claim(String shardId) {
+    public Uni<ShardClaim> claim(String shardId) {
         return coordinator.claim(ShardInfo.of(shardId));
     }
 
     @Override
-    public CompletionStage<ShardClaim> claim(ShardInfo shard) {
+    public Uni<ShardClaim> claim(ShardInfo shard) {
         return coordinator.claim(shard);
     }
 
     @Override
-    public CompletionStage<Void> save(String shardId, ShardPosition position) {
+    public Uni<Void> save(String shardId, ShardPosition position) {
         return coordinator.save(shardId, position);
     }
 
     @Override
-    public CompletionStage<Void> ended(String shardId) {
+    public Uni<Void> ended(String shardId) {
         return coordinator.ended(shardId, List.of());
     }
 
     @Override
-    public CompletionStage<Void> ended(String shardId, List<ShardInfo> children) {
+    public Uni<Void> ended(String shardId, List<ShardInfo> children) {
         return coordinator.ended(shardId, children);
     }
 
     @Override
-    public CompletionStage<Void> release(String shardId, ShardPosition position) {
+    public Uni<Void> release(String shardId, ShardPosition position) {
         return coordinator.release(shardId, position);
     }
 
@@ -98,7 +100,7 @@ public class DynamoDbCheckpointStore implements CheckpointStore {
     }
 
     @Override
-    public CompletionStage<Void> close() {
+    public Uni<Void> close() {
         return coordinator.close();
     }
 }

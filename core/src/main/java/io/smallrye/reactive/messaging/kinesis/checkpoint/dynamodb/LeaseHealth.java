@@ -8,7 +8,8 @@ import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLeaseLogging;
 
 /**
  * Whether the lease table answers, for health: the last failure until a call succeeds again. Logs the first failure
- * and the recovery, not every failed call.
+ * and the recovery, not every failed call. Written on the coordinator's context; {@link #problems()} is read from any
+ * thread (health), hence the volatile field.
  */
 final class LeaseHealth {
 
@@ -20,7 +21,7 @@ final class LeaseHealth {
     }
 
     void failed(String operation, Throwable failure) {
-        Throwable cause = LeaseTable.unwrap(failure);
+        Throwable cause = AwsErrors.unwrap(failure);
         String reason = AwsErrors.summary(cause);
         boolean first = problem == null;
         problem = "lease table '" + settings.tableName() + "' failed to " + operation + " (" + reason + ")";

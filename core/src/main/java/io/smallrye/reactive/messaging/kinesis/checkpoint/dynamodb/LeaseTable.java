@@ -9,10 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
+import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
+import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
+import io.smallrye.reactive.messaging.kinesis.client.FailureKind;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -23,47 +26,67 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughput;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
-import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
- * The lease table's reads and writes. Every write that changes a held lease is conditional on the counter the writer
- * last saw and on its ownership, and bumps the counter: a stage completed with {@code false} means the condition
- * failed, i.e. the lease is no longer the writer's.
+ * The lease table's reads and writes, as {@link Uni}s: a request is sent when the Uni is subscribed, and its answer
+ * (item or failure, without the async client's CompletionException layer) is delivered on the {@code answers}
+ * executor, the coordinator's context (see {@link #call(Supplier)}, the one place where answers hop). Every write that
+ * changes a held lease is conditional on the counter the writer last saw and on its ownership, and bumps the counter:
+ * {@code false} means the condition failed, i.e. the lease is no longer the writer's.
+ * <p>
+ * Failures are not retried here: the coordinator tries again at its own cadence (renewal, taking, table polling).
+ * Two error answers are outcomes of the request rather than failures: ConditionalCheckFailedException (the condition
+ * of a conditional write failed) and ResourceInUseException to CreateTable (another node is creating the table). The
+ * table missing is told by {@link AwsErrors#classify(Throwable)} ({@link FailureKind#NOT_FOUND}).
  */
 final class LeaseTable {
 
     private final DynamoDbAsyncClient client;
     private final String name;
     private final LeaseSettings settings;
+    private final Executor answers;
 
-    LeaseTable(DynamoDbAsyncClient client, LeaseSettings settings) {
+    /** A table whose answers are delivered on the {@code answers} executor. */
+    LeaseTable(DynamoDbAsyncClient client, LeaseSettings settings, Executor answers) {
         this.client = client;
         this.name = settings.tableName();
         this.settings = settings;
+        this.answers = answers;
+    }
+
+    /** A table whose answers are delivered on the SDK's threads (tests, tools). */
+    LeaseTable(DynamoDbAsyncClient client, LeaseSettings settings) {
+        this(client, settings, Runnable::run);
     }
 
     String name() {
         return name;
     }
 
+    /** Sends the request on subscription; the answer arrives on the {@code answers} executor. */
+    private <T> Uni<T> call(Supplier<CompletableFuture<T>> request) {
+        return Uni.createFrom().completionStage(request)
+                .onFailure().transform(AwsErrors::unwrap)
+                .emitOn(answers);
+    }
+
     /** The table's status (ACTIVE, CREATING, ...), creating the table when it does not exist. */
-    CompletionStage<String> describeOrCreate() {
-        return client.describeTable(b -> b.tableName(name))
-                .thenApply(answer -> answer.table().tableStatusAsString())
-                .exceptionallyCompose(failure -> {
-                    if (!(unwrap(failure) instanceof ResourceNotFoundException)) {
-                        return CompletableFuture.failedFuture(unwrap(failure));
-                    }
-                    return client.createTable(createRequest())
-                            .thenApply(created -> created.tableDescription().tableStatusAsString())
-                            .exceptionallyCompose(raced -> unwrap(raced) instanceof ResourceInUseException
-                                    ? CompletableFuture.completedFuture(TableStatus.CREATING.toString()) // another node
-                                    : CompletableFuture.failedFuture(unwrap(raced)));
-                });
+    Uni<String> describeOrCreate() {
+        return call(() -> client.describeTable(b -> b.tableName(name)))
+                .map(answer -> answer.table().tableStatusAsString())
+                .onFailure(failure -> AwsErrors.classify(failure) == FailureKind.NOT_FOUND)
+                .recoverWithUni(this::createTable);
+    }
+
+    private Uni<String> createTable() {
+        return call(() -> client.createTable(createRequest()))
+                .map(created -> created.tableDescription().tableStatusAsString())
+                .onFailure(ResourceInUseException.class)
+                .recoverWithItem(TableStatus.CREATING.toString()); // another node creates it
     }
 
     private CreateTableRequest createRequest() {
@@ -83,94 +106,79 @@ final class LeaseTable {
     }
 
     /** Every lease of the table (consistent read). */
-    CompletionStage<List<Lease>> scan() {
+    Uni<List<Lease>> scan() {
         return scanFrom(null, new ArrayList<>());
     }
 
-    private CompletionStage<List<Lease>> scanFrom(Map<String, AttributeValue> start, List<Lease> leases) {
+    private Uni<List<Lease>> scanFrom(Map<String, AttributeValue> start, List<Lease> leases) {
         ScanRequest.Builder request = ScanRequest.builder().tableName(name).consistentRead(true);
         if (start != null) {
             request.exclusiveStartKey(start);
         }
-        return client.scan(request.build()).thenCompose(page -> {
+        return call(() -> client.scan(request.build())).chain(page -> {
             page.items().forEach(item -> leases.add(Lease.fromItem(item)));
             return page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
                     ? scanFrom(page.lastEvaluatedKey(), leases)
-                    : CompletableFuture.completedFuture(leases);
+                    : Uni.createFrom().item(leases);
         });
     }
 
     /** The lease of a shard (consistent read). */
-    CompletionStage<Optional<Lease>> get(String key) {
-        return client.getItem(b -> b.tableName(name).consistentRead(true).key(Map.of(Lease.LEASE_KEY, s(key))))
-                .thenApply(answer -> answer.hasItem() && !answer.item().isEmpty()
+    Uni<Optional<Lease>> get(String key) {
+        return call(() -> client.getItem(b -> b.tableName(name).consistentRead(true).key(Map.of(Lease.LEASE_KEY, s(key)))))
+                .map(answer -> answer.hasItem() && !answer.item().isEmpty()
                         ? Optional.of(Lease.fromItem(answer.item()))
                         : Optional.empty());
     }
 
     /** Writes a new lease; {@code false} when the shard already had one. */
-    CompletionStage<Boolean> create(Lease lease) {
-        return conditional(client.putItem(b -> b.tableName(name).item(lease.toItem())
+    Uni<Boolean> create(Lease lease) {
+        return conditional(() -> client.putItem(b -> b.tableName(name).item(lease.toItem())
                 .conditionExpression("attribute_not_exists(#key)")
                 .expressionAttributeNames(Map.of("#key", Lease.LEASE_KEY))));
     }
 
     /** Takes a lease as last seen (unowned, expired or stolen): conditional on the counter seen. */
-    CompletionStage<Boolean> take(Lease seen, String worker) {
+    Uni<Boolean> take(Lease seen, String worker) {
         Update update = new Update(seen.counter())
                 .set(Lease.LEASE_OWNER, s(worker))
                 .set(Lease.OWNER_SWITCHES, n(seen.ownerSwitches() + (worker.equals(seen.owner()) ? 0 : 1)));
-        return conditional(client.updateItem(update.request(name, seen.key(), null)));
+        return conditional(() -> client.updateItem(update.request(name, seen.key(), null)));
     }
 
     /** Shows the holder is alive. */
-    CompletionStage<Boolean> renew(String key, long counter, String worker) {
-        return conditional(client.updateItem(new Update(counter).request(name, key, worker)));
+    Uni<Boolean> renew(String key, long counter, String worker) {
+        return conditional(() -> client.updateItem(new Update(counter).request(name, key, worker)));
     }
 
     /** Records the position up to which the shard was processed. */
-    CompletionStage<Boolean> checkpoint(String key, long counter, String worker, ShardPosition position) {
+    Uni<Boolean> checkpoint(String key, long counter, String worker, ShardPosition position) {
         Update update = new Update(counter).checkpoint(position.sequenceNumberAsString(), position.subSequenceNumber());
-        return conditional(client.updateItem(update.request(name, key, worker)));
+        return conditional(() -> client.updateItem(update.request(name, key, worker)));
     }
 
     /** Gives the lease up (after a last checkpoint when {@code position} is not null), so others take it at once. */
-    CompletionStage<Boolean> release(String key, long counter, String worker, ShardPosition position) {
+    Uni<Boolean> release(String key, long counter, String worker, ShardPosition position) {
         Update update = new Update(counter).removeOwner();
         if (position != null) {
             update.checkpoint(position.sequenceNumberAsString(), position.subSequenceNumber());
         }
-        return conditional(client.updateItem(update.request(name, key, worker)));
+        return conditional(() -> client.updateItem(update.request(name, key, worker)));
     }
 
     /** Records that the shard was read to its end and fully processed, names its children, and gives it up. */
-    CompletionStage<Boolean> end(String key, long counter, String worker, List<String> children) {
+    Uni<Boolean> end(String key, long counter, String worker, List<String> children) {
         Update update = new Update(counter).removeOwner().checkpoint(Lease.SHARD_END, 0);
         if (!children.isEmpty()) {
             update.set(Lease.CHILD_SHARD_IDS, AttributeValue.fromSs(children));
         }
-        return conditional(client.updateItem(update.request(name, key, worker)));
+        return conditional(() -> client.updateItem(update.request(name, key, worker)));
     }
 
-    private static CompletionStage<Boolean> conditional(CompletionStage<?> write) {
-        return write.handle((ignored, failure) -> {
-            if (failure == null) {
-                return true;
-            }
-            Throwable cause = unwrap(failure);
-            if (cause instanceof ConditionalCheckFailedException) {
-                return false;
-            }
-            throw new CompletionException(cause);
-        });
-    }
-
-    static Throwable unwrap(Throwable failure) {
-        Throwable cause = failure;
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
+    /** {@code true} when the write was made, {@code false} when its condition failed. */
+    private <T> Uni<Boolean> conditional(Supplier<CompletableFuture<T>> write) {
+        return call(write).map(ignored -> true)
+                .onFailure(ConditionalCheckFailedException.class).recoverWithItem(false);
     }
 
     /** An update expression that bumps the counter, conditional on the expected counter (and owner). */

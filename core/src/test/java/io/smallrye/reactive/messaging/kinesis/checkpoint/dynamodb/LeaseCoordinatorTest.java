@@ -74,7 +74,7 @@ class LeaseCoordinatorTest {
                 }
             });
             LeaseSettings settings = DynaliteTables.settings(table, id, failover);
-            this.coordinator = new LeaseCoordinator(settings, new LeaseTable(client, settings), vertx, this);
+            this.coordinator = new LeaseCoordinator(settings, client, vertx, this);
         }
 
         void claimAll() {
@@ -82,11 +82,13 @@ class LeaseCoordinatorTest {
         }
 
         void claim(String shard) {
-            coordinator.claim(ShardInfo.of(shard)).thenAccept(claim -> {
+            coordinator.claim(ShardInfo.of(shard)).subscribe().with(claim -> {
                 if (claim.owned() && !claim.ended()) {
                     claims.put(shard, claim);
                     reading.putIfAbsent(shard, System.nanoTime());
                 }
+            }, failure -> {
+                // claimed again when told the shard is available
             });
         }
 
@@ -105,7 +107,7 @@ class LeaseCoordinatorTest {
         }
 
         void close() {
-            coordinator.close().toCompletableFuture().join();
+            coordinator.close().await().indefinitely();
             client.close();
         }
     }
@@ -142,7 +144,7 @@ class LeaseCoordinatorTest {
         long stopped = System.nanoTime();
         for (String shard : released) {
             a.coordinator.release(shard, ShardPosition.of("4959033827149025660855969253836157109592157598913658889" + 1, 2))
-                    .toCompletableFuture().join();
+                    .await().indefinitely();
         }
         a.close();
         a = null;
@@ -246,9 +248,9 @@ class LeaseCoordinatorTest {
 
         // another worker takes the lease behind a's back
         LeaseTable other = new LeaseTable(a.client, DynaliteTables.settings(table, "intruder", "3s"));
-        Lease seen = other.get(shard).toCompletableFuture().join().orElseThrow();
+        Lease seen = other.get(shard).await().indefinitely().orElseThrow();
         long taken = System.nanoTime();
-        assertThat(other.take(seen, "intruder").toCompletableFuture().join()).isTrue();
+        assertThat(other.take(seen, "intruder").await().indefinitely()).isTrue();
 
         // a notices at its next renewal (every second with a failover time of 3 s), or at its next scan
         await().atMost(Duration.ofSeconds(5)).until(() -> !a.reading.containsKey(shard));
@@ -256,8 +258,8 @@ class LeaseCoordinatorTest {
         System.out.printf("LeaseCoordinatorTest: a stopped reading a stolen lease %d ms after the steal%n", noticedMs);
         assertThat(noticedMs).as("noticed at a renewal (every 1 s), long before the lease could expire (3 s)")
                 .isLessThan(3000);
-        assertThat(other.get(shard).toCompletableFuture().join().orElseThrow().owner()).isEqualTo("intruder");
-        assertThatThrownBy(() -> a.coordinator.save(shard, ShardPosition.of("2")).toCompletableFuture().join())
+        assertThat(other.get(shard).await().indefinitely().orElseThrow().owner()).isEqualTo("intruder");
+        assertThatThrownBy(() -> a.coordinator.save(shard, ShardPosition.of("2")).await().indefinitely())
                 .hasMessageContaining("does not hold the lease of shard " + shard);
     }
 }

@@ -47,9 +47,9 @@ class LeaseTableTest {
     private static LeaseTable newTable() {
         LeaseTable table = new LeaseTable(client, DynaliteTables.settings(DynaliteTables.newTableName(), "a", "10s"));
         // the create answers CREATING; asking again finds the table ACTIVE
-        assertThat(table.describeOrCreate().toCompletableFuture().join()).isIn("CREATING", "ACTIVE");
+        assertThat(table.describeOrCreate().await().indefinitely()).isIn("CREATING", "ACTIVE");
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
-                .until(() -> table.describeOrCreate().toCompletableFuture().join().equals("ACTIVE"));
+                .until(() -> table.describeOrCreate().await().indefinitely().equals("ACTIVE"));
         return table;
     }
 
@@ -67,19 +67,19 @@ class LeaseTableTest {
         LeaseTable table = newTable();
         Lease fresh = Lease.unowned("shardId-000000000001", Lease.TRIM_HORIZON, List.of("shardId-000000000000"),
                 "0", "170141183460469231731687303715884105727");
-        assertThat(table.create(fresh).toCompletableFuture().join()).isTrue();
-        assertThat(table.create(fresh).toCompletableFuture().join()).as("second create").isFalse();
+        assertThat(table.create(fresh).await().indefinitely()).isTrue();
+        assertThat(table.create(fresh).await().indefinitely()).as("second create").isFalse();
 
-        assertThat(table.take(fresh, "a").toCompletableFuture().join()).isTrue();
-        assertThat(table.take(fresh, "b").toCompletableFuture().join()).as("take with a stale counter").isFalse();
-        assertThat(table.renew(fresh.key(), 1, "b").toCompletableFuture().join()).as("renew by a non-owner").isFalse();
-        assertThat(table.renew(fresh.key(), 1, "a").toCompletableFuture().join()).isTrue();
-        assertThat(table.renew(fresh.key(), 1, "a").toCompletableFuture().join()).as("stale renew").isFalse();
+        assertThat(table.take(fresh, "a").await().indefinitely()).isTrue();
+        assertThat(table.take(fresh, "b").await().indefinitely()).as("take with a stale counter").isFalse();
+        assertThat(table.renew(fresh.key(), 1, "b").await().indefinitely()).as("renew by a non-owner").isFalse();
+        assertThat(table.renew(fresh.key(), 1, "a").await().indefinitely()).isTrue();
+        assertThat(table.renew(fresh.key(), 1, "a").await().indefinitely()).as("stale renew").isFalse();
         ShardPosition position = ShardPosition.of("49590338271490256608559692538361571095921575989136588898", 3);
-        assertThat(table.checkpoint(fresh.key(), 2, "b", position).toCompletableFuture().join()).isFalse();
-        assertThat(table.checkpoint(fresh.key(), 2, "a", position).toCompletableFuture().join()).isTrue();
+        assertThat(table.checkpoint(fresh.key(), 2, "b", position).await().indefinitely()).isFalse();
+        assertThat(table.checkpoint(fresh.key(), 2, "a", position).await().indefinitely()).isTrue();
 
-        Lease stored = table.get(fresh.key()).toCompletableFuture().join().orElseThrow();
+        Lease stored = table.get(fresh.key()).await().indefinitely().orElseThrow();
         assertThat(stored.owner()).isEqualTo("a");
         assertThat(stored.counter()).isEqualTo(3);
         assertThat(stored.claim().checkpoint()).contains(position);
@@ -96,21 +96,21 @@ class LeaseTableTest {
         assertThat(kcl.hashKeyRangeForLease().endingHashKey())
                 .isEqualTo(new BigInteger("170141183460469231731687303715884105727"));
 
-        assertThat(table.release(fresh.key(), 3, "a", null).toCompletableFuture().join()).isTrue();
+        assertThat(table.release(fresh.key(), 3, "a", null).await().indefinitely()).isTrue();
         kcl = KCL.fromDynamoRecord(item(table, fresh.key()));
         assertThat(kcl.leaseOwner()).as("released").isNull();
         assertThat(kcl.checkpoint().sequenceNumber()).isEqualTo(position.sequenceNumberAsString());
 
-        Lease released = table.get(fresh.key()).toCompletableFuture().join().orElseThrow();
-        assertThat(table.take(released, "b").toCompletableFuture().join()).isTrue();
+        Lease released = table.get(fresh.key()).await().indefinitely().orElseThrow();
+        assertThat(table.take(released, "b").await().indefinitely()).isTrue();
         assertThat(table.end(fresh.key(), 5, "b", List.of("shardId-000000000002", "shardId-000000000003"))
-                .toCompletableFuture().join()).isTrue();
+                .await().indefinitely()).isTrue();
         kcl = KCL.fromDynamoRecord(item(table, fresh.key()));
         assertThat(kcl.checkpoint()).isEqualTo(ExtendedSequenceNumber.SHARD_END);
         assertThat(kcl.childShardIds()).containsExactlyInAnyOrder("shardId-000000000002", "shardId-000000000003");
         assertThat(kcl.leaseOwner()).isNull();
         assertThat(kcl.ownerSwitchesSinceCheckpoint()).isZero();
-        assertThat(table.get(fresh.key()).toCompletableFuture().join().orElseThrow().claim().ended()).isTrue();
+        assertThat(table.get(fresh.key()).await().indefinitely().orElseThrow().claim().ended()).isTrue();
     }
 
     @Test
@@ -120,7 +120,7 @@ class LeaseTableTest {
                 new ExtendedSequenceNumber("49590338271490256608559692538361571095921575989136588898", 5L));
         client.putItem(b -> b.tableName(table.name()).item(KCL.toDynamoRecord(kcl))).join();
 
-        Lease ours = table.get("shardId-000000000007").toCompletableFuture().join().orElseThrow();
+        Lease ours = table.get("shardId-000000000007").await().indefinitely().orElseThrow();
         assertThat(ours.owner()).isEqualTo("kcl-worker-1");
         assertThat(ours.counter()).isEqualTo(42);
         assertThat(ours.ownerSwitches()).isEqualTo(2);
@@ -133,11 +133,11 @@ class LeaseTableTest {
         software.amazon.kinesis.leases.Lease fromStart = kclLease("shardId-000000000008",
                 ExtendedSequenceNumber.TRIM_HORIZON);
         client.putItem(b -> b.tableName(table.name()).item(KCL.toDynamoRecord(fromStart))).join();
-        assertThat(table.get("shardId-000000000008").toCompletableFuture().join().orElseThrow().claim())
+        assertThat(table.get("shardId-000000000008").await().indefinitely().orElseThrow().claim())
                 .isSameAs(ShardClaim.fromOldest());
         // our take of the KCL's lease is conditional on its counter
-        Lease seen = table.get("shardId-000000000008").toCompletableFuture().join().orElseThrow();
-        assertThat(table.take(seen, "ours").toCompletableFuture().join()).isTrue();
+        Lease seen = table.get("shardId-000000000008").await().indefinitely().orElseThrow();
+        assertThat(table.take(seen, "ours").await().indefinitely()).isTrue();
         assertThat(KCL.fromDynamoRecord(item(table, "shardId-000000000008")).leaseOwner()).isEqualTo("ours");
     }
 
