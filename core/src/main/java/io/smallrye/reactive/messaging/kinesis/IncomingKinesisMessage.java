@@ -23,7 +23,8 @@ import software.amazon.awssdk.services.kinesis.model.Record;
  * the Vert.x context it was created on (a duplicate of the channel's). Acking marks the record processed; nacking
  * hands it to the channel's failure strategy, then marks it processed. The record is marked on the channel's context,
  * where the shard's progress lives: at once when acked there (on the message's context, as an {@code @Incoming}
- * method does), else after a hop onto the message's context. The returned stages complete on the message's context.
+ * method does: the returned stage is already completed), else after a hop onto the message's context, where the
+ * returned stage then completes.
  *
  * @param <T> the payload type ({@code byte[]} as read)
  */
