@@ -2,6 +2,7 @@ package io.smallrye.reactive.messaging.kinesis;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -13,7 +14,6 @@ import io.smallrye.reactive.messaging.providers.MetadataInjectableMessage;
 import io.smallrye.reactive.messaging.providers.locals.ContextAwareMessage;
 import io.smallrye.reactive.messaging.providers.locals.LocalContextMetadata;
 import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.model.Record;
 
@@ -21,7 +21,10 @@ import software.amazon.awssdk.services.kinesis.model.Record;
  * A message read from Kinesis (a plain record, or one user record of a KPL aggregated record): the data as a
  * {@code byte[]} payload, {@link IncomingKinesisMetadata}, and
  * the Vert.x context it was created on (a duplicate of the channel's). Acking marks the record processed; nacking
- * hands it to the channel's failure strategy. Both complete on the message's context.
+ * hands it to the channel's failure strategy, then marks it processed. The record is marked on the channel's context,
+ * where the shard's progress lives: at once when acked there (on the message's context, as an {@code @Incoming}
+ * method does: the returned stage is already completed), else after a hop onto the message's context, where the
+ * returned stage then completes.
  *
  * @param <T> the payload type ({@code byte[]} as read)
  */
@@ -48,7 +51,16 @@ public class IncomingKinesisMessage<T> implements ContextAwareMessage<T>, Metada
         /** The data of the (user) record, as the SDK takes it. */
         SdkBytes data();
 
-        /** Marks the record processed: the shard's checkpoint may move past it. */
+        /**
+         * Whether the calling thread runs on the context of the message's channel (the message's own context is a
+         * duplicate of it): {@link #complete()} may then be called at once.
+         */
+        boolean onChannelContext();
+
+        /**
+         * Marks the record processed: the shard's checkpoint may move past it. Called on the channel's context (see
+         * {@link #onChannelContext()}); a call from elsewhere is handed over to that context.
+         */
         void complete();
     }
 
@@ -101,13 +113,13 @@ public class IncomingKinesisMessage<T> implements ContextAwareMessage<T>, Metada
 
     @Override
     public CompletionStage<Void> ack(Metadata ackMetadata) {
-        received.complete();
-        if (context == null || Vertx.currentContext() == context) {
-            // acked on the message's context, as an @Incoming method does: nothing to hop onto
+        if (context == null || received.onChannelContext()) {
+            // acked on the message's context (as an @Incoming method does) or another one of its channel: no hop
+            received.complete();
             return DONE;
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
-        runOnMessageContext(() -> done.complete(null));
+        completeOnMessageContext(done);
         return done;
     }
 
@@ -121,12 +133,25 @@ public class IncomingKinesisMessage<T> implements ContextAwareMessage<T>, Metada
             handled = Uni.createFrom().failure(e);
         }
         handled.subscribe().with(
-                ignored -> {
+                ignored -> runOnMessageContext(() -> {
                     received.complete();
-                    runOnMessageContext(() -> done.complete(null));
-                },
+                    done.complete(null);
+                }),
                 failure -> runOnMessageContext(() -> done.completeExceptionally(failure)));
         return done;
+    }
+
+    /** Hops onto the message's context (its channel's event loop) to mark the record processed, then completes. */
+    private void completeOnMessageContext(CompletableFuture<Void> done) {
+        try {
+            context.runOnContext(ignored -> {
+                received.complete();
+                done.complete(null);
+            });
+        } catch (RejectedExecutionException vertxClosed) {
+            // the application stopped: the channel is gone with its checkpoints
+            done.completeExceptionally(vertxClosed);
+        }
     }
 
     @Override

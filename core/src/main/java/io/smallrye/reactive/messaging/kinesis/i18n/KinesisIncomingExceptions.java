@@ -38,4 +38,10 @@ public interface KinesisIncomingExceptions {
     @Message(id = 2111, value = "Channel '%s' cannot read stream '%s' (region %s): %s failed with an error retrying cannot fix: %s")
     IllegalStateException streamCallFailed(String channel, String stream, String region, String operation,
             String summary, @Cause Throwable cause);
+
+    @Message(id = 2130, value = "Channel '%s': %s reads the channel's state on its Vert.x context and waits for it, so it cannot be called on an event loop (thread %s); call it from a worker thread")
+    IllegalStateException readOnEventLoop(String channel, String what, String thread);
+
+    @Message(id = 2131, value = "Channel '%s': %s got no answer from the channel's Vert.x context within %d ms")
+    IllegalStateException contextReadTimedOut(String channel, String what, long timeoutMs);
 }

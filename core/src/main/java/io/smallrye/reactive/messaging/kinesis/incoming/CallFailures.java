@@ -14,7 +14,8 @@ import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
  * of the stream, a checkpoint save of a shard), logged so that an outage does not flood the log: the first failure
  * as one line (the caller's WARN message, with {@link AwsErrors#summary(Throwable)}), then a count every
  * {@link RepeatedFailures#DEFAULT_INTERVAL} while they go on, and one line when the call works again. The stack trace
- * of each failure goes to DEBUG. Thread-safe.
+ * of each failure goes to DEBUG. Thread-safe: the readers' and the stream calls' instances are used on the channel
+ * context only, but the {@link Checkpointer}'s is called where the checkpoint store's answers complete.
  */
 final class CallFailures {
 

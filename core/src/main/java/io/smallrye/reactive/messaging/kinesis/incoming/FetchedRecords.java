@@ -92,11 +92,11 @@ final class FetchedRecords {
      *
      * @throws java.util.NoSuchElementException if there is none
      */
-    ReceivedRecord poll(ShardProgress progress) {
+    ReceivedRecord poll(ChannelContext context, ShardProgress progress) {
         if (!advance()) {
             throw new java.util.NoSuchElementException("No record left on shard " + shardId);
         }
-        ReceivedRecord received = new ReceivedRecord(progress, progress.fetched(nextPosition), nextRecord, nextUser,
+        ReceivedRecord received = new ReceivedRecord(context, progress, progress.fetched(nextPosition), nextRecord, nextUser,
                 millisBehindLatest);
         nextRecord = null;
         nextUser = null;

@@ -7,7 +7,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.inject.Instance;
 
@@ -47,6 +46,10 @@ import software.amazon.awssdk.services.kinesis.model.Record;
  * retried without limit while readiness says why; a failure the channel cannot get over (access denied, a lost
  * position under {@code lost-position-strategy=fail}, a nack under {@code failure-strategy=fail}) stops every reader
  * and fails the stream; health reports it.
+ * <p>
+ * Threads: the channel's state lives on its {@link ChannelContext} and is touched there only. Health reads the
+ * {@link ChannelStatus} snapshot the context publishes; the record counts ({@link #pendingRecords()} ...) hop onto the
+ * context and wait for it.
  */
 public class KinesisInboundChannel {
 
@@ -68,11 +71,13 @@ public class KinesisInboundChannel {
     private final PayloadType payloadType;
     private final PayloadDecoder decoder;
     private final ShardSupervisor supervisor;
+    private final ChannelStatus status;
     private final UnicastProcessor<Multi<ReceivedRecord>> readers = UnicastProcessor.create();
     private final Multi<? extends Message<?>> stream;
-    private final AtomicBoolean started = new AtomicBoolean();
-    private volatile Throwable failure;
-    private volatile boolean closed;
+    /** Whether the stream was subscribed (and the supervisor started). Context only. */
+    private boolean subscribed;
+    /** The failure that stopped the channel. Context only. */
+    private Throwable failure;
 
     public KinesisInboundChannel(KinesisConnectorIncomingConfiguration conf, KinesisAsyncClient client, Vertx vertx,
             Instance<KinesisFailureHandler.Factory> failureHandlers, Instance<CheckpointStore.Factory> stores,
@@ -81,7 +86,8 @@ public class KinesisInboundChannel {
         this.payloadType = PayloadType.parse(settings.channel(), conf.getPayloadType());
         this.decoder = payloadCodecs.decoder(settings.channel(), payloadType);
         this.region = KinesisClients.regionOf(client);
-        this.context = new ChannelContext(vertx);
+        this.context = new ChannelContext(settings.channel(), vertx);
+        this.status = new ChannelStatus(context);
         StreamRef streamRef = new StreamRef(settings.stream());
         this.failureHandler = select(failureHandlers, "failure-strategy", conf.getFailureStrategy(),
                 "fail, ignore, dead-letter-stream, or the @Identifier of a KinesisFailureHandler.Factory bean")
@@ -106,19 +112,20 @@ public class KinesisInboundChannel {
                     }
                 });
         this.supervisor = new ShardSupervisor(settings, client, streamRef,
-                new StreamShards(settings, client, streamRef, region, context), context,
+                new StreamShards(settings, client, streamRef, region, context, status::changed), context,
                 new Checkpointer(settings.channel(), settings.stream(), store, context, metrics), readers::onNext,
-                failure -> reportFailure(failure, true), metrics);
+                failure -> reportFailure(failure, true), metrics, status);
         this.stream = readers
                 .onItem().transformToMulti(records -> records).withRequests(MERGE_PREFETCH).merge(Integer.MAX_VALUE)
                 .emitOn(context::submit, CONTEXT_BUFFER)
                 .map(this::toMessage)
                 .filter(message -> message != UNREADABLE)
-                .onSubscription().invoke(() -> {
-                    if (started.compareAndSet(false, true)) {
+                .onSubscription().invoke(() -> context.execute(() -> {
+                    if (!subscribed) {
+                        subscribed = true;
                         supervisor.start();
                     }
-                });
+                }));
         KinesisIncomingLogging.log.incomingChannelReady(settings.channel(), settings.stream(),
                 settings.startingPosition() + (settings.startingTimestamp() == null ? "" : " " + settings.startingTimestamp()),
                 settings.pollInterval().toMillis(), settings.recordsPerCall(), settings.maxPendingRecords(),
@@ -172,25 +179,29 @@ public class KinesisInboundChannel {
     }
 
     /**
-     * Reports a failure. A fatal one stops the readers, saves the checkpoints and fails the stream; health reports it.
+     * Reports a failure (from any thread: it is handled on the channel context). A fatal one stops the readers, saves
+     * the checkpoints and fails the stream; health reports it.
      */
     public void reportFailure(Throwable reason, boolean fatal) {
-        if (!fatal || failure != null) {
+        if (!fatal) {
             return;
         }
-        failure = reason;
-        KinesisIncomingLogging.log.channelFailed(settings.channel(), settings.stream(), AwsErrors.summary(reason));
-        KinesisIncomingLogging.log.channelFailedDetail(settings.channel(), settings.stream(), reason);
-        // a failed channel delivers nothing more: no wait for messages in flight
-        supervisor.stop(false).whenComplete((ignored, error) -> context.execute(() -> readers.onError(reason)));
+        context.execute(() -> {
+            if (failure != null) {
+                return;
+            }
+            failure = reason;
+            status.failed(reason);
+            KinesisIncomingLogging.log.channelFailed(settings.channel(), settings.stream(), AwsErrors.summary(reason));
+            KinesisIncomingLogging.log.channelFailedDetail(settings.channel(), settings.stream(), reason);
+            // a failed channel delivers nothing more: no wait for messages in flight
+            supervisor.stop(false).whenComplete((ignored, error) -> context.execute(() -> readers.onError(reason)));
+        });
     }
 
     /** Stops the readers and hands the last positions to the checkpoint store (waits for it, within bounds). */
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
+        context.execute(status::closed);
         var stopped = supervisor.stop(true).toCompletableFuture();
         if (!Context.isOnEventLoopThread()) {
             try {
@@ -210,19 +221,20 @@ public class KinesisInboundChannel {
         if (!settings.healthEnabled()) {
             return;
         }
-        Throwable failed = failure;
+        ChannelStatus.Snapshot now = status.current();
+        Throwable failed = now.failure();
         if (failed != null) {
             builder.add(settings.channel(), false, String.valueOf(failed.getMessage()));
-        } else if (closed) {
+        } else if (now.closed()) {
             builder.add(settings.channel(), false, "closed");
-        } else if (!supervisor.started()) {
-            String problem = supervisor.startProblem();
-            List<String> readerProblems = supervisor.problems();
+        } else if (!now.started()) {
+            String problem = now.startProblem();
+            List<String> readerProblems = now.problems();
             builder.add(settings.channel(), false, problem != null ? problem
                     : !readerProblems.isEmpty() ? String.join("; ", readerProblems)
                             : "listing the shards of stream '" + settings.stream() + "' (region " + region + ")");
         } else {
-            List<String> problems = new ArrayList<>(supervisor.problems());
+            List<String> problems = new ArrayList<>(now.problems());
             problems.addAll(store.problems());
             builder.add(settings.channel(), problems.isEmpty(), problems.isEmpty() ? null : String.join("; ", problems));
         }
@@ -230,7 +242,7 @@ public class KinesisInboundChannel {
 
     public void reportLiveness(HealthReport.HealthReportBuilder builder) {
         if (settings.healthEnabled()) {
-            Throwable failed = failure;
+            Throwable failed = status.current().failure();
             builder.add(settings.channel(), failed == null, failed == null ? null : String.valueOf(failed.getMessage()));
         }
     }
@@ -241,20 +253,24 @@ public class KinesisInboundChannel {
 
     /**
      * Records (user records of aggregated records counted one by one) emitted by the shard readers and not yet acked
-     * or nacked, all shards together. At most max-pending-records per shard.
+     * or nacked, all shards together. At most max-pending-records per shard. Read on the channel context: waits for
+     * it, so not to be called on an event loop.
      */
     public int pendingRecords() {
-        return supervisor.pendingRecords();
+        return context.read("pendingRecords()", supervisor::pendingRecords);
     }
 
-    /** Records (user records counted one by one) emitted by the shard readers since the channel started. */
+    /**
+     * Records (user records counted one by one) emitted by the shard readers since the channel started. Read on the
+     * channel context, as {@link #pendingRecords()}.
+     */
     public long fetchedRecords() {
-        return supervisor.fetchedRecords();
+        return context.read("fetchedRecords()", supervisor::fetchedRecords);
     }
 
-    /** Shards being read now. */
+    /** Shards being read now. Read on the channel context, as {@link #pendingRecords()}. */
     public int activeShards() {
-        return supervisor.activeReaders();
+        return context.read("activeShards()", supervisor::activeReaders);
     }
 
     public CheckpointStore checkpointStore() {

@@ -10,7 +10,8 @@ import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
 /**
  * What one shard's reader tells the log and health about its failed calls: one line per run of failures
  * ({@link CallFailures}), a problem for readiness after {@link #PROBLEM_THRESHOLD} failures in a row (at once when the
- * shard or its stream is not found), and whether Kinesis says the shard does not exist. Channel context only.
+ * shard or its stream is not found), and whether Kinesis says the shard does not exist. Channel context only: health
+ * reads the problem through the channel's {@link ChannelStatus}, told of each change.
  */
 final class ReaderTrouble {
 
@@ -21,16 +22,19 @@ final class ReaderTrouble {
     private final String shardId;
     private final String target;
     private final CallFailures failures;
-    private volatile String problem;
-    private volatile boolean missing;
+    private final Runnable changed;
+    private String problem;
+    private boolean missing;
     private Instant failingSince;
 
-    ReaderTrouble(String channel, String stream, String shardId) {
+    /** @param changed runs when the problem changed */
+    ReaderTrouble(String channel, String stream, String shardId, Runnable changed) {
         this.channel = channel;
         this.stream = stream;
         this.shardId = shardId;
         this.target = "on shard " + shardId;
         this.failures = new CallFailures(channel);
+        this.changed = changed;
     }
 
     /** A description of the failures in a row, when reading is not going well; null otherwise. */
@@ -61,10 +65,14 @@ final class ReaderTrouble {
 
     /** A call worked: problems and failure runs end. */
     void succeeded(String operation) {
+        boolean hadProblem = problem != null || missing;
         problem = null;
         missing = false;
         failingSince = null;
         failures.succeeded(operation, target);
+        if (hadProblem) {
+            changed.run();
+        }
     }
 
     /** Logs a lost position, once, with the strategy and what it means. */
@@ -83,6 +91,7 @@ final class ReaderTrouble {
         if (atOnce || inARow >= PROBLEM_THRESHOLD) {
             problem = operation + " on shard " + shardId + " of stream '" + stream + "' failed " + inARow
                     + " time(s) in a row since " + failingSince + ": " + AwsErrors.summary(failure) + "; retrying";
+            changed.run();
         }
     }
 

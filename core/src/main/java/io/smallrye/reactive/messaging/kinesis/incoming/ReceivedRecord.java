@@ -9,13 +9,15 @@ import software.amazon.awssdk.services.kinesis.model.Record;
  * A record fetched by a {@link ShardReader}, on its way to becoming a message: a plain Kinesis record, or one user
  * record of a KPL aggregated record.
  *
+ * @param context the channel's context, where {@code progress} lives
  * @param progress the progress of the record's shard
  * @param delivery what the message completes when acked, or nacked and handled
  * @param record the record as Kinesis returned it (for a user record: the aggregated record holding it)
  * @param userRecord the user record, when {@code record} is an aggregated record; {@code null} for a plain record
  * @param millisBehindLatest how far behind the shard's tip the page holding the record was
  */
-record ReceivedRecord(ShardProgress progress, ShardProgress.Delivery delivery, Record record, SubRecord userRecord,
+record ReceivedRecord(ChannelContext context, ShardProgress progress, ShardProgress.Delivery delivery, Record record,
+        SubRecord userRecord,
         long millisBehindLatest) implements IncomingKinesisMessage.Source {
 
     String shardId() {
@@ -50,7 +52,17 @@ record ReceivedRecord(ShardProgress progress, ShardProgress.Delivery delivery, R
     }
 
     @Override
+    public boolean onChannelContext() {
+        return context.isCurrent();
+    }
+
+    /** Completes the delivery on the channel's context: at once when called there, else in a task hopped onto it. */
+    @Override
     public void complete() {
-        progress.complete(delivery);
+        if (context.isCurrent()) {
+            progress.complete(delivery);
+        } else {
+            context.submit(() -> progress.complete(delivery));
+        }
     }
 }

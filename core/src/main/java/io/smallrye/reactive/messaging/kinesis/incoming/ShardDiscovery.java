@@ -1,6 +1,7 @@
 package io.smallrye.reactive.messaging.kinesis.incoming;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
@@ -13,7 +14,8 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  * it), and every shard-discovery-interval after the last listing. Each complete listing is handed on. A failed
  * listing that can heal (throttling, network trouble, a stream missing for a while: {@link AwsErrors#classify}) is
  * tried again without limit, after a backoff (never later than the next discovery); only a failure retrying cannot
- * fix (access denied, invalid argument) is fatal. Runs on the channel context.
+ * fix (access denied, invalid argument) is fatal. Runs on the channel context; health reads its problem through the
+ * channel's {@link ChannelStatus}, told of each change.
  */
 final class ShardDiscovery {
 
@@ -23,21 +25,23 @@ final class ShardDiscovery {
     private final Consumer<List<Shard>> listed;
     private final Consumer<Throwable> fatal;
     private final Backoff backoff;
+    private final Runnable statusChanged;
     private boolean listedOnce;
     private boolean listing;
     private boolean listAgain;
     private boolean stopped;
     private int failures;
     private long timer = -1;
-    private volatile String problem;
+    private String problem;
 
     ShardDiscovery(IncomingSettings settings, StreamShards shards, ChannelContext context,
-            Consumer<List<Shard>> listed, Consumer<Throwable> fatal) {
+            Consumer<List<Shard>> listed, Consumer<Throwable> fatal, Runnable statusChanged) {
         this.settings = settings;
         this.shards = shards;
         this.context = context;
         this.listed = listed;
         this.fatal = fatal;
+        this.statusChanged = statusChanged;
         this.backoff = new Backoff(settings.retryBackoff(), settings.maxRetryBackoff());
     }
 
@@ -66,7 +70,7 @@ final class ShardDiscovery {
     private void onListing(List<Shard> list, Throwable failure) {
         if (failure == null) {
             failures = 0;
-            problem = null;
+            setProblem(null);
             listedOnce = true;
             shards.succeeded(StreamShards.LIST);
             listed.accept(list);
@@ -83,9 +87,16 @@ final class ShardDiscovery {
         shards.failed(StreamShards.LIST, failure, delay);
         // after the start, a listing failing now and then is no news for health; a missing stream is
         if (!listedOnce || kind == FailureKind.NOT_FOUND || failures >= ReaderTrouble.PROBLEM_THRESHOLD) {
-            problem = shards.problem();
+            setProblem(shards.problem());
         }
         schedule(delay);
+    }
+
+    private void setProblem(String now) {
+        if (!Objects.equals(problem, now)) {
+            problem = now;
+            statusChanged.run();
+        }
     }
 
     /** Why listing the shards does not work now (for health); null when it works. */

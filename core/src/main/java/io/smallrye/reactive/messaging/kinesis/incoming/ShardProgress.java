@@ -10,7 +10,8 @@ import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
  * <p>
  * Records are registered in shard order when fetched; each gets a {@link Delivery} that its message completes. The
  * completed position only moves over an unbroken run of completed deliveries, so it is always safe to resume after.
- * Thread-safe: messages complete on any thread.
+ * Channel context only: a message acked on another thread hops onto it first ({@link ReceivedRecord#complete()}).
+ * The listeners run inside the completion that calls them; the reader's room listener only schedules its next step.
  */
 final class ShardProgress {
 
@@ -53,11 +54,11 @@ final class ShardProgress {
         return shardId;
     }
 
-    synchronized Delivery fetched(ShardPosition position) {
+    Delivery fetched(ShardPosition position) {
         return fetched(RecordPosition.of(position));
     }
 
-    synchronized Delivery fetched(RecordPosition position) {
+    Delivery fetched(RecordPosition position) {
         Delivery delivery = new Delivery(position);
         outstanding.addLast(delivery);
         fetched++;
@@ -66,63 +67,53 @@ final class ShardProgress {
     }
 
     /**
-     * Marks a record completed; moves the completed position over the run of completed records at the head. Runs the
-     * room listener, if one waits, outside the lock.
+     * Marks a record completed (a second completion of it counts for nothing); moves the completed position over the
+     * run of completed records at the head. Runs the room listener when the completion made the room it waits for,
+     * and the all-completed listener when no record is left pending.
      */
     void complete(Delivery delivery) {
-        Runnable listener;
-        synchronized (this) {
-            if (delivery.done) {
-                return;
-            }
-            delivery.done = true;
-            pending--;
-            Delivery head;
-            while ((head = outstanding.peekFirst()) != null && head.done) {
-                outstanding.pollFirst();
-                completed = head.position;
-            }
-            listener = null;
-            if (roomListener != null && pending <= wakeAtPending) {
-                listener = roomListener;
-                roomListener = null;
-            }
-            if (pending == 0 && allCompletedListener != null) {
-                Runnable room = listener;
-                Runnable allCompleted = allCompletedListener;
-                allCompletedListener = null;
-                listener = room == null ? allCompleted : () -> {
-                    room.run();
-                    allCompleted.run();
-                };
-            }
+        if (delivery.done) {
+            return;
         }
-        if (listener != null) {
-            listener.run();
+        delivery.done = true;
+        pending--;
+        Delivery head;
+        while ((head = outstanding.peekFirst()) != null && head.done) {
+            outstanding.pollFirst();
+            completed = head.position;
+        }
+        if (roomListener != null && pending <= wakeAtPending) {
+            Runnable room = roomListener;
+            roomListener = null;
+            room.run();
+        }
+        if (pending == 0 && allCompletedListener != null) {
+            Runnable allCompleted = allCompletedListener;
+            allCompletedListener = null;
+            allCompleted.run();
         }
     }
 
     /** Runs {@code listener} (once) when no record is pending: now, or at the completion that empties the shard. */
     void whenAllCompleted(Runnable listener) {
-        synchronized (this) {
-            if (pending > 0) {
-                allCompletedListener = listener;
-                return;
-            }
+        if (pending > 0) {
+            allCompletedListener = listener;
+        } else {
+            listener.run();
         }
-        listener.run();
     }
 
     /** Records fetched and not completed yet. */
-    synchronized int pending() {
+    int pending() {
         return pending;
     }
 
     /**
      * Returns the number of records that may be fetched under {@code bound} when it is at least {@code least}, else 0
-     * and registers {@code listener} to run (once) when completions made that much room.
+     * and registers {@code listener} to run (once) at the completion that leaves room for {@code least}: the reader
+     * asks again then.
      */
-    synchronized int roomFor(int bound, int least, Runnable listener) {
+    int roomFor(int bound, int least, Runnable listener) {
         int room = bound - pending;
         if (room >= least) {
             return room;
@@ -133,11 +124,11 @@ final class ShardProgress {
     }
 
     /** The position up to which every fetched record completed (or the checkpoint it started from); may be null. */
-    synchronized ShardPosition completedPosition() {
+    ShardPosition completedPosition() {
         return completed == null ? checkpoint : completed.shardPosition();
     }
 
-    synchronized long fetchedCount() {
+    long fetchedCount() {
         return fetched;
     }
 }

@@ -1,16 +1,11 @@
 package io.smallrye.reactive.messaging.kinesis.incoming;
 
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -31,7 +26,8 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  * shard-discovery-interval (and at once when a closed shard did not name its children), claims each startable shard
  * from the checkpoint store, starts a {@link ShardReader} from the claimed checkpoint or the starting position, and
  * hands its records to the channel's merge. A child shard starts once all its parents are finished: closed, every
- * record emitted and completed, and the end recorded in the checkpoint store. Runs on the channel context.
+ * record emitted and completed, and the end recorded in the checkpoint store. Runs on the channel context; what health
+ * shows of it is published through the channel's {@link ChannelStatus}.
  */
 final class ShardSupervisor implements ShardReader.Listener {
 
@@ -39,40 +35,40 @@ final class ShardSupervisor implements ShardReader.Listener {
     static final long DRAIN_TIMEOUT_MS = 5_000;
 
     private final IncomingSettings settings;
-    private final KinesisAsyncClient client;
     private final StreamRef stream;
     private final StreamShards shards;
     private final ChannelContext context;
     private final Checkpointer checkpointer;
     private final ShardLineage lineage;
+    private final ReaderStart readerStart;
     private final Consumer<Multi<ReceivedRecord>> readerSink;
     private final Consumer<Throwable> fatal;
-    private final KinesisMetrics metrics;
-    private final Map<String, ShardReader> readers = new ConcurrentHashMap<>();
-    private final AtomicLong fetchedByFinishedReaders = new AtomicLong();
-    private final AtomicInteger claimsInFlight = new AtomicInteger();
-    /** Shards the store said were available while their claim was under way (channel context only). */
-    private final Set<String> availableWhileClaiming = new HashSet<>();
-    private volatile boolean started;
-    private volatile boolean positioned;
+    private final ChannelStatus status;
+    private final ActiveReaders readers;
     private final ShardDiscovery discovery;
+    private final ReadingHealth health;
+    /** Shards the store said were available while their claim was under way. */
+    private final Set<String> availableWhileClaiming = new HashSet<>();
     private boolean stopped;
     private long checkpointTimer = -1;
 
     ShardSupervisor(IncomingSettings settings, KinesisAsyncClient client, StreamRef stream, StreamShards shards,
             ChannelContext context, Checkpointer checkpointer, Consumer<Multi<ReceivedRecord>> readerSink,
-            Consumer<Throwable> fatal, KinesisMetrics metrics) {
+            Consumer<Throwable> fatal, KinesisMetrics metrics, ChannelStatus status) {
         this.settings = settings;
-        this.client = client;
         this.stream = stream;
         this.shards = shards;
         this.context = context;
         this.checkpointer = checkpointer;
         this.readerSink = readerSink;
         this.fatal = fatal;
-        this.metrics = metrics;
-        this.discovery = new ShardDiscovery(settings, shards, context, this::onListing, fatal);
+        this.status = status;
+        this.readers = new ActiveReaders(settings.channel(), settings.stream(), metrics);
+        this.discovery = new ShardDiscovery(settings, shards, context, this::onListing, fatal, status::changed);
         this.lineage = new ShardLineage(settings.startingPosition() == StartingPosition.LATEST);
+        this.readerStart = new ReaderStart(settings, client, stream, context, lineage, metrics);
+        this.health = new ReadingHealth(shards, discovery, readers);
+        status.readFrom(health);
     }
 
     /** Checks the stream, then lists its shards and starts the readers. */
@@ -91,34 +87,17 @@ final class ShardSupervisor implements ShardReader.Listener {
                 })));
     }
 
-    /**
-     * Whether reading started: the first listing succeeded, and the shards startable then were claimed and their
-     * readers got their first iterator. Stays true afterwards.
-     */
-    boolean started() {
-        if (!positioned && started && claimsInFlight.get() == 0
-                && readers.values().stream().allMatch(ShardReader::positioned)) {
-            positioned = true;
-        }
-        return positioned;
-    }
-
-    /** Before reading started: why the stream cannot be read yet (missing, not ACTIVE, calls failing); or null. */
-    String startProblem() {
-        String problem = shards.problem();
-        return problem != null ? problem : discovery.problem();
-    }
-
     private void onListing(List<Shard> list) {
         lineage.listed(list);
-        started = true;
+        health.listed();
         Set<String> listed = list.stream().map(Shard::shardId).collect(Collectors.toSet());
-        for (ShardReader reader : List.copyOf(readers.values())) {
+        for (ShardReader reader : readers.all()) {
             if (reader.missing() && !listed.contains(reader.shardId())) {
                 shardGone(reader);
             }
         }
         startStartable();
+        status.changed();
     }
 
     /**
@@ -127,12 +106,10 @@ final class ShardSupervisor implements ShardReader.Listener {
      * it is claimed again.
      */
     private void shardGone(ShardReader reader) {
-        if (!readers.remove(reader.shardId(), reader)) {
+        if (!readers.remove(reader)) {
             return;
         }
         KinesisIncomingLogging.log.shardGone(settings.channel(), reader.shardId(), settings.stream());
-        fetchedByFinishedReaders.addAndGet(reader.progress().fetchedCount());
-        metrics.shardReadingStopped(settings.channel(), settings.stream(), reader.shardId());
         reader.stop();
         lineage.moveTo(reader.shardId(), State.GONE);
         checkpointer.release(reader.progress());
@@ -141,7 +118,7 @@ final class ShardSupervisor implements ShardReader.Listener {
     private void startStartable() {
         for (String shardId : lineage.startable()) {
             lineage.moveTo(shardId, State.CLAIMING);
-            claimsInFlight.incrementAndGet();
+            health.claimStarted();
             CompletionStage<ShardClaim> claim;
             try {
                 claim = checkpointer.claim(lineage.info(shardId));
@@ -152,7 +129,8 @@ final class ShardSupervisor implements ShardReader.Listener {
                 try {
                     onClaim(shardId, answer, failure);
                 } finally {
-                    claimsInFlight.decrementAndGet(); // after the reader is registered: see started()
+                    health.claimAnswered(); // after the reader is registered: see ReadingHealth.started()
+                    status.changed();
                 }
             }));
         }
@@ -190,27 +168,10 @@ final class ShardSupervisor implements ShardReader.Listener {
     }
 
     private void startReader(String shardId, Optional<ShardPosition> checkpoint, boolean fromOldest) {
-        IteratorStart start = checkpoint.map(IteratorStart::after)
-                .orElseGet(() -> fromOldest ? IteratorStart.trimHorizon() : startOf(shardId));
-        ShardReader reader = new ShardReader(settings, client, stream,
-                new ShardProgress(shardId, checkpoint.orElse(null)), lineage.hashRange(shardId), start, context, this,
-                metrics);
-        readers.put(shardId, reader);
+        ShardReader reader = readerStart.reader(shardId, checkpoint, fromOldest, this);
+        readers.add(reader);
         lineage.moveTo(shardId, State.READING);
-        KinesisIncomingLogging.log.shardReaderStarted(settings.channel(), shardId, start.toString());
         readerSink.accept(reader.records());
-    }
-
-    /** Shards listed at start begin at the starting position; later shards (children) at their first record. */
-    private IteratorStart startOf(String shardId) {
-        StartingPosition position = settings.startingPosition();
-        if (position == StartingPosition.AT_TIMESTAMP) {
-            return IteratorStart.atTimestamp(settings.startingTimestamp());
-        }
-        if (position == StartingPosition.LATEST && lineage.initial(shardId)) {
-            return IteratorStart.latest();
-        }
-        return IteratorStart.trimHorizon();
     }
 
     @Override
@@ -234,9 +195,8 @@ final class ShardSupervisor implements ShardReader.Listener {
         }
         checkpointer.ended(reader.progress(), lineage.children(reader.shardId()))
                 .whenComplete((ignored, failure) -> context.execute(() -> {
-                    if (readers.remove(reader.shardId(), reader)) {
-                        fetchedByFinishedReaders.addAndGet(reader.progress().fetchedCount());
-                        metrics.shardReadingStopped(settings.channel(), settings.stream(), reader.shardId());
+                    if (readers.remove(reader)) {
+                        status.changed();
                     }
                     if (stopped) {
                         return;
@@ -259,13 +219,17 @@ final class ShardSupervisor implements ShardReader.Listener {
                 stream.value(), shards.region(), detail));
     }
 
+    @Override
+    public void statusChanged(ShardReader reader) {
+        status.changed();
+    }
+
     /** The checkpoint store took the shard away: its reader stops; the shard is claimed again after a listing. */
     void shardLost(String shardId) {
         context.execute(() -> {
             ShardReader reader = readers.remove(shardId);
             if (reader != null) {
-                fetchedByFinishedReaders.addAndGet(reader.progress().fetchedCount());
-                metrics.shardReadingStopped(settings.channel(), settings.stream(), shardId);
+                status.changed();
                 reader.stop();
                 lineage.moveTo(shardId, State.NOT_OWNED);
                 KinesisIncomingLogging.log.shardReleased(settings.channel(), shardId, "lost to another consumer");
@@ -279,7 +243,7 @@ final class ShardSupervisor implements ShardReader.Listener {
      */
     void shardAvailable(String shardId) {
         context.execute(() -> {
-            if (stopped || !started) {
+            if (stopped || !health.listedOnce()) {
                 return;
             }
             State state = lineage.state(shardId);
@@ -297,14 +261,8 @@ final class ShardSupervisor implements ShardReader.Listener {
         if (stopped) {
             return;
         }
-        checkpointer.saveMoved(progresses());
+        checkpointer.saveMoved(readers.progresses());
         checkpointTimer = context.setTimer(settings.checkpointInterval().toMillis(), this::checkpoint);
-    }
-
-    private List<ShardProgress> progresses() {
-        List<ShardProgress> all = new ArrayList<>();
-        readers.values().forEach(reader -> all.add(reader.progress()));
-        return all;
     }
 
     /** Stops every reader, hands the last positions to the checkpoint store and closes it. */
@@ -321,64 +279,29 @@ final class ShardSupervisor implements ShardReader.Listener {
             if (checkpointTimer != -1) {
                 context.cancelTimer(checkpointTimer);
             }
-            readers.values().forEach(reader -> {
-                reader.stop();
-                metrics.shardReadingStopped(settings.channel(), settings.stream(), reader.shardId());
-            });
-            List<ShardProgress> progresses = progresses();
+            readers.stopAll();
+            List<ShardProgress> progresses = readers.progresses();
             // records handed on before the stop are still processed: wait for them (within bounds), so that the
             // last checkpoints include them and whoever reads these shards next does not process them again
-            whenCompleted(progresses, drain ? DRAIN_TIMEOUT_MS : 0).thenCompose(ignored -> checkpointer
-                    .releaseAllAndClose(progresses)).whenComplete((ignored, failure) -> done.complete(null));
+            PendingDrain.of(progresses, drain ? DRAIN_TIMEOUT_MS : 0, context)
+                    .thenCompose(ignored -> checkpointer.releaseAllAndClose(progresses))
+                    .whenComplete((ignored, failure) -> done.complete(null));
         });
         return done;
     }
 
-    private CompletionStage<Void> whenCompleted(List<ShardProgress> progresses, long timeoutMs) {
-        CompletableFuture<Void> all = CompletableFuture.allOf(progresses.stream().map(progress -> {
-            CompletableFuture<Void> completed = new CompletableFuture<>();
-            progress.whenAllCompleted(() -> completed.complete(null));
-            return completed;
-        }).toArray(CompletableFuture[]::new));
-        if (timeoutMs == 0) {
-            return CompletableFuture.completedFuture(null);
-        }
-        if (!all.isDone()) {
-            long timer = context.setTimer(timeoutMs, () -> all.complete(null));
-            all.whenComplete((ignored, failure) -> context.execute(() -> context.cancelTimer(timer)));
-        }
-        return all.thenApplyAsync(ignored -> null, context);
-    }
-
     /** Records fetched and not completed yet, all shards together. */
     int pendingRecords() {
-        return readers.values().stream().mapToInt(reader -> reader.progress().pending()).sum();
+        return readers.pendingRecords();
     }
 
     /** Records fetched since the start, all shards together. */
     long fetchedRecords() {
-        return fetchedByFinishedReaders.get()
-                + readers.values().stream().mapToLong(reader -> reader.progress().fetchedCount()).sum();
+        return readers.fetchedRecords();
     }
 
     /** Shards being read now. */
     int activeReaders() {
         return readers.size();
-    }
-
-    /** What goes wrong with reading, for health; empty when all is well. */
-    List<String> problems() {
-        List<String> problems = new ArrayList<>();
-        String listing = discovery.problem();
-        if (listing != null) {
-            problems.add(listing);
-        }
-        readers.values().forEach(reader -> {
-            String problem = reader.problem();
-            if (problem != null) {
-                problems.add(problem);
-            }
-        });
-        return problems;
     }
 }

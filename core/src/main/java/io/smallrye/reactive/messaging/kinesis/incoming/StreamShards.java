@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -26,7 +27,8 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
  * {@link AwsErrors#classify(Throwable)}) is tried again after a backoff (retry-backoff doubling up to
  * max-retry-backoff, with jitter). Meanwhile {@link #problem()} says why for readiness. Only a failure retrying cannot
  * fix (access denied, invalid argument, ...) fails the channel. ACTIVE and UPDATING (resharding) streams can be read.
- * Runs on the channel context.
+ * Runs on the channel context; health reads its problem through the channel's {@link ChannelStatus}, told of each
+ * change.
  */
 final class StreamShards {
 
@@ -41,14 +43,16 @@ final class StreamShards {
     private final ChannelContext context;
     private final Backoff backoff;
     private final CallFailures failures;
-    private volatile String problem;
+    private final Runnable statusChanged;
+    private String problem;
     private StreamStatus lastStatus;
     private Instant waitingSince;
     private boolean stopped;
     private long timer = -1;
 
+    /** @param statusChanged runs when {@link #problem()} changed */
     StreamShards(IncomingSettings settings, KinesisAsyncClient client, StreamRef stream, String region,
-            ChannelContext context) {
+            ChannelContext context, Runnable statusChanged) {
         this.channel = settings.channel();
         this.client = client;
         this.stream = stream;
@@ -56,6 +60,7 @@ final class StreamShards {
         this.context = context;
         this.backoff = new Backoff(settings.retryBackoff(), settings.maxRetryBackoff());
         this.failures = new CallFailures(channel);
+        this.statusChanged = statusChanged;
     }
 
     String region() {
@@ -108,7 +113,7 @@ final class StreamShards {
 
     private void onStatus(StreamStatus status, CompletableFuture<Void> result) {
         if (status == StreamStatus.ACTIVE || status == StreamStatus.UPDATING) {
-            problem = null;
+            setProblem(null);
             waitingSince = null;
             result.complete(null);
             return;
@@ -121,8 +126,8 @@ final class StreamShards {
         if (waitingSince == null) {
             waitingSince = Instant.now();
         }
-        problem = "stream '" + stream.value() + "' (region " + region + ") is " + status + ", not ACTIVE yet (since "
-                + waitingSince + "); waiting for it";
+        setProblem("stream '" + stream.value() + "' (region " + region + ") is " + status + ", not ACTIVE yet (since "
+                + waitingSince + "); waiting for it");
         later(STATUS_POLL.toMillis(), () -> describe(result, 1));
     }
 
@@ -170,15 +175,22 @@ final class StreamShards {
     void failed(String operation, Throwable failure, long delayMs) {
         failures.failed(operation, target(), failure, summary -> KinesisIncomingLogging.log
                 .streamCallFailedRetrying(channel, operation, stream.value(), region, summary, delayMs));
-        problem = operation + " of stream '" + stream.value() + "' (region " + region + ") fails since "
+        setProblem(operation + " of stream '" + stream.value() + "' (region " + region + ") fails since "
                 + failures.failingSince(operation, target()) + ": " + AwsErrors.summary(failure) + "; retrying"
-                + (AwsErrors.classify(failure) == FailureKind.NOT_FOUND ? " until the stream exists" : "");
+                + (AwsErrors.classify(failure) == FailureKind.NOT_FOUND ? " until the stream exists" : ""));
     }
 
     /** A stream-level call worked again. */
     void succeeded(String operation) {
         failures.succeeded(operation, target());
-        problem = null;
+        setProblem(null);
+    }
+
+    private void setProblem(String now) {
+        if (!Objects.equals(problem, now)) {
+            problem = now;
+            statusChanged.run();
+        }
     }
 
     private String target() {

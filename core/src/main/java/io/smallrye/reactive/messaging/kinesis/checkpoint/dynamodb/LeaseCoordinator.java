@@ -43,7 +43,7 @@ final class LeaseCoordinator {
 
     LeaseCoordinator(LeaseSettings settings, DynamoDbAsyncClient client, Vertx vertx, OwnershipListener listener) {
         this.settings = settings;
-        this.context = new ChannelContext(vertx);
+        this.context = new ChannelContext("lease coordinator", vertx);
         this.table = new LeaseTable(client, settings, context);
         this.health = new LeaseHealth(settings);
         this.held = new HeldLeases(settings, table, health, listener);

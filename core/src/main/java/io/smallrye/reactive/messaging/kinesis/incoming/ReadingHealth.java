@@ -1,0 +1,79 @@
+package io.smallrye.reactive.messaging.kinesis.incoming;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the {@link ShardSupervisor}'s work shows to health, asked on the channel context when {@link ChannelStatus}
+ * makes a snapshot: whether reading started, why not yet, and what goes wrong with the listing and the shards.
+ */
+final class ReadingHealth implements ChannelStatus.Source {
+
+    private final StreamShards shards;
+    private final ShardDiscovery discovery;
+    private final ActiveReaders readers;
+    private boolean listed;
+    private int claimsInFlight;
+    private boolean started;
+
+    ReadingHealth(StreamShards shards, ShardDiscovery discovery, ActiveReaders readers) {
+        this.shards = shards;
+        this.discovery = discovery;
+        this.readers = readers;
+    }
+
+    /** A listing of the shards succeeded. */
+    void listed() {
+        listed = true;
+    }
+
+    /** Whether a listing of the shards succeeded. */
+    boolean listedOnce() {
+        return listed;
+    }
+
+    void claimStarted() {
+        claimsInFlight++;
+    }
+
+    /** Called once the claim's reader, if any, is registered. */
+    void claimAnswered() {
+        claimsInFlight--;
+    }
+
+    /**
+     * Whether reading started: the first listing succeeded, and the shards startable then were claimed and their
+     * readers got their first iterator. Stays true afterwards.
+     */
+    @Override
+    public boolean started() {
+        if (!started && listed && claimsInFlight == 0 && readers.allPositioned()) {
+            started = true;
+        }
+        return started;
+    }
+
+    /** Before reading started: why the stream cannot be read yet (missing, not ACTIVE, calls failing); or null. */
+    @Override
+    public String startProblem() {
+        String problem = shards.problem();
+        return problem != null ? problem : discovery.problem();
+    }
+
+    /** What goes wrong with reading; empty when all is well. */
+    @Override
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        String listing = discovery.problem();
+        if (listing != null) {
+            problems.add(listing);
+        }
+        problems.addAll(readers.problems());
+        return problems;
+    }
+
+    @Override
+    public int activeReaders() {
+        return readers.size();
+    }
+}
