@@ -8,6 +8,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.reactive.messaging.kinesis.aggregation.HashRange;
 import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
 import io.smallrye.reactive.messaging.kinesis.client.FailureKind;
+import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
 import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;

@@ -1,4 +1,4 @@
-package io.smallrye.reactive.messaging.kinesis.incoming;
+package io.smallrye.reactive.messaging.kinesis.context;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -8,20 +8,21 @@ import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.impl.VertxInternal;
 
 /**
- * The Vert.x event-loop context of one incoming channel. The channel's readers and shard bookkeeping run on it only,
- * one task at a time, so they need no locks; messages are created on it. Timers (poll intervals, backoffs, shard
- * discovery) are Vert.x timers on it: no thread per shard.
+ * The Vert.x event-loop context of one channel (incoming or outgoing). The channel's state is touched on it only, one
+ * task at a time, so it needs no locks: SDK answers hop onto it, and its timers (poll intervals, backoffs, shard
+ * discovery, buffer-time) are Vert.x timers on it. No thread per channel or per shard: contexts share Vert.x's event
+ * loops.
  */
-final class ChannelContext implements Executor {
+public final class ChannelContext implements Executor {
 
     private final ContextInternal context;
 
-    ChannelContext(Vertx vertx) {
+    public ChannelContext(Vertx vertx) {
         // a context of its own, not the caller's: each channel gets an event loop (as SmallRye connectors do)
         this.context = ((VertxInternal) vertx).createEventLoopContext();
     }
 
-    ContextInternal context() {
+    public ContextInternal context() {
         return context;
     }
 
@@ -35,25 +36,31 @@ final class ChannelContext implements Executor {
         }
     }
 
-    /** Runs the task later on the context, even when called from it. */
-    void submit(Runnable task) {
+    /**
+     * Runs the task later on the context, even when called from it.
+     *
+     * @return false when Vert.x no longer runs tasks (the application is shutting down and Vert.x stopped first, e.g.
+     *         a late cancel): the task will never run
+     */
+    public boolean submit(Runnable task) {
         try {
             context.runOnContext(ignored -> task.run());
+            return true;
         } catch (RejectedExecutionException vertxClosed) {
-            // the application is shutting down and Vert.x stopped first (e.g. a late cancel): nothing left to do
+            return false;
         }
     }
 
-    boolean isCurrent() {
+    public boolean isCurrent() {
         return ContextInternal.current() == context;
     }
 
     /** Runs the task on the context after the delay; returns the timer id. */
-    long setTimer(long delayMillis, Runnable task) {
+    public long setTimer(long delayMillis, Runnable task) {
         return context.setTimer(Math.max(1, delayMillis), ignored -> task.run());
     }
 
-    void cancelTimer(long id) {
+    public void cancelTimer(long id) {
         context.owner().cancelTimer(id);
     }
 }
