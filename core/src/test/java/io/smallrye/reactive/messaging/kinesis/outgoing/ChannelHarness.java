@@ -29,6 +29,7 @@ import io.smallrye.reactive.messaging.kinesis.KinesisConnectorOutgoingConfigurat
 import io.smallrye.reactive.messaging.kinesis.KinesisSendResult;
 import io.smallrye.reactive.messaging.kinesis.OutgoingKinesisMetadata;
 import io.smallrye.reactive.messaging.providers.impl.ConnectorConfig;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 /**
@@ -48,16 +49,20 @@ final class ChannelHarness implements AutoCloseable {
         final OutgoingMessageMetadata<KinesisSendResult> result;
         final AtomicInteger acks = new AtomicInteger();
         final List<Throwable> nacks = new CopyOnWriteArrayList<>();
+        /** The Vert.x context the message was acked or nacked on (null: none). */
+        volatile Context completionContext;
 
         Tracked(String id, Object payload, OutgoingMessageMetadata<KinesisSendResult> result, List<Object> metadata,
                 AtomicInteger completed) {
             this.id = id;
             this.result = result;
             this.message = Message.of(payload, Metadata.from(metadata), () -> {
+                completionContext = Vertx.currentContext();
                 acks.incrementAndGet();
                 completed.incrementAndGet();
                 return CompletableFuture.completedFuture(null);
             }, reason -> {
+                completionContext = Vertx.currentContext();
                 nacks.add(reason);
                 completed.incrementAndGet();
                 return CompletableFuture.completedFuture(null);
