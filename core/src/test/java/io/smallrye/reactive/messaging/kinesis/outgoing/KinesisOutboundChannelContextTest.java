@@ -9,8 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.AfterEach;
@@ -20,6 +22,10 @@ import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import io.smallrye.reactive.messaging.kinesis.outgoing.ChannelHarness.Tracked;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
 /**
  * The outgoing channel's one concurrency model: its state is touched on its own Vert.x context only. The fake client
@@ -162,6 +168,57 @@ class KinesisOutboundChannelContextTest {
         harness.awaitAllDone();
         harness.assertAllAckedOnce(messages);
         assertThat(harness.fake.allSentData()).hasSize(400).doesNotHaveDuplicates();
+    }
+
+    /** A client that answers at once, on the calling thread (the channel's context), as the benchmarks' stub does. */
+    @Test
+    void aClientAnsweringAtOnceOnTheContextGetsEveryRecordSentOnceAndAcked() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        List<Context> callers = new CopyOnWriteArrayList<>();
+        List<String> sent = new CopyOnWriteArrayList<>();
+        KinesisAsyncClient atOnce = new KinesisAsyncClient() {
+            @Override
+            public CompletableFuture<PutRecordsResponse> putRecords(PutRecordsRequest request) {
+                callers.add(Vertx.currentContext());
+                List<PutRecordsResultEntry> results = new ArrayList<>();
+                request.records().forEach(entry -> {
+                    sent.add(entry.data().asUtf8String());
+                    results.add(PutRecordsResultEntry.builder().shardId("shardId-000000000000")
+                            .sequenceNumber(String.valueOf(sent.size())).build());
+                });
+                return CompletableFuture.completedFuture(PutRecordsResponse.builder().records(results).build());
+            }
+
+            @Override
+            public String serviceName() {
+                return "kinesis";
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try {
+            OutgoingSettings settings = OutgoingSettings.from(ChannelHarness.configuration("at-once",
+                    Map.of("stream", ChannelHarness.STREAM, "max-batch-records", "10", "buffer-time", "10ms")));
+            KinesisOutboundChannel channel = new KinesisOutboundChannel(settings, atOnce, vertx);
+            UnicastProcessor<Message<?>> source = UnicastProcessor.create();
+            source.subscribe(channel);
+            AtomicInteger acked = new AtomicInteger();
+            for (int i = 0; i < 2000; i++) {
+                source.onNext(Message.of("m" + i, () -> {
+                    acked.incrementAndGet();
+                    return CompletableFuture.completedFuture(null);
+                }));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> acked.get() == 2000);
+            channel.close();
+
+            assertThat(sent).hasSize(2000).doesNotHaveDuplicates();
+            assertThat(callers).doesNotContainNull().allMatch(context -> context == callers.get(0));
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
     }
 
     private static KinesisOutboundChannel channel(String name, FakeKinesisClient fake, Vertx vertx) {
