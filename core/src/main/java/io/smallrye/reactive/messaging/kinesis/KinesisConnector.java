@@ -150,7 +150,6 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
 
     @PostConstruct
     void init() {
-        clients.start();
         payloadCodecs = new PayloadCodecs(applicationObjectMapper());
     }
 
@@ -193,8 +192,8 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
         KinesisAsyncClient client = clients.clientFor(conf);
         PayloadEncoder objectEncoder = payloadCodecs.objectEncoder(settings.channel(),
                 PayloadType.parse(settings.channel(), conf.getPayloadType()));
-        KinesisOutboundChannel channel = new KinesisOutboundChannel(settings, client, clients.scheduler(), metrics(),
-                objectEncoder);
+        KinesisOutboundChannel channel = new KinesisOutboundChannel(settings, client,
+                executionHolder.vertx().getDelegate(), metrics(), objectEncoder);
         outboundChannels.add(channel);
         probeStream(client, settings.channel(), settings.stream(), settings.healthEnabled());
         return channel;
@@ -204,7 +203,7 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
         Duration interval = clients.settings().streamProbeInterval();
         if (healthEnabled && interval.compareTo(Duration.ZERO) > 0) {
             StreamProbe previous = streamProbes.put(channel,
-                    new StreamProbe(client, channel, stream, interval).start(clients.scheduler()));
+                    new StreamProbe(client, channel, stream, interval).start(executionHolder.vertx().getDelegate()));
             if (previous != null) {
                 previous.close();
             }

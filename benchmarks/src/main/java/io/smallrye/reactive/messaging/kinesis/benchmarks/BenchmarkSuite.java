@@ -101,8 +101,8 @@ public final class BenchmarkSuite {
             for (String[] row : jmhRows) {
                 report.append("| ").append(String.join(" | ", row)).append(" |\n");
             }
-            report.append("\nTargets on one core: produce 500,000 records/s (the `inline` rows: everything on the"
-                    + " sending thread), consume 1,000,000 records/s (the channel's event loop does all the work of"
+            report.append("\nTargets: produce 500,000 records/s (the sender validates, the channel's context batches,"
+                    + " sends and acks), consume 1,000,000 records/s (the channel's event loop does all the work of"
                     + " a record; 100 shards, so that Kinesis' 5 calls/s per shard are no limit). × target = records/s"
                     + " ÷ target. Bytes / record: JMH `-prof gc` (gc.alloc.rate.norm), all threads.\n\n");
         }

@@ -2,8 +2,6 @@ package io.smallrye.reactive.messaging.kinesis.benchmarks;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -25,6 +23,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import io.smallrye.reactive.messaging.kinesis.outgoing.KinesisOutboundChannel;
+import io.vertx.core.Vertx;
 
 /**
  * The produce path of the bare outgoing channel, through a {@link StubKinesisClient}: message handed to the channel
@@ -32,9 +31,10 @@ import io.smallrye.reactive.messaging.kinesis.outgoing.KinesisOutboundChannel;
  * One operation is one message sent; the channel's buffer bounds (max-buffered-records) make sends wait for acks, so
  * in steady state messages sent per second = messages acked per second.
  * <p>
- * {@code scheduler=inline} runs the channel's drains on the sending thread (see {@link InlineScheduler}): all the work
- * of a message happens on one core. {@code scheduler=thread} is how the connector runs: the sender hands records
- * over, the scheduler thread batches, sends and acks.
+ * This is how the connector runs: the sending thread validates each message and hands it over to the channel's Vert.x
+ * context, which batches, sends (the stub answers at once) and acks. Two threads: the sender and the context's event
+ * loop. (Before the channel had a context, this row was {@code scheduler=thread}: the connector's scheduler thread
+ * did the context's part; the {@code scheduler=inline} rows, everything on the sending thread, have no counterpart.)
  * <p>
  * The messages are built once and sent again and again (their ack only counts), so allocation per operation is the
  * connector's own (plus the stub's few objects per request).
@@ -54,10 +54,7 @@ public class ChannelProduceBenchmark {
     @Param({ "false", "true" })
     public boolean aggregation;
 
-    @Param({ "inline", "thread" })
-    public String scheduler;
-
-    private ScheduledExecutorService executor;
+    private Vertx vertx;
     private StubKinesisClient client;
     private KinesisOutboundChannel channel;
     private DemandPublisher publisher;
@@ -70,14 +67,9 @@ public class ChannelProduceBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         client = new StubKinesisClient(SHARDS, 1, RECORD_BYTES);
-        executor = scheduler.equals("inline") ? new InlineScheduler()
-                : Executors.newSingleThreadScheduledExecutor(task -> {
-                    Thread thread = new Thread(task, "smallrye-kinesis-scheduler");
-                    thread.setDaemon(true);
-                    return thread;
-                });
+        vertx = Vertx.vertx();
         channel = new KinesisOutboundChannel(ChannelSettings.outgoing("bench",
-                Map.of("stream", "bench", "aggregation", String.valueOf(aggregation))), client, executor);
+                Map.of("stream", "bench", "aggregation", String.valueOf(aggregation))), client, vertx);
         publisher = new DemandPublisher();
         publisher.subscribe(channel);
         messages = new Message<?>[MESSAGES];
@@ -105,11 +97,11 @@ public class ChannelProduceBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         channel.close();
-        executor.shutdownNow();
+        vertx.close().toCompletionStage().toCompletableFuture().join();
         long calls = client.putRecordsCalls.sum();
-        System.out.printf("%n[%s aggregation=%s scheduler=%s] sent %,d, acked %,d, nacked %,d; %,d PutRecords calls,"
+        System.out.printf("%n[%s aggregation=%s] sent %,d, acked %,d, nacked %,d; %,d PutRecords calls,"
                 + " %,.1f entries and %,.1f messages per call; sender waited for demand %,d times%n",
-                getClass().getSimpleName(), aggregation, scheduler, sent, acked.sum(), nacked.sum(), calls,
+                getClass().getSimpleName(), aggregation, sent, acked.sum(), nacked.sum(), calls,
                 calls == 0 ? 0.0 : (double) client.putRecordsEntries.sum() / calls,
                 calls == 0 ? 0.0 : (double) acked.sum() / calls, publisher.waits);
     }

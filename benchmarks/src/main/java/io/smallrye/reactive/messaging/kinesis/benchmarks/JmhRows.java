@@ -62,11 +62,10 @@ final class JmhRows {
             target = CONSUME_TARGET;
         } else {
             boolean emitter = benchmark.contains("EmitterProduceBenchmark");
-            String scheduler = result.getParams().getParam("scheduler");
             path = emitter ? "Emitter.send → Weld/SmallRye → channel → PutRecords → ack"
                     : "channel.onNext → batch → PutRecords → ack";
             aggregation = "true".equals(result.getParams().getParam("aggregation")) ? "yes" : "no";
-            threads = !emitter && "inline".equals(scheduler) ? "1 (inline)" : "2 (sender + connector scheduler)";
+            threads = "2 (sender + the channel's context)";
             target = PRODUCE_TARGET;
         }
         return new String[] { path, aggregation, threads,

@@ -1,14 +1,13 @@
 package io.smallrye.reactive.messaging.kinesis.client;
 
 import java.time.Duration;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
+import io.vertx.core.Vertx;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryRequest;
+import software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryResponse;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /**
@@ -17,7 +16,8 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
  * channel otherwise learns that its stream is gone or unreachable only when a send fails, which an idle channel never
  * does. At most one probe is under way at a time; each has a timeout of at most the interval. A failed probe is not
  * retried before the next interval (the connector's clients make one attempt per call); a throttled one leaves the
- * last verdict as it was.
+ * last verdict as it was. The probe runs on a Vert.x context of its own (its interval is a context timer, its answers
+ * hop onto it); health checks read its last finding from any thread.
  */
 public final class StreamProbe implements AutoCloseable {
 
@@ -28,9 +28,12 @@ public final class StreamProbe implements AutoCloseable {
     private final StreamRef stream;
     private final Duration interval;
     private final Duration callTimeout;
-    private final AtomicBoolean inFlight = new AtomicBoolean();
+    private ChannelContext context;
+    /** On the context. */
+    private boolean inFlight;
+    private boolean closed;
+    private long timerId = -1;
     private volatile String problem;
-    private volatile ScheduledFuture<?> task;
 
     public StreamProbe(KinesisAsyncClient client, String channel, String stream, Duration interval) {
         this.client = client;
@@ -40,10 +43,19 @@ public final class StreamProbe implements AutoCloseable {
         this.callTimeout = interval.compareTo(MAX_CALL_TIMEOUT) < 0 ? interval : MAX_CALL_TIMEOUT;
     }
 
-    /** Probes at once, then every interval. */
-    public StreamProbe start(ScheduledExecutorService scheduler) {
-        task = scheduler.scheduleWithFixedDelay(this::probe, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    /** Probes at once, then every interval, on a context of its own from {@code vertx}. */
+    public StreamProbe start(Vertx vertx) {
+        context = new ChannelContext(channel, vertx);
+        context.submit(this::tick);
         return this;
+    }
+
+    private void tick() {
+        if (closed) {
+            return;
+        }
+        probe();
+        timerId = context.setTimer(interval.toMillis(), this::tick);
     }
 
     /** Why the stream is not usable according to the last probe; {@code null} when it was (or before the first). */
@@ -51,31 +63,36 @@ public final class StreamProbe implements AutoCloseable {
         return problem;
     }
 
+    /** On the context. */
     void probe() {
-        if (!inFlight.compareAndSet(false, true)) {
+        if (inFlight) {
             return;
         }
+        inFlight = true;
         DescribeStreamSummaryRequest.Builder request = DescribeStreamSummaryRequest.builder()
                 .overrideConfiguration(c -> c.apiCallTimeout(callTimeout))
                 .streamName(stream.name()).streamARN(stream.arn());
         try {
-            client.describeStreamSummary(request.build()).whenComplete((response, failure) -> {
-                inFlight.set(false);
-                if (failure != null) {
-                    // the probe's retry is its next run (its client makes one attempt per call); a throttled probe
-                    // says nothing about the stream, so the last verdict stands
-                    if (AwsErrors.classify(failure) != FailureKind.THROTTLED) {
-                        report("stream '" + stream + "' is not reachable: " + AwsErrors.summary(failure));
-                    }
-                } else {
-                    StreamStatus status = response.streamDescriptionSummary().streamStatus();
-                    report(status == StreamStatus.ACTIVE || status == StreamStatus.UPDATING ? null
-                            : "stream '" + stream + "' is " + status);
-                }
-            });
+            client.describeStreamSummary(request.build())
+                    .whenComplete((response, failure) -> context.execute(() -> answered(response, failure)));
         } catch (RuntimeException e) {
-            inFlight.set(false);
+            inFlight = false;
             report("stream '" + stream + "' is not reachable: " + e);
+        }
+    }
+
+    private void answered(DescribeStreamSummaryResponse response, Throwable failure) {
+        inFlight = false;
+        if (failure != null) {
+            // the probe's retry is its next run (its client makes one attempt per call); a throttled probe says
+            // nothing about the stream, so the last verdict stands
+            if (AwsErrors.classify(failure) != FailureKind.THROTTLED) {
+                report("stream '" + stream + "' is not reachable: " + AwsErrors.summary(failure));
+            }
+        } else {
+            StreamStatus status = response.streamDescriptionSummary().streamStatus();
+            report(status == StreamStatus.ACTIVE || status == StreamStatus.UPDATING ? null
+                    : "stream '" + stream + "' is " + status);
         }
     }
 
@@ -88,9 +105,13 @@ public final class StreamProbe implements AutoCloseable {
 
     @Override
     public void close() {
-        ScheduledFuture<?> current = task;
-        if (current != null) {
-            current.cancel(false);
+        if (context != null) {
+            context.execute(() -> {
+                closed = true;
+                if (timerId != -1) {
+                    context.cancelTimer(timerId);
+                }
+            });
         }
     }
 }

@@ -2,6 +2,8 @@ package io.smallrye.reactive.messaging.kinesis.incoming;
 
 import java.util.List;
 
+import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
+
 /**
  * What health shows of an incoming channel, as one immutable {@link Snapshot}. The snapshot is made on the channel
  * context when something it shows changed (a reader's or the listing's problem came or went, a reader started,

@@ -8,6 +8,7 @@ import io.smallrye.reactive.messaging.kinesis.aggregation.Deaggregated;
 import io.smallrye.reactive.messaging.kinesis.aggregation.Deaggregator;
 import io.smallrye.reactive.messaging.kinesis.aggregation.HashRange;
 import io.smallrye.reactive.messaging.kinesis.aggregation.SubRecord;
+import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
 import software.amazon.awssdk.services.kinesis.model.Record;
 

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
+
 /**
  * At stop: waits until every record some shards handed on completed, or a time limit passed, so that the last
  * checkpoints include what the application still processes. Channel context only; the stage completes there.

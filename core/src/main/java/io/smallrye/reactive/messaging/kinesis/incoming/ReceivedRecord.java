@@ -2,6 +2,7 @@ package io.smallrye.reactive.messaging.kinesis.incoming;
 
 import io.smallrye.reactive.messaging.kinesis.IncomingKinesisMessage;
 import io.smallrye.reactive.messaging.kinesis.aggregation.SubRecord;
+import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.model.Record;
 

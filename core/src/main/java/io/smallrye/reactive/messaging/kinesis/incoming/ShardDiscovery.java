@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
 import io.smallrye.reactive.messaging.kinesis.client.Backoff;
 import io.smallrye.reactive.messaging.kinesis.client.FailureKind;
+import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**

@@ -3,166 +3,184 @@ package io.smallrye.reactive.messaging.kinesis.outgoing;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 import io.smallrye.reactive.messaging.health.HealthReport;
+import io.smallrye.reactive.messaging.kinesis.client.KinesisClients;
+import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
 import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
 import io.smallrye.reactive.messaging.kinesis.payload.PayloadCodecs;
 import io.smallrye.reactive.messaging.kinesis.payload.PayloadEncoder;
 import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 /**
- * The subscriber behind an outgoing channel: validates each message, hands it to the {@link RecordBatcher}, and asks
- * upstream for more only while the channel holds less than max-buffered-records and max-buffered-bytes, so a fast
- * Emitter meets backpressure instead of filling the heap.
+ * The subscriber behind an outgoing channel. Each message is validated on the thread that delivers it (an Emitter's
+ * caller) and handed to the channel's Vert.x context through the {@link RecordInbox}; everything else happens on that
+ * context, one task at a time and without locks: the {@link SendLoop} batches, sends and acks, the
+ * {@link UpstreamDemand} asks upstream for more only while the channel holds less than its bounds (so a fast Emitter
+ * meets backpressure instead of filling the heap), the {@link ChannelShutdown} flushes at the end.
  */
 public class KinesisOutboundChannel implements Flow.Subscriber<Message<?>> {
 
+    /** How long the closing thread waits for the context beyond shutdown-timeout (it may be busy acking). */
+    private static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
+
     private final OutgoingSettings settings;
     private final OutgoingRecordFactory records;
-    private final RecordBatcher batcher;
-    private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
-    private final AtomicLong requested = new AtomicLong();
+    private final ChannelContext context;
+    private final RecordInbox inbox;
+    private final SendLoop loop;
+    private final UpstreamDemand demand;
+    private final ChannelShutdown shutdown;
     private final AtomicLong sequence = new AtomicLong();
-    /** Messages received from upstream, to see whether it still delivers while shutting down. */
-    private final AtomicLong arrivals = new AtomicLong();
-    private final Object demandLock = new Object();
+    private final AtomicBoolean shutdownRequested = new AtomicBoolean();
+    /** Set on the context when the channel closes; read by upstream's threads. */
     private volatile boolean closed;
-    private volatile CompletableFuture<Void> flushed;
-    private volatile long shutdownDeadlineNanos;
     private volatile Throwable upstreamFailure;
-    private volatile boolean upstreamDone;
-    private volatile long shutdownStartNanos;
-    private volatile long[] totalsAtShutdown;
-    /** While shutting down: how long upstream must deliver nothing before the channel counts it as drained. */
-    private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** On the context. */
+    private boolean upstreamDone;
 
-    public KinesisOutboundChannel(OutgoingSettings settings, KinesisAsyncClient client,
-            ScheduledExecutorService scheduler) {
-        this(settings, client, scheduler, KinesisMetrics.NONE);
+    public KinesisOutboundChannel(OutgoingSettings settings, KinesisAsyncClient client, Vertx vertx) {
+        this(settings, client, vertx, KinesisMetrics.NONE);
     }
 
-    public KinesisOutboundChannel(OutgoingSettings settings, KinesisAsyncClient client,
-            ScheduledExecutorService scheduler, KinesisMetrics metrics) {
-        this(settings, client, scheduler, metrics, new PayloadCodecs(null).objectEncoder(settings.channel(), null));
+    public KinesisOutboundChannel(OutgoingSettings settings, KinesisAsyncClient client, Vertx vertx,
+            KinesisMetrics metrics) {
+        this(settings, client, vertx, metrics, new PayloadCodecs(null).objectEncoder(settings.channel(), null));
     }
 
     /**
+     * @param vertx the channel gets an event-loop context of its own from it
      * @param objectEncoder how payloads other than bytes, text and Vert.x JSON are written; null to reject them
      */
-    public KinesisOutboundChannel(OutgoingSettings settings, KinesisAsyncClient client,
-            ScheduledExecutorService scheduler, KinesisMetrics metrics, PayloadEncoder objectEncoder) {
+    public KinesisOutboundChannel(OutgoingSettings settings, KinesisAsyncClient client, Vertx vertx,
+            KinesisMetrics metrics, PayloadEncoder objectEncoder) {
         this.settings = settings;
         this.records = new OutgoingRecordFactory(settings, objectEncoder);
-        this.batcher = new RecordBatcher(settings, client, regionOf(client), scheduler, this::requestMore, metrics);
+        this.context = new ChannelContext(settings.channel(), vertx);
+        this.inbox = new RecordInbox(context, this::take, this::requestMore, this::woken, this::orphaned);
+        this.loop = new SendLoop(settings, client, KinesisClients.regionOf(client), context, inbox, this::requestMore,
+                metrics);
+        this.demand = new UpstreamDemand(settings, loop, inbox);
+        this.shutdown = new ChannelShutdown(settings, context, loop, demand, inbox, () -> upstreamDone,
+                () -> closed = true);
         KinesisLogging.log.outgoingChannelReady(settings.channel(), settings.stream(), settings.bufferTime().toMillis(),
                 settings.maxBatchRecords(), settings.maxBatchBytes(), settings.maxInFlight(),
                 settings.ordering().attributeValue());
     }
 
-    private static String regionOf(KinesisAsyncClient client) {
-        try {
-            return String.valueOf(client.serviceClientConfiguration().region());
-        } catch (RuntimeException e) {
-            return "(unknown region)";
-        }
-    }
-
     @Override
     public void onSubscribe(Flow.Subscription s) {
-        if (subscription.compareAndSet(null, s)) {
-            requestMore();
-        } else {
-            s.cancel();
-        }
+        context.execute(() -> {
+            if (demand.subscribe(s)) {
+                demand.topUp();
+            } else {
+                s.cancel();
+            }
+        });
     }
 
     @Override
     public void onNext(Message<?> message) {
-        requested.decrementAndGet();
-        arrivals.incrementAndGet();
         if (closed) {
-            MessageCompletion.nack(message, KinesisExceptions.ex.channelClosed(settings.channel(),
-                    records.streamOf(message)));
+            MessageCompletion.nack(message, closedReason(message));
             return;
         }
         PendingRecord record;
         try {
             record = records.create(message, sequence.getAndIncrement(), System.nanoTime());
         } catch (IllegalArgumentException rejected) {
-            KinesisLogging.log.messageRejected(settings.channel(), rejected.getMessage());
-            MessageCompletion.nack(message, rejected);
-            requestMore();
+            inbox.offer(new RecordInbox.Rejected(message, rejected));
             return;
         }
-        batcher.add(record);
-        requestMore();
+        inbox.offer(record);
     }
 
     @Override
     public void onError(Throwable failure) {
         KinesisLogging.log.upstreamFailure(settings.channel(), failure);
         upstreamFailure = failure;
-        upstreamDone = true;
-        batcher.flush();
+        upstreamFinished();
     }
 
     @Override
     public void onComplete() {
-        upstreamDone = true;
-        batcher.flush();
+        upstreamFinished();
     }
 
-    /**
-     * Tops the upstream demand up to what the channel may hold: the adaptive bound of {@link SendRate} (what the
-     * measured send rate sends in half of shutdown-timeout) within max-buffered-records, and max-buffered-bytes
-     * counting every requested message at max-record-bytes, so held bytes never exceed it whatever sizes arrive.
-     * While shutting down: what the rate sends in the time left. Requests go out in chunks (when at least half the
-     * allowed demand is missing), not one per message.
-     */
-    private void requestMore() {
-        Flow.Subscription s = subscription.get();
-        if (s == null || closed) {
-            return;
-        }
-        synchronized (demandLock) {
-            long heldBytes = batcher.heldBytes();
-            long byteRoom = heldBytes >= batcher.byteBound() ? 0
-                    : (settings.maxBufferedBytes() - heldBytes) / settings.maxRecordBytes();
-            long target = Math.min(recordLimit() - batcher.heldRecords(), byteRoom);
-            long missing = target - requested.get();
-            if (missing > 0 && missing >= Math.max(1, target / 2)) {
-                requested.addAndGet(missing);
-                s.request(missing);
+    /** A later task: upstream may be delivering from the context itself, inside a request for more. */
+    private void upstreamFinished() {
+        context.submit(() -> {
+            upstreamDone = true;
+            loop.flush(0);
+        });
+    }
+
+    /** On the context: takes an arrival from the inbox. */
+    private void take(Object arrival) {
+        demand.arrived();
+        if (arrival instanceof PendingRecord record) {
+            if (closed) {
+                MessageCompletion.nack(record.message, closedReason(record.message));
+            } else {
+                loop.add(record);
             }
+        } else {
+            RecordInbox.Rejected rejected = (RecordInbox.Rejected) arrival;
+            KinesisLogging.log.messageRejected(settings.channel(), rejected.reason().getMessage());
+            MessageCompletion.nack(rejected.message(), rejected.reason());
         }
+    }
+
+    /** On the context: records arrived that need it now (taking them tops the demand up). */
+    private void woken() {
+        inbox.takeAll();
+        loop.drain();
+    }
+
+    /** Any thread: the context no longer runs (Vert.x stopped first), the arrival is nacked here. */
+    private void orphaned(Object arrival) {
+        if (arrival instanceof PendingRecord record) {
+            MessageCompletion.nack(record.message, closedReason(record.message));
+        } else {
+            RecordInbox.Rejected rejected = (RecordInbox.Rejected) arrival;
+            MessageCompletion.nack(rejected.message(), rejected.reason());
+        }
+    }
+
+    private IllegalStateException closedReason(Message<?> message) {
+        return KinesisExceptions.ex.channelClosed(settings.channel(), records.streamOf(message));
+    }
+
+    private void requestMore() {
+        demand.topUp();
+    }
+
+    /** The bound on held records now (for tests and health details). Not on the channel's context. */
+    long heldRecordLimit() {
+        return CompletableFuture.supplyAsync(demand::recordLimit, context).orTimeout(10, TimeUnit.SECONDS).join();
     }
 
     /**
-     * The most records the channel may hold now: its adaptive bound, or while shutting down what the measured rate
-     * sends in three quarters of the time left (the rest is the margin for a slower end), within
-     * max-buffered-records.
+     * Takes what arrived now (arrivals may otherwise wait for the context's next task, see {@link RecordInbox}) and
+     * tells whether upstream delivered the {@code delivered} messages or all it was asked for. For tests, which hand
+     * messages over and then look at what the channel does with them. Not on the context.
      */
-    private long recordLimit() {
-        if (shutdownDeadlineNanos == 0) {
-            return batcher.recordBound();
-        }
-        long left = (shutdownDeadlineNanos - System.nanoTime()) / 4 * 3;
-        return left <= 0 ? 0 : Math.min(settings.maxBufferedRecords(), batcher.recordsSendableIn(left));
-    }
-
-    /** The bound on held records now (for tests and health details). */
-    long heldRecordLimit() {
-        return recordLimit();
+    boolean intakeSettled(long delivered) {
+        return CompletableFuture.supplyAsync(() -> {
+            inbox.takeAll();
+            loop.drain();
+            return demand.subscribed() && (demand.arrivals() >= delivered || !demand.outstanding());
+        }, context).orTimeout(10, TimeUnit.SECONDS).join();
     }
 
     /**
@@ -179,17 +197,11 @@ public class KinesisOutboundChannel implements Flow.Subscriber<Message<?>> {
      * measured rate can send it before the deadline; {@link #finishShutdown()} waits for it.
      */
     public void beginShutdown() {
-        if (flushed == null) {
-            shutdownStartNanos = System.nanoTime();
-            totalsAtShutdown = batcher.answeredTotals();
-            int held = batcher.heldRecords();
-            if (held > 0) {
-                KinesisLogging.log.drainingOnShutdown(settings.channel(), held - batcher.inFlightRecords(),
-                        batcher.inFlightRecords(), settings.shutdownTimeout().toMillis());
+        if (shutdownRequested.compareAndSet(false, true)) {
+            long start = System.nanoTime();
+            if (!onContext(() -> shutdown.begin(start))) {
+                shutdown.drained().complete(null); // Vert.x no longer runs: nothing can be sent any more
             }
-            shutdownDeadlineNanos = shutdownStartNanos + settings.shutdownTimeout().toNanos();
-            flushed = batcher.flush(shutdownDeadlineNanos);
-            requestMore();
         }
     }
 
@@ -205,67 +217,48 @@ public class KinesisOutboundChannel implements Flow.Subscriber<Message<?>> {
         beginShutdown();
         if (Context.isOnEventLoopThread()) {
             KinesisLogging.log.closingOnEventLoop(settings.channel());
+            if (!onContext(shutdown::close)) {
+                shutdown.close();
+            }
+            return;
+        }
+        await(shutdown.drained(), settings.shutdownTimeout().toNanos() + GRACE_NANOS);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (context.submit(() -> {
+            try {
+                shutdown.close();
+            } finally {
+                done.complete(null);
+            }
+        })) {
+            await(done, GRACE_NANOS);
         } else {
-            drainUntilDeadline();
-        }
-        closed = true;
-        long timeoutMs = settings.shutdownTimeout().toMillis();
-        int abandoned = batcher.abandon(
-                () -> KinesisExceptions.ex.notSentBeforeShutdown(settings.channel(), settings.stream(), timeoutMs),
-                () -> KinesisExceptions.ex.unansweredBeforeShutdown(settings.channel(), settings.stream(), timeoutMs));
-        if (abandoned > 0) {
-            KinesisLogging.log.shutdownTimeoutExpired(settings.channel(), abandoned, timeoutMs);
-        }
-        long[] totals = batcher.answeredTotals();
-        if (totalsAtShutdown != null && totals[0] + totals[1] > totalsAtShutdown[0] + totalsAtShutdown[1]) {
-            KinesisLogging.log.shutdownFlushDone(settings.channel(),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - shutdownStartNanos),
-                    totals[0] - totalsAtShutdown[0], totals[1] - totalsAtShutdown[1] + abandoned);
-        }
-        // Messages the Emitter still buffers were accepted by send(): take them all now, so each one is nacked as
-        // "channel closed" (see onNext) instead of vanishing with a cancelled subscription.
-        Flow.Subscription s = subscription.get();
-        if (s != null) {
-            s.request(Long.MAX_VALUE);
+            shutdown.close(); // Vert.x no longer runs: this thread is the only one left to touch the channel
         }
     }
 
-    /**
-     * Keeps sending, and asking upstream for what the time left allows, until the channel is empty and a look at
-     * upstream with demand outstanding brings nothing new (the Emitter delivers what it buffered as soon as it is
-     * asked), or until the deadline.
-     */
-    private void drainUntilDeadline() {
-        long seen = -1;
-        while (true) {
-            long left = shutdownDeadlineNanos - System.nanoTime();
-            if (left <= 0) {
-                return;
-            }
-            try {
-                batcher.flush().get(Math.min(left, QUIET_NANOS), TimeUnit.NANOSECONDS);
-                requestMore();
-                Thread.sleep(TimeUnit.NANOSECONDS.toMillis(Math.min(QUIET_NANOS, Math.max(0, left))));
-            } catch (TimeoutException | ExecutionException e) {
-                requestMore();
-                continue;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            long now = arrivals.get();
-            boolean upstreamEmpty = subscription.get() == null || upstreamDone || requested.get() > 0
-                    || recordLimit() <= batcher.heldRecords();
-            if (now == seen && batcher.heldRecords() == 0 && upstreamEmpty) {
-                return;
-            }
-            seen = now;
+    /** Runs the task on the context (at once when already there); false when Vert.x no longer runs tasks. */
+    private boolean onContext(Runnable task) {
+        if (context.isCurrent()) {
+            task.run();
+            return true;
+        }
+        return context.submit(task);
+    }
+
+    private static void await(CompletableFuture<Void> future, long nanos) {
+        try {
+            future.get(nanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // closed anyway: what is left is nacked
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     public void reportReadiness(HealthReport.HealthReportBuilder builder) {
         if (settings.healthEnabled()) {
-            String problem = batcher.streamProblem();
+            String problem = loop.streamProblem();
             builder.add(settings.channel(), problem == null && !closed, problem);
         }
     }

@@ -9,7 +9,8 @@ import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
 /**
- * What one PutRecords answer decided, collected under the batcher's lock and carried out after it is released.
+ * What one PutRecords answer decided ({@link AnswerHandler}), carried out by the {@link SendLoop} once every entry
+ * is settled: results set, messages acked and nacked, metrics reported.
  */
 final class Outcome {
 

@@ -6,7 +6,7 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 
 /**
- * One accepted message on its way to Kinesis. Mutable fields are guarded by the {@link RecordBatcher}'s lock.
+ * One accepted message on its way to Kinesis. Its mutable fields are touched on the channel's context only.
  */
 final class PendingRecord {
 

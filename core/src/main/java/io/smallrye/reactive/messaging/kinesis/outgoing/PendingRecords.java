@@ -14,7 +14,8 @@ import java.util.function.Function;
 /**
  * The records waiting to be sent, in emission order, and the choice of the next batch under the ordering rule.
  * Retried records go back to their place in emission order and, while they wait for their backoff, hold back the
- * later records of their partition key. Not thread-safe: the {@link RecordBatcher} guards it.
+ * later records of their partition key. A single-threaded state machine: used on the channel's context only (see
+ * {@link SendLoop}).
  */
 final class PendingRecords {
 
@@ -54,6 +55,16 @@ final class PendingRecords {
     /** Whether enough is waiting to fill a request, by records or bytes. */
     boolean fillsABatch() {
         return waiting.size() >= recordsToFill || waitingBytes >= maxBatchBytes;
+    }
+
+    /** How many more records would fill a request (0 or less: it is full). */
+    int recordsToFill() {
+        return recordsToFill - waiting.size();
+    }
+
+    /** How many more bytes would fill a request (0 or less: it is full). */
+    long bytesToFill() {
+        return maxBatchBytes - waitingBytes;
     }
 
     /** When the oldest waiting record was accepted (emission order is acceptance order). */

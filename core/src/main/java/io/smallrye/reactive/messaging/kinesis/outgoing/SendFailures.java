@@ -6,9 +6,9 @@ import io.smallrye.reactive.messaging.kinesis.client.RepeatedFailures;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
 
 /**
- * What the sending side does with a failure classified by {@link AwsErrors} (the one classifier), and its log lines:
- * one line per failed request and per nacked message, rate-limited per stream (and error code) with
- * {@link RepeatedFailures}, stack traces at DEBUG only. Thread-safe.
+ * The log lines of the sending side's failures, classified by {@link AwsErrors} (the one classifier; nothing is
+ * decided here): one line per failed request and per nacked message, rate-limited per stream (and error code) with
+ * {@link RepeatedFailures}, stack traces at DEBUG only.
  */
 final class SendFailures {
 
@@ -26,23 +26,13 @@ final class SendFailures {
         this(channel, new RepeatedFailures(), new RepeatedFailures());
     }
 
-    /** Whether a refusal of this kind is sent again (within max-retries): everything but PERMANENT. */
-    static boolean retried(FailureKind kind) {
-        return kind.retryable();
-    }
-
-    /** Whether an error code (of an entry or a request) means throttling, for the throttles metric. */
-    static boolean isThrottling(String errorCode) {
-        return errorCode != null && AwsErrors.classifyEntry(errorCode) == FailureKind.THROTTLED;
-    }
-
     /** A whole PutRecords request failed: one WARN line (or a count later), the stack at DEBUG. */
     void requestFailed(String stream, int records, Throwable cause, FailureKind kind) {
         KinesisLogging.log.requestFailedTrace(channel, stream, cause);
         long unlogged = requests.admit(stream);
         if (unlogged >= 0) {
             KinesisLogging.log.requestFailed(channel, stream, records, AwsErrors.summary(cause),
-                    retried(kind) ? "retried within max-retries" : "not retried: " + kind.name().toLowerCase(),
+                    kind.retryable() ? "retried within max-retries" : "not retried: " + kind.name().toLowerCase(),
                     unlogged);
         }
     }

@@ -12,7 +12,7 @@ import java.util.function.LongSupplier;
  * (an idle channel keeps its last rate), and smoothed exponentially. Until a first window is measured the bound is
  * what max-in-flight full requests carry, and at least what one shard takes in a second ({@link #SHARD_RECORDS},
  * {@link #SHARD_BYTES}): a burst at start-up fills the pipeline without taking in more than a deploy can flush.
- * Not thread-safe: the {@link RecordBatcher}'s lock guards it.
+ * A single-threaded state machine: used on the channel's context only (see {@link SendLoop}).
  */
 final class SendRate {
 

@@ -1,13 +1,14 @@
 package io.smallrye.reactive.messaging.kinesis.outgoing;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.smallrye.reactive.messaging.kinesis.aggregation.ShardMap;
+import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
@@ -16,7 +17,8 @@ import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 /**
  * The shard maps of the streams a channel aggregates for, loaded with ListShards in the background as soon as a
  * stream's first record is accepted. Until a stream's map is known, its records go unaggregated; a map is reloaded
- * when a record lands on another shard than predicted (resharding). Never blocks.
+ * when a record lands on another shard than predicted (resharding). Never blocks. Used on the channel's context
+ * only: ListShards answers hop onto it (at once when the client answers on it) before they touch the maps.
  */
 final class ShardMaps {
 
@@ -24,19 +26,21 @@ final class ShardMaps {
 
     private final KinesisAsyncClient client;
     private final String channel;
-    private final Map<String, State> states = new ConcurrentHashMap<>();
+    private final ChannelContext context;
+    private final Map<String, State> states = new HashMap<>();
 
-    ShardMaps(KinesisAsyncClient client, String channel) {
+    ShardMaps(KinesisAsyncClient client, String channel, ChannelContext context) {
         this.client = client;
         this.channel = channel;
+        this.context = context;
     }
 
     private static final class State {
-        volatile ShardMap map;
-        volatile boolean loading;
-        volatile boolean stale = true;
-        volatile long notBeforeNanos = System.nanoTime();
-        volatile boolean failing;
+        ShardMap map;
+        boolean loading;
+        boolean stale = true;
+        long notBeforeNanos = System.nanoTime();
+        boolean failing;
     }
 
     /**
@@ -44,7 +48,7 @@ final class ShardMaps {
      * start loading the stream's map with {@link #current}. Cheap enough for every record.
      */
     boolean firstSight(String stream) {
-        return !states.containsKey(stream) && states.putIfAbsent(stream, new State()) == null;
+        return states.putIfAbsent(stream, new State()) == null;
     }
 
     /** The stream's shard map if known (starting a load if needed), otherwise an empty map. */
@@ -75,24 +79,27 @@ final class ShardMaps {
         } else {
             first.streamName(stream);
         }
-        page(first.build(), pages).whenComplete((ignored, failure) -> {
-            if (failure == null) {
-                state.map = ShardMap.fromListShards(pages);
-                state.failing = false;
-            } else {
-                state.stale = true;
-                state.notBeforeNanos = System.nanoTime() + RETRY_AFTER_NANOS;
-                String reason = String.valueOf(failure.getMessage());
-                if (state.failing) {
-                    KinesisLogging.log.shardMapStillUnavailable(channel, stream, reason);
-                } else {
-                    // once per outage: an application without ListShards permission must hear why nothing is aggregated
-                    KinesisLogging.log.shardMapUnavailable(channel, stream, reason);
-                    state.failing = true;
-                }
-            }
-            state.loading = false;
-        });
+        page(first.build(), pages).whenComplete((ignored, failure) -> context.execute(() -> loaded(stream, state,
+                pages, failure)));
+    }
+
+    private void loaded(String stream, State state, List<ListShardsResponse> pages, Throwable failure) {
+        state.loading = false;
+        if (failure == null) {
+            state.map = ShardMap.fromListShards(pages);
+            state.failing = false;
+            return;
+        }
+        state.stale = true;
+        state.notBeforeNanos = System.nanoTime() + RETRY_AFTER_NANOS;
+        String reason = String.valueOf(failure.getMessage());
+        if (state.failing) {
+            KinesisLogging.log.shardMapStillUnavailable(channel, stream, reason);
+        } else {
+            // once per outage: an application without ListShards permission must hear why nothing is aggregated
+            KinesisLogging.log.shardMapUnavailable(channel, stream, reason);
+            state.failing = true;
+        }
     }
 
     private CompletableFuture<Void> page(ListShardsRequest request, List<ListShardsResponse> pages) {

@@ -122,6 +122,11 @@ class KinesisDeadLetterStreamTest {
             }
 
             @Override
+            public boolean onChannelContext() {
+                return true;
+            }
+
+            @Override
             public void complete() {
             }
         };

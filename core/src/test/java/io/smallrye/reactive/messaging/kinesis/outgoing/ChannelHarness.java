@@ -12,9 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.eclipse.microprofile.config.Config;
@@ -30,10 +29,12 @@ import io.smallrye.reactive.messaging.kinesis.KinesisConnectorOutgoingConfigurat
 import io.smallrye.reactive.messaging.kinesis.KinesisSendResult;
 import io.smallrye.reactive.messaging.kinesis.OutgoingKinesisMetadata;
 import io.smallrye.reactive.messaging.providers.impl.ConnectorConfig;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
- * An outgoing channel wired to a {@link FakeKinesisClient} and a single-thread scheduler, with messages whose acks
- * and nacks are recorded.
+ * An outgoing channel wired to a {@link FakeKinesisClient} and a Vert.x instance of its own (the channel takes an
+ * event-loop context from it), with messages whose acks and nacks are recorded.
  */
 final class ChannelHarness implements AutoCloseable {
 
@@ -48,16 +49,20 @@ final class ChannelHarness implements AutoCloseable {
         final OutgoingMessageMetadata<KinesisSendResult> result;
         final AtomicInteger acks = new AtomicInteger();
         final List<Throwable> nacks = new CopyOnWriteArrayList<>();
+        /** The Vert.x context the message was acked or nacked on (null: none). */
+        volatile Context completionContext;
 
         Tracked(String id, Object payload, OutgoingMessageMetadata<KinesisSendResult> result, List<Object> metadata,
                 AtomicInteger completed) {
             this.id = id;
             this.result = result;
             this.message = Message.of(payload, Metadata.from(metadata), () -> {
+                completionContext = Vertx.currentContext();
                 acks.incrementAndGet();
                 completed.incrementAndGet();
                 return CompletableFuture.completedFuture(null);
             }, reason -> {
+                completionContext = Vertx.currentContext();
                 nacks.add(reason);
                 completed.incrementAndGet();
                 return CompletableFuture.completedFuture(null);
@@ -84,7 +89,7 @@ final class ChannelHarness implements AutoCloseable {
     static final String WITHOUT_JACKSON = "test.without-jackson";
 
     final FakeKinesisClient fake;
-    final ScheduledExecutorService scheduler;
+    final Vertx vertx;
     final OutgoingSettings settings;
     final KinesisOutboundChannel channel;
     /** What the channel reported to its metrics. */
@@ -93,6 +98,7 @@ final class ChannelHarness implements AutoCloseable {
     final AtomicInteger completed = new AtomicInteger();
     private final Map<String, Tracked> tracked = new LinkedHashMap<>();
     private UnicastProcessor<Message<?>> source;
+    private long sent;
 
     private ChannelHarness(FakeKinesisClient fake, Map<String, String> attributes) {
         this.fake = fake;
@@ -102,13 +108,9 @@ final class ChannelHarness implements AutoCloseable {
         // not an attribute: the channel as on a host without Jackson (no writer for object payloads)
         boolean withoutJackson = "true".equals(all.remove(WITHOUT_JACKSON));
         this.settings = OutgoingSettings.from(configuration(CHANNEL, all));
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "kinesis-test-scheduler");
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.channel = withoutJackson ? new KinesisOutboundChannel(settings, fake, scheduler, metrics, null)
-                : new KinesisOutboundChannel(settings, fake, scheduler, metrics);
+        this.vertx = Vertx.vertx();
+        this.channel = withoutJackson ? new KinesisOutboundChannel(settings, fake, vertx, metrics, null)
+                : new KinesisOutboundChannel(settings, fake, vertx, metrics);
     }
 
     /** A channel over a fake that accepts everything; attributes as "name=value". */
@@ -185,7 +187,11 @@ final class ChannelHarness implements AutoCloseable {
 
     // ---------------------------------------------------------------- sending
 
-    /** Sends the messages through a publisher (a Mutiny processor) subscribed to the channel on first use. */
+    /**
+     * Sends the messages through a publisher (a Mutiny processor) subscribed to the channel on first use, and returns
+     * once the channel took them all, or all that its demand allows (the processor keeps the rest, as an Emitter does):
+     * the channel hands messages over to its context asynchronously.
+     */
     ChannelHarness send(Tracked... messages) {
         return send(List.of(messages));
     }
@@ -196,6 +202,8 @@ final class ChannelHarness implements AutoCloseable {
             source.subscribe(channel);
         }
         messages.forEach(message -> source.onNext(message.message));
+        long total = sent += messages.size();
+        await().atMost(TIMEOUT).until(() -> channel.intakeSettled(total));
         return this;
     }
 
@@ -223,8 +231,8 @@ final class ChannelHarness implements AutoCloseable {
         try {
             channel.close();
         } finally {
-            scheduler.shutdownNow();
             fake.close();
+            vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
         }
     }
 }

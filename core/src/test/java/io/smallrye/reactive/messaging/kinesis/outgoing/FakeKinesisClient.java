@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,6 +22,8 @@ import io.smallrye.reactive.messaging.kinesis.aggregation.Deaggregator;
 import io.smallrye.reactive.messaging.kinesis.aggregation.HashKeys;
 import io.smallrye.reactive.messaging.kinesis.aggregation.ShardMap;
 import io.smallrye.reactive.messaging.kinesis.aggregation.SubRecord;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.regions.Region;
@@ -120,6 +123,9 @@ final class FakeKinesisClient implements KinesisAsyncClient {
         final Set<String> keysInFlightAtSend;
         /** Data of the (user) records written (accepted) before this request was sent. */
         final Set<String> writtenBeforeSend;
+        /** The Vert.x context the request was sent from (null: none) and the thread its answer was made on. */
+        final Context callerContext = Vertx.currentContext();
+        volatile String answerThread;
         boolean answered;
 
         Call(int index, PutRecordsRequest request, List<SentEntry> entries, Set<String> keysInFlightAtSend,
@@ -195,6 +201,8 @@ final class FakeKinesisClient implements KinesisAsyncClient {
     private volatile int listShardsPageSize = 1000;
     private volatile CompletableFuture<Void> listShardsGate = CompletableFuture.completedFuture(null);
     private final List<ListShardsRequest> listShardsRequests = new ArrayList<>();
+    /** The Vert.x context each ListShards request was sent from (null: none). */
+    final List<Context> listShardsCallerContexts = new CopyOnWriteArrayList<>();
     private volatile int listingsToFail;
 
     FakeKinesisClient() {
@@ -473,6 +481,7 @@ final class FakeKinesisClient implements KinesisAsyncClient {
     public CompletableFuture<ListShardsResponse> listShards(ListShardsRequest request) {
         synchronized (this) {
             listShardsRequests.add(request);
+            listShardsCallerContexts.add(Vertx.currentContext());
             if (listingsToFail > 0 && request.nextToken() == null) {
                 listingsToFail--;
                 return CompletableFuture.failedFuture(accessDenied());
@@ -501,6 +510,7 @@ final class FakeKinesisClient implements KinesisAsyncClient {
     }
 
     private PutRecordsResponse answer(Call call) {
+        call.answerThread = Thread.currentThread().getName();
         try {
             return script.answer(call);
         } finally {

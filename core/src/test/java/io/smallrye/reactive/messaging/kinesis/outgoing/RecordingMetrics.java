@@ -6,6 +6,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /** Sums what a channel reports to its metrics, for the tests. */
 final class RecordingMetrics implements KinesisMetrics {
@@ -18,10 +20,13 @@ final class RecordingMetrics implements KinesisMetrics {
     final AtomicInteger retried = new AtomicInteger();
     final AtomicInteger throttled = new AtomicInteger();
     final AtomicInteger failed = new AtomicInteger();
+    /** The Vert.x context each answer was reported on (null: none), in order. */
+    final List<Context> answerContexts = new CopyOnWriteArrayList<>();
 
     @Override
     public void putRecordsAnswered(String channel, String stream, int entries, long latencyNanos,
             boolean requestFailed) {
+        answerContexts.add(Vertx.currentContext());
         requests.incrementAndGet();
         if (requestFailed) {
             failedRequests.incrementAndGet();

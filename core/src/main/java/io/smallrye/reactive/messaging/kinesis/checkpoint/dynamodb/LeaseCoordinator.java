@@ -11,8 +11,8 @@ import io.smallrye.reactive.messaging.kinesis.checkpoint.CheckpointStore.Ownersh
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardClaim;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardInfo;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
+import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLeaseLogging;
-import io.smallrye.reactive.messaging.kinesis.incoming.ChannelContext;
 import io.vertx.core.Vertx;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 

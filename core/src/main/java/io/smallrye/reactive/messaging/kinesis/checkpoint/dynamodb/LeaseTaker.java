@@ -6,8 +6,8 @@ import java.util.Random;
 import java.util.Set;
 
 import io.smallrye.reactive.messaging.kinesis.checkpoint.CheckpointStore.OwnershipListener;
+import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLeaseLogging;
-import io.smallrye.reactive.messaging.kinesis.incoming.ChannelContext;
 
 /**
  * Scans the lease table, notices leases lost to other nodes and shards ended elsewhere, and takes leases as the

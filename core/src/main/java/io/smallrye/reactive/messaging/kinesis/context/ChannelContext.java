@@ -1,4 +1,4 @@
-package io.smallrye.reactive.messaging.kinesis.incoming;
+package io.smallrye.reactive.messaging.kinesis.context;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -15,17 +15,16 @@ import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.impl.VertxInternal;
 
 /**
- * The Vert.x event-loop context of one incoming channel: the only place where its state lives. The readers, the shard
- * bookkeeping (progress, lineage, claims), discovery and the health snapshot run on it, one task at a time, so they
- * need no locks; messages are created on it, each with a duplicate of it as its own context. SDK answers, acks from
- * other threads and timers (poll intervals, backoffs, shard discovery, checkpoints) hop onto it: no thread per shard.
- * Code running on a duplicate of the context (a message's context) runs on it too. The DynamoDB lease
- * coordinator owns one too (its state and timers live on it in the same way).
+ * The Vert.x event-loop context of one channel (incoming or outgoing) or of a lease coordinator: the only place where
+ * its state lives. Its work runs on it, one task at a time, so it needs no locks; SDK answers, acks from other
+ * threads and timers (poll intervals, backoffs, shard discovery, checkpoints, buffer-time, lease renewals) hop onto
+ * it. Code running on a duplicate of the context (a message's context) runs on it too. No thread per channel or per
+ * shard: contexts share Vert.x's event loops.
  */
 public final class ChannelContext implements Executor {
 
     /** The longest {@link #read} waits for the context. */
-    static final long READ_TIMEOUT_MS = 10_000;
+    public static final long READ_TIMEOUT_MS = 10_000;
 
     private final String channel;
     private final ContextInternal context;
@@ -50,12 +49,18 @@ public final class ChannelContext implements Executor {
         }
     }
 
-    /** Runs the task later on the context, even when called from it. */
-    public void submit(Runnable task) {
+    /**
+     * Runs the task later on the context, even when called from it.
+     *
+     * @return false when Vert.x no longer runs tasks (the application is shutting down and Vert.x stopped first, e.g.
+     *         a late cancel): the task will never run
+     */
+    public boolean submit(Runnable task) {
         try {
             context.runOnContext(ignored -> task.run());
+            return true;
         } catch (RejectedExecutionException vertxClosed) {
-            // the application is shutting down and Vert.x stopped first (e.g. a late cancel): nothing left to do
+            return false;
         }
     }
 
@@ -72,7 +77,7 @@ public final class ChannelContext implements Executor {
      *
      * @param what what is read, for the errors
      */
-    <T> T read(String what, Supplier<T> value) {
+    public <T> T read(String what, Supplier<T> value) {
         if (isCurrent()) {
             return value.get();
         }
