@@ -8,7 +8,7 @@
 # IdleScale (2 and 200 shards) of both in each round; prints one table of medians and ratios after ÷ before, also
 # written to benchmarks/target/compare.md (raw JMH JSON and logs in benchmarks/target/compare-run/).
 #
-# Environment (all optional): ROUNDS (2), WARMUPS (2), ITERATIONS (5), ITERATION_SECONDS (2), BUILD (1; 0 reuses
+# Environment (all optional): ROUNDS (2), WARMUPS (3), ITERATIONS (4), ITERATION_SECONDS (2), BUILD (1; 0 reuses
 # the class paths of an earlier run), IDLE (1; 0 skips the idle consumer), BENCHMARKS (the JMH classes, below),
 # REPORT_ONLY (0; 1 prints the table again from the files of the last run, e.g. after editing ROW_MAP).
 set -euo pipefail
@@ -28,8 +28,8 @@ FLOOR=0.90
 # ---------------------------------------------------------------------------------------------------------------------
 
 ROUNDS="${ROUNDS:-2}"
-WARMUPS="${WARMUPS:-2}"
-ITERATIONS="${ITERATIONS:-5}"
+WARMUPS="${WARMUPS:-3}"
+ITERATIONS="${ITERATIONS:-4}"
 SECONDS_PER_ITERATION="${ITERATION_SECONDS:-2}"
 BUILD="${BUILD:-1}"
 IDLE="${IDLE:-1}"
@@ -123,7 +123,7 @@ run_all() {
             idle "$AFTER" after "$round"
         fi
     done
-    printf '%s\n' "BUILD_SECONDS=$((built - started))" "RUN_SECONDS=$(($(date +%s) - built))" "ROUNDS=$ROUNDS" \
+    printf '%s\n' "DATE=$(date -u '+%Y-%m-%d %H:%M UTC')" "BUILD_SECONDS=$((built - started))" "RUN_SECONDS=$(($(date +%s) - built))" "ROUNDS=$ROUNDS" \
         "WARMUPS=$WARMUPS" "ITERATIONS=$ITERATIONS" "SECONDS_PER_ITERATION=$SECONDS_PER_ITERATION" > "$RUN/settings.txt"
 }
 
@@ -131,7 +131,7 @@ run_all() {
 [ -s "$RUN/settings.txt" ] || { echo "compare: no complete run in $RUN" >&2; exit 1; }
 
 RUN="$RUN" OUT="$OUT" ROW_MAP="$ROW_MAP" FLOOR="$FLOOR" BEFORE="$BEFORE" AFTER="$AFTER" python3 - <<'PY'
-import glob, json, os, re, statistics, subprocess, datetime
+import glob, json, os, re, statistics, subprocess
 
 env = dict(os.environ)
 run, floor = env["RUN"], float(env["FLOOR"])
@@ -270,7 +270,7 @@ java = subprocess.run(["java", "-version"], capture_output=True, text=True).stde
 header = [
     "# Before/after benchmark comparison",
     "",
-    f"- date: {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}; build"
+    f"- finished: {env.get('DATE', '?')}; build"
     f" {int(env['BUILD_SECONDS'])} s, runs {int(env['RUN_SECONDS'])} s",
     f"- before: `{env['BEFORE']}` at {read('commit-before.txt')} ({read('dirty-before.txt')} uncommitted paths)",
     f"- after: `{env['AFTER']}` at {read('commit-after.txt')} ({read('dirty-after.txt')} uncommitted paths)",
@@ -282,6 +282,10 @@ header = [
     f" of that round's medians; bytes/record = gc.alloc.rate.norm. A row falls when after ÷ before < {floor:.2f}.",
     "",
 ]
+if loads and max(loads) > 0.75 * (os.cpu_count() or 1):
+    header += [f"**Warning: the load average reached {max(loads):.1f} on {os.cpu_count()} cores: other processes competed"
+               f" for the CPU, so the rates and ratios below are mostly noise (bytes/record stay meaningful). Rerun on"
+               f" a quiet machine.**", ""]
 text = "\n".join(header + lines)
 if only_before or only_after:
     text += "\n\nRows without a partner (edit ROW_MAP at the top of benchmarks/compare.sh):\n"
