@@ -16,7 +16,8 @@ set -euo pipefail
 # ---------------------------------------------------------------------------------------------------------------------
 # Row mapping, before row => after row. A row is "<benchmark class> <param>=<value> ..." (params sorted by name), as
 # the table prints it. Rows named alike in both checkouts need no line; rows left without a partner are listed under
-# the table, they do not fail the run. Edit the right side when a benchmark's parameters change name or value.
+# the table, they do not fail the run. Edit the right side when a benchmark's parameters change name or value: once the
+# JVM-wide scheduler thread is gone, the two scheduler=thread rows map to the rows that run on the channel's context.
 ROW_MAP='
 ChannelProduceBenchmark aggregation=false scheduler=thread => ChannelProduceBenchmark aggregation=false scheduler=thread
 ChannelProduceBenchmark aggregation=true scheduler=thread => ChannelProduceBenchmark aggregation=true scheduler=thread
@@ -25,6 +26,8 @@ ChannelProduceBenchmark aggregation=true scheduler=thread => ChannelProduceBench
 BENCHMARKS="${BENCHMARKS:-ChannelProduceBenchmark EmitterProduceBenchmark ChannelConsumeBenchmark}"
 # A row falls when after ÷ before is below this.
 FLOOR=0.90
+# The idle consumer is flagged when after adds more than this many threads over before (2 shards: 8-10 from run to run).
+THREAD_TOLERANCE=2
 # ---------------------------------------------------------------------------------------------------------------------
 
 ROUNDS="${ROUNDS:-2}"
@@ -130,11 +133,11 @@ run_all() {
 [ "$REPORT_ONLY" = 1 ] || run_all
 [ -s "$RUN/settings.txt" ] || { echo "compare: no complete run in $RUN" >&2; exit 1; }
 
-RUN="$RUN" OUT="$OUT" ROW_MAP="$ROW_MAP" FLOOR="$FLOOR" BEFORE="$BEFORE" AFTER="$AFTER" python3 - <<'PY'
+RUN="$RUN" OUT="$OUT" ROW_MAP="$ROW_MAP" FLOOR="$FLOOR" THREAD_TOLERANCE="$THREAD_TOLERANCE" BEFORE="$BEFORE" AFTER="$AFTER" python3 - <<'PY'
 import glob, json, os, re, statistics, subprocess
 
 env = dict(os.environ)
-run, floor = env["RUN"], float(env["FLOOR"])
+run, floor, tolerance = env["RUN"], float(env["FLOOR"]), int(env["THREAD_TOLERANCE"])
 for line in open(os.path.join(run, "settings.txt")):
     if "=" in line:
         key, value = line.strip().split("=", 1)
@@ -246,13 +249,13 @@ if idle_b or idle_a:
             diff = "n/a" if vb is None or va is None else ("{:+" + fmt[2:]).format(va - vb)
             rounds = "; ".join(", ".join(fmt.format(r[i]) for r in rows) or "-" for rows in (rb, ra))
             flag = ""
-            if i == 0 and vb is not None and va is not None and va > vb:
+            if i == 0 and vb is not None and va is not None and va > vb + tolerance:
                 thread_flags += 1
                 flag = "**MORE THREADS**"
             idle_lines.append(f"| {shards} shards: {what} | {show(vb)} | {show(va)} | {diff} | {rounds} | {flag} |")
     if 2 in idle_a and 200 in idle_a:
         growth = med(idle_a[200], 0) - med(idle_a[2], 0)
-        if growth > 2:
+        if growth > tolerance:
             thread_flags += 1
             idle_lines.append(f"| after: threads 2 → 200 shards | | {growth:+.0f} | | | **GROWS WITH SHARDS** |")
 
@@ -284,8 +287,8 @@ header = [
 ]
 if loads and max(loads) > 0.75 * (os.cpu_count() or 1):
     header += [f"**Warning: the load average reached {max(loads):.1f} on {os.cpu_count()} cores: other processes competed"
-               f" for the CPU, so the rates and ratios below are mostly noise (bytes/record stay meaningful). Rerun on"
-               f" a quiet machine.**", ""]
+               f" for the CPU, so the rates and ratios below are mostly noise (bytes/record of the Channel rows stay"
+               f" meaningful). Rerun on a quiet machine.**", ""]
 text = "\n".join(header + lines)
 if only_before or only_after:
     text += "\n\nRows without a partner (edit ROW_MAP at the top of benchmarks/compare.sh):\n"
@@ -295,7 +298,8 @@ if idle_lines:
     text += "\n\n" + "\n".join(idle_lines)
     text += ("\n\nIdle consumer: IdleScale through BenchmarkSuite (`scale=true kcl=false`), once per round and"
              " checkout; figures over the same JVM just before the consumer started; heap moves by about ±2 MiB"
-             " from run to run. Threads are flagged when after > before.")
+             " from run to run. Threads are flagged when after adds more than"
+             f" {tolerance} over before.")
 text += (f"\n\nSummary: {len(pairs)} JMH rows compared, {falls} below {floor:.2f}; "
          f"{thread_flags} thread flags.\n")
 print()
