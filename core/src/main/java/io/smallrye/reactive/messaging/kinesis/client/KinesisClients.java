@@ -9,8 +9,6 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -52,7 +50,6 @@ import software.amazon.awssdk.utils.AttributeMap;
  * here). Clients built here do their I/O on Vert.x's event loops, so threads do not grow with channels or shards,
  * and make one attempt per call ({@link SdkRetries}): the connector's own retries are the only retry layer. A provided
  * bean keeps its own retry settings; a notice says once when they multiply the connector's attempts.
- * Also owns the connector's single scheduler thread (batch timers, retries).
  */
 @ApplicationScoped
 public class KinesisClients {
@@ -66,9 +63,6 @@ public class KinesisClients {
 
     @Inject
     Instance<KinesisClientSettings> settingsBeans;
-
-    /** The class of the AWS CRT HTTP client's service provider (software.amazon.awssdk:aws-crt-client). */
-    static final String CRT_HTTP_SERVICE = "software.amazon.awssdk.http.crt.AwsCrtSdkHttpService";
 
     @Inject
     @Any
@@ -90,19 +84,8 @@ public class KinesisClients {
     /** HTTP clients built here and handed to a Kinesis client: the SDK does not close those. */
     private final List<SdkAsyncHttpClient> ownedHttpClients = new CopyOnWriteArrayList<>();
     private volatile KinesisClientSettings settings;
-    private volatile ScheduledExecutorService scheduler;
     /** The connections of the Netty clients built here, closed before the clients at shutdown. */
     private final ClientConnections connections = new ClientConnections();
-
-    public synchronized void start() {
-        if (scheduler == null) {
-            scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
-                Thread thread = new Thread(task, "smallrye-kinesis-scheduler");
-                thread.setDaemon(true);
-                return thread;
-            });
-        }
-    }
 
     /** The client defaults: the application's {@link KinesisClientSettings} bean, else the SDK's defaults. */
     public KinesisClientSettings settings() {
@@ -113,10 +96,6 @@ public class KinesisClients {
             settings = current;
         }
         return current;
-    }
-
-    public ScheduledExecutorService scheduler() {
-        return scheduler;
     }
 
     public KinesisAsyncClient clientFor(KinesisConnectorCommonConfiguration conf) {
@@ -316,7 +295,7 @@ public class KinesisClients {
     private static SdkAsyncHttpClient crtHttpClient(KinesisClientSettings defaults) {
         SdkAsyncHttpService service = ServiceLoader.load(SdkAsyncHttpService.class, KinesisClients.class.getClassLoader())
                 .stream()
-                .filter(provider -> provider.type().getName().equals(CRT_HTTP_SERVICE))
+                .filter(provider -> provider.type().getName().equals(KinesisClientSettings.CRT_HTTP_SERVICE))
                 .map(ServiceLoader.Provider::get)
                 .findFirst()
                 .orElseThrow(() -> KinesisExceptions.ex.crtHttpClientMissing("http-client"));
@@ -331,7 +310,7 @@ public class KinesisClients {
     }
 
     /**
-     * Closes the clients built here and stops the scheduler; called after the channels have flushed. Their connections
+     * Closes the clients built here; called after the channels have flushed. Their connections
      * are closed first, while Vert.x's event loops still run: requests still under way fail at once instead of holding
      * the pools open (see {@link ClientConnections}).
      */
@@ -364,9 +343,5 @@ public class KinesisClients {
         // a request the SDK retried while its clients were closing may have opened one more
         connections.closeAll();
         credentialsProviders.close();
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-            scheduler = null;
-        }
     }
 }

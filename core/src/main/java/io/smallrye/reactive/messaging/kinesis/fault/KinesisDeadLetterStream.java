@@ -16,6 +16,7 @@ import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
 import io.smallrye.reactive.messaging.kinesis.client.Backoff;
 import io.smallrye.reactive.messaging.kinesis.client.FailureKind;
 import io.smallrye.reactive.messaging.kinesis.client.RepeatedFailures;
+import io.smallrye.reactive.messaging.kinesis.client.StreamRef;
 import io.smallrye.reactive.messaging.kinesis.config.AttributeValidator;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingExceptions;
@@ -80,10 +81,10 @@ public class KinesisDeadLetterStream implements KinesisFailureHandler {
         IncomingKinesisMetadata kinesis = message.getKinesisMetadata();
         KinesisIncomingLogging.log.nackedToDeadLetterStream(channel, kinesis.getShardId(),
                 kinesis.getPosition().toString(), deadLetterStream, String.valueOf(reason));
-        boolean arn = deadLetterStream.startsWith("arn:");
+        StreamRef target = new StreamRef(deadLetterStream);
         PutRecordRequest request = PutRecordRequest.builder()
-                .streamName(arn ? null : deadLetterStream)
-                .streamARN(arn ? deadLetterStream : null)
+                .streamName(target.name())
+                .streamARN(target.arn())
                 .partitionKey(kinesis.getPartitionKey())
                 .explicitHashKey(kinesis.getExplicitHashKey().orElse(null))
                 .data(message.getData())

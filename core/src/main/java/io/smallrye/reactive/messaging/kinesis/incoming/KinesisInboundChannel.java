@@ -21,6 +21,7 @@ import io.smallrye.reactive.messaging.kinesis.KinesisConnectorIncomingConfigurat
 import io.smallrye.reactive.messaging.kinesis.checkpoint.CheckpointStore;
 import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
 import io.smallrye.reactive.messaging.kinesis.client.KinesisClients;
+import io.smallrye.reactive.messaging.kinesis.client.StreamRef;
 import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
 import io.smallrye.reactive.messaging.kinesis.fault.KinesisFailureHandler;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;

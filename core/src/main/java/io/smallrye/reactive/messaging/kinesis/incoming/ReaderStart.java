@@ -3,6 +3,7 @@ package io.smallrye.reactive.messaging.kinesis.incoming;
 import java.util.Optional;
 
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
+import io.smallrye.reactive.messaging.kinesis.client.StreamRef;
 import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
 import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;

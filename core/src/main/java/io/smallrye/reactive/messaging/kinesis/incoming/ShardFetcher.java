@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
 import io.smallrye.reactive.messaging.kinesis.client.FailureKind;
+import io.smallrye.reactive.messaging.kinesis.client.StreamRef;
 import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
 import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;

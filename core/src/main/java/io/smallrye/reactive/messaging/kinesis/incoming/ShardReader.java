@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.reactive.messaging.kinesis.aggregation.HashRange;
 import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
+import io.smallrye.reactive.messaging.kinesis.client.StreamRef;
 import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
 import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;

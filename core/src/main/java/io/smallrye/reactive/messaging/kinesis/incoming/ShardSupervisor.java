@@ -13,6 +13,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardClaim;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
 import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
+import io.smallrye.reactive.messaging.kinesis.client.StreamRef;
 import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletionStage;
 import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
 import io.smallrye.reactive.messaging.kinesis.client.Backoff;
 import io.smallrye.reactive.messaging.kinesis.client.FailureKind;
+import io.smallrye.reactive.messaging.kinesis.client.StreamRef;
 import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;

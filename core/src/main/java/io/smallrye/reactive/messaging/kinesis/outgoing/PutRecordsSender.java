@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import io.smallrye.reactive.messaging.kinesis.client.StreamRef;
 import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
@@ -38,12 +39,9 @@ final class PutRecordsSender {
         for (RequestEntry entry : batch) {
             entries.add(entry.entry());
         }
-        PutRecordsRequest.Builder request = PutRecordsRequest.builder().records(entries);
-        if (stream.startsWith("arn:")) {
-            request.streamARN(stream);
-        } else {
-            request.streamName(stream);
-        }
+        StreamRef ref = new StreamRef(stream);
+        PutRecordsRequest.Builder request = PutRecordsRequest.builder().records(entries).streamName(ref.name())
+                .streamARN(ref.arn());
         CompletableFuture<PutRecordsResponse> response;
         long sentAt = System.nanoTime();
         try {

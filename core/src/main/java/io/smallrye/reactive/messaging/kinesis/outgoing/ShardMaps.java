@@ -1,13 +1,16 @@
 package io.smallrye.reactive.messaging.kinesis.outgoing;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import io.smallrye.reactive.messaging.kinesis.aggregation.ShardMap;
+import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
+import io.smallrye.reactive.messaging.kinesis.client.Backoff;
+import io.smallrye.reactive.messaging.kinesis.client.StreamRef;
 import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
@@ -22,7 +25,11 @@ import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
  */
 final class ShardMaps {
 
-    private static final long RETRY_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * Between ListShards attempts after failures: the shared back-off, 1 s doubling up to 1 min. Every failure is
+     * retried (the one retry layer of this call: the client makes one attempt per call).
+     */
+    private static final Backoff RETRY = new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1));
 
     private final KinesisAsyncClient client;
     private final String channel;
@@ -41,6 +48,7 @@ final class ShardMaps {
         boolean stale = true;
         long notBeforeNanos = System.nanoTime();
         boolean failing;
+        int failures;
     }
 
     /**
@@ -73,12 +81,8 @@ final class ShardMaps {
         state.loading = true;
         state.stale = false;
         List<ListShardsResponse> pages = new ArrayList<>();
-        ListShardsRequest.Builder first = ListShardsRequest.builder();
-        if (stream.startsWith("arn:")) {
-            first.streamARN(stream);
-        } else {
-            first.streamName(stream);
-        }
+        StreamRef ref = new StreamRef(stream);
+        ListShardsRequest.Builder first = ListShardsRequest.builder().streamName(ref.name()).streamARN(ref.arn());
         page(first.build(), pages).whenComplete((ignored, failure) -> context.execute(() -> loaded(stream, state,
                 pages, failure)));
     }
@@ -88,11 +92,13 @@ final class ShardMaps {
         if (failure == null) {
             state.map = ShardMap.fromListShards(pages);
             state.failing = false;
+            state.failures = 0;
             return;
         }
         state.stale = true;
-        state.notBeforeNanos = System.nanoTime() + RETRY_AFTER_NANOS;
-        String reason = String.valueOf(failure.getMessage());
+        state.failures++;
+        state.notBeforeNanos = System.nanoTime() + RETRY.nanos(state.failures);
+        String reason = AwsErrors.summary(failure);
         if (state.failing) {
             KinesisLogging.log.shardMapStillUnavailable(channel, stream, reason);
         } else {

@@ -422,13 +422,6 @@ final class FakeKinesisClient implements KinesisAsyncClient {
         return all;
     }
 
-    /** Every user record data of every call, in call order (aggregated entries unpacked). */
-    synchronized List<String> allSentUserData() {
-        List<String> all = new ArrayList<>();
-        calls.forEach(call -> all.addAll(call.userData()));
-        return all;
-    }
-
     // ---------------------------------------------------------------- KinesisAsyncClient
 
     @Override
