@@ -32,7 +32,9 @@ final class HeldLease {
     long readableAfterNanos;
     /** Released, ended or lost: no further write, no renewal. */
     boolean finished;
-    /** A write was sent and not answered yet. */
+    /** Failed attempts of the release or shard end under way (retried when throttled or transient). */
+    int lastWriteFailures;
+    /** A write was sent and not answered yet (or a failed release or shard end waits for its next attempt). */
     boolean writing;
     final Deque<Write> queued = new ArrayDeque<>();
     private final List<Runnable> whenIdle = new ArrayList<>();

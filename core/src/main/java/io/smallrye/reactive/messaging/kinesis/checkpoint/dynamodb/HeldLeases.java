@@ -1,5 +1,6 @@
 package io.smallrye.reactive.messaging.kinesis.checkpoint.dynamodb;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -11,6 +12,10 @@ import java.util.function.UnaryOperator;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.CheckpointStore.OwnershipListener;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
+import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
+import io.smallrye.reactive.messaging.kinesis.client.Backoff;
+import io.smallrye.reactive.messaging.kinesis.client.FailureKind;
+import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLeaseExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLeaseLogging;
 
@@ -22,13 +27,20 @@ import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLeaseLogging;
  */
 final class HeldLeases {
 
+    /** Attempts of a release or a shard end that fails for throttling or a transient error. */
+    static final int LAST_WRITE_ATTEMPTS = 6;
+    private static final Backoff LAST_WRITE_BACKOFF = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
+
     private final LeaseSettings settings;
     private final LeaseTable table;
     private final LeaseHealth health;
     private final OwnershipListener listener;
     private final Map<String, HeldLease> held = new HashMap<>();
+    private final ChannelContext context;
 
-    HeldLeases(LeaseSettings settings, LeaseTable table, LeaseHealth health, OwnershipListener listener) {
+    HeldLeases(LeaseSettings settings, LeaseTable table, LeaseHealth health, OwnershipListener listener,
+            ChannelContext context) {
+        this.context = context;
         this.settings = settings;
         this.table = table;
         this.health = health;
@@ -167,8 +179,20 @@ final class HeldLeases {
     }
 
     private void failed(HeldLease mine, HeldLease.Write write, Throwable failure) {
-        mine.writing = false;
         health.failed(write.operation() + " the lease of shard " + mine.key(), failure);
+        FailureKind kind = AwsErrors.classify(failure);
+        if (write.last() && (kind == FailureKind.THROTTLED || kind == FailureKind.TRANSIENT)
+                && ++mine.lastWriteFailures < LAST_WRITE_ATTEMPTS) {
+            // a release or a shard end has no later write to make up for it (checkpoints and renewals have the next
+            // one): it is sent again after the back-off, still first in the lease's queue, nothing sent meanwhile
+            mine.queued.addFirst(write);
+            context.setTimer(LAST_WRITE_BACKOFF.millis(mine.lastWriteFailures), () -> {
+                mine.writing = false;
+                sendNext(mine);
+            });
+            return;
+        }
+        mine.writing = false;
         write.done().fail(failure);
         sendNextUnlessSending(mine);
     }

@@ -43,10 +43,10 @@ final class LeaseCoordinator {
 
     LeaseCoordinator(LeaseSettings settings, DynamoDbAsyncClient client, Vertx vertx, OwnershipListener listener) {
         this.settings = settings;
-        this.context = new ChannelContext("lease coordinator", vertx);
+        this.context = new ChannelContext("lease coordinator of " + settings.channel(), vertx);
         this.table = new LeaseTable(client, settings, context);
         this.health = new LeaseHealth(settings);
-        this.held = new HeldLeases(settings, table, health, listener);
+        this.held = new HeldLeases(settings, table, health, listener, context);
         this.taker = new LeaseTaker(settings, table, context, held, health, listener);
     }
 

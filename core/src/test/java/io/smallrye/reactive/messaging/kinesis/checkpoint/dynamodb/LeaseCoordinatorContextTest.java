@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterEach;
@@ -29,6 +30,7 @@ import software.amazon.awssdk.services.dynamodb.model.DescribeTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableResponse;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
@@ -73,6 +75,9 @@ class LeaseCoordinatorContextTest {
                 "340282366920938463463374607431768211455").toItem();
         final List<String> answeredOn = new CopyOnWriteArrayList<>();
         final List<UpdateItemRequest> updates = new CopyOnWriteArrayList<>();
+        /** How many of the next UpdateItem calls are answered "throttled". */
+        final AtomicInteger throttleNext = new AtomicInteger();
+        final AtomicInteger throttled = new AtomicInteger();
 
         private <T> CompletableFuture<T> answer(Supplier<T> answer) {
             return CompletableFuture.supplyAsync(() -> {
@@ -100,6 +105,12 @@ class LeaseCoordinatorContextTest {
         @Override
         public CompletableFuture<UpdateItemResponse> updateItem(UpdateItemRequest request) {
             updates.add(request);
+            if (throttleNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throttled.incrementAndGet();
+                return answer(() -> {
+                    throw ProvisionedThroughputExceededException.builder().message("throttled by the test").build();
+                });
+            }
             return answer(() -> UpdateItemResponse.builder().build());
         }
 
@@ -161,5 +172,33 @@ class LeaseCoordinatorContextTest {
             assertThat(where.thread()).as(where.what()).startsWith("vert.x-eventloop-thread-").isNotEqualTo(FOREIGN);
             assertThat(where.context()).as(where.what()).isSameAs(coordinatorContext);
         });
+    }
+
+    @Test
+    void aThrottledReleaseIsSentAgainAfterTheBackoffUntilItIsWritten() {
+        ForeignThreadTable client = new ForeignThreadTable();
+        List<ShardClaim> claims = new CopyOnWriteArrayList<>();
+        LeaseCoordinator[] coordinator = new LeaseCoordinator[1];
+        CheckpointStore.OwnershipListener listener = new CheckpointStore.OwnershipListener() {
+            @Override
+            public void shardLost(String shardId) {
+            }
+
+            @Override
+            public void shardAvailable(String shardId) {
+                coordinator[0].claim(ShardInfo.of(shardId)).subscribe().with(claims::add);
+            }
+        };
+        coordinator[0] = new LeaseCoordinator(DynaliteTables.settings("leases", "a", "60s"), client, vertx, listener);
+        coordinator[0].claim(ShardInfo.of(SHARD)).subscribe().with(claims::add);
+        await().atMost(Duration.ofSeconds(10)).until(() -> claims.stream().anyMatch(ShardClaim::owned));
+
+        client.throttleNext.set(HeldLeases.LAST_WRITE_ATTEMPTS - 1);
+        coordinator[0].release(SHARD, ShardPosition.of("49590338271490256608559692538361571095921575989136588898"))
+                .await().atMost(Duration.ofSeconds(20));
+        System.out.printf("release written after %d throttled UpdateItem answers%n", client.throttled.get());
+
+        assertThat(client.throttled.get()).isEqualTo(HeldLeases.LAST_WRITE_ATTEMPTS - 1);
+        coordinator[0].close().await().atMost(Duration.ofSeconds(10));
     }
 }
