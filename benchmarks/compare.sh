@@ -19,8 +19,8 @@ set -euo pipefail
 # the table, they do not fail the run. Edit the right side when a benchmark's parameters change name or value: once the
 # JVM-wide scheduler thread is gone, the two scheduler=thread rows map to the rows that run on the channel's context.
 ROW_MAP='
-ChannelProduceBenchmark aggregation=false scheduler=thread => ChannelProduceBenchmark aggregation=false scheduler=thread
-ChannelProduceBenchmark aggregation=true scheduler=thread => ChannelProduceBenchmark aggregation=true scheduler=thread
+ChannelProduceBenchmark aggregation=false scheduler=thread => ChannelProduceBenchmark aggregation=false
+ChannelProduceBenchmark aggregation=true scheduler=thread => ChannelProduceBenchmark aggregation=true
 '
 # The JMH classes, each run as one JMH invocation per checkout and round.
 BENCHMARKS="${BENCHMARKS:-ChannelProduceBenchmark EmitterProduceBenchmark ChannelConsumeBenchmark}"
