@@ -1,8 +1,8 @@
 package io.smallrye.reactive.messaging.kinesis.incoming;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
@@ -14,8 +14,8 @@ import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
  * of the stream, a checkpoint save of a shard), logged so that an outage does not flood the log: the first failure
  * as one line (the caller's WARN message, with {@link AwsErrors#summary(Throwable)}), then a count every
  * {@link RepeatedFailures#DEFAULT_INTERVAL} while they go on, and one line when the call works again. The stack trace
- * of each failure goes to DEBUG. Thread-safe: the readers' and the stream calls' instances are used on the channel
- * context only, but the {@link Checkpointer}'s is called where the checkpoint store's answers complete.
+ * of each failure goes to DEBUG. Used on the channel context only (the {@link Checkpointer}'s too: the checkpoint
+ * store's answers hop onto the context first), so it needs no locks.
  */
 final class CallFailures {
 
@@ -24,7 +24,7 @@ final class CallFailures {
 
     private final String channel;
     private final RepeatedFailures repeated;
-    private final Map<String, Run> runs = new ConcurrentHashMap<>();
+    private final Map<String, Run> runs = new HashMap<>();
 
     CallFailures(String channel) {
         this(channel, new RepeatedFailures());
