@@ -67,7 +67,7 @@ public class KinesisOutboundChannel implements Flow.Subscriber<Message<?>> {
         this.settings = settings;
         this.records = new OutgoingRecordFactory(settings, objectEncoder);
         this.context = new ChannelContext(settings.channel(), vertx);
-        this.inbox = new RecordInbox(context, this::take, this::requestMore, this::woken, this::orphaned);
+        this.inbox = new RecordInbox(context, this::take, this::taken, this::requestMore, this::woken, this::orphaned);
         this.loop = new SendLoop(settings, client, KinesisClients.regionOf(client), context, inbox, this::requestMore,
                 metrics);
         this.demand = new UpstreamDemand(settings, loop, inbox);
@@ -100,9 +100,11 @@ public class KinesisOutboundChannel implements Flow.Subscriber<Message<?>> {
             record = records.create(message, sequence.getAndIncrement(), System.nanoTime());
         } catch (IllegalArgumentException rejected) {
             inbox.offer(new RecordInbox.Rejected(message, rejected));
+            demand.delivered();
             return;
         }
         inbox.offer(record);
+        demand.delivered();
     }
 
     @Override
@@ -159,6 +161,10 @@ public class KinesisOutboundChannel implements Flow.Subscriber<Message<?>> {
 
     private IllegalStateException closedReason(Message<?> message) {
         return KinesisExceptions.ex.channelClosed(settings.channel(), records.streamOf(message));
+    }
+
+    private void taken() {
+        demand.taken();
     }
 
     private void requestMore() {
@@ -237,8 +243,8 @@ public class KinesisOutboundChannel implements Flow.Subscriber<Message<?>> {
         }
     }
 
-    /** Runs the task on the context (at once when already there); false when Vert.x no longer runs tasks. */
-    private boolean onContext(Runnable task) {
+    /** Runs the task on the context (at once when already there); false when Vert.x no longer runs tasks. Tests use it too. */
+    boolean onContext(Runnable task) {
         if (context.isCurrent()) {
             task.run();
             return true;

@@ -17,10 +17,10 @@ import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
  * <p>
  * The context is woken only when it has something to do with what arrived: for sending ({@link #wakeForSending}),
  * when it holds nothing (the first record starts the buffer-time timer), while flushing, or once the arrivals fill
- * what the next request lacks; for demand ({@link #wakeForDemand}), once half of what upstream was asked for has
- * arrived, so that it asks for more before upstream runs dry. Otherwise arrivals wait for the context's next task (a
- * timer, an answer), which takes them first: they were accepted after the records that task is about, so nothing
- * they carry is due earlier.
+ * what the next request lacks; for demand ({@link #wakeForDemand}), once the arrivals fill half of the room the
+ * channel's held records leave, so that upstream's threads can go on asking for more (see {@link UpstreamDemand}).
+ * Otherwise arrivals wait for the context's next task (a timer, an answer), which takes them first: they were accepted
+ * after the records that task is about, so nothing they carry is due earlier.
  */
 final class RecordInbox {
 
@@ -41,20 +41,23 @@ final class RecordInbox {
     private long sendingAtBytes = 1;
     private int demandAtRecords = 1;
     private final Consumer<Object> receiver;
+    private final Runnable onTaken;
     private final Runnable afterTake;
     private final Runnable onWake;
     private final Consumer<Object> orphan;
 
     /**
      * @param receiver takes each arrival (a {@link PendingRecord} or a {@link Rejected}), on the context
+     * @param onTaken run on the context once the receiver took records, before they leave the inbox's counts
      * @param afterTake run on the context after {@link #takeAll()} took something (the demand may grow)
      * @param onWake the task run on the context when a wake is due; it calls {@link #takeAll()} first
      * @param orphan nacks an arrival the context will never take (Vert.x no longer runs), on the caller's thread
      */
-    RecordInbox(ChannelContext context, Consumer<Object> receiver, Runnable afterTake, Runnable onWake,
-            Consumer<Object> orphan) {
+    RecordInbox(ChannelContext context, Consumer<Object> receiver, Runnable onTaken, Runnable afterTake,
+            Runnable onWake, Consumer<Object> orphan) {
         this.context = context;
         this.receiver = receiver;
+        this.onTaken = onTaken;
         this.afterTake = afterTake;
         this.onWake = onWake;
         this.orphan = orphan;
@@ -108,6 +111,7 @@ final class RecordInbox {
             receiver.accept(arrival);
         }
         if (taken > 0) {
+            onTaken.run();
             records.addAndGet(-taken);
             bytes.addAndGet(-takenBytes);
         }
@@ -120,6 +124,16 @@ final class RecordInbox {
         return queue.isEmpty();
     }
 
+    /** Any thread: records queued and not taken yet. */
+    int queuedRecords() {
+        return records.get();
+    }
+
+    /** Any thread: their bytes. */
+    long queuedBytes() {
+        return bytes.get();
+    }
+
     /**
      * On the context, whenever the send loop ran: wake it once that many records or bytes are queued (1: at the first
      * arrival; {@link Integer#MAX_VALUE} / {@link Long#MAX_VALUE}: not for sending, its next task takes them).
@@ -130,7 +144,7 @@ final class RecordInbox {
         publish();
     }
 
-    /** On the context, whenever the demand was topped up: wake it once that many records are queued. */
+    /** On the context, whenever the room for upstream changed: wake it once that many records are queued. */
     void wakeForDemand(int records) {
         demandAtRecords = records;
         publish();
