@@ -13,7 +13,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Produces;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.junit.jupiter.api.Test;
@@ -24,8 +23,8 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.CheckpointStore;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardClaim;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
+import io.smallrye.reactive.messaging.kinesis.test.ClientBean;
 import io.smallrye.reactive.messaging.test.common.config.MapBasedConfig;
-import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 /**
  * A checkpoint store written by an application against the Uni SPI, answering on threads of its own (as a store
@@ -40,16 +39,16 @@ class IncomingCustomCheckpointStoreTest extends WeldTestBase {
     void aCustomUniCheckpointStoreIsClaimedSavedReleasedAndClosedByTheChannel() {
         ScriptedKinesis kinesis = new ScriptedKinesis();
         ScriptedKinesis.ScriptedShard shard = kinesis.addShard(SHARD).withRecords(30);
-        ClientProducer.client = kinesis;
+        ClientBean.use(kinesis);
         WorkerPoolStore store = new WorkerPoolStore();
         WorkerPoolStore.current = store;
         store.checkpoints.put(SHARD, ShardPosition.of(shard.records.get(9).sequenceNumber()));
-        addBeans(ClientProducer.class, WorkerPoolStore.Factory.class);
+        addBeans(ClientBean.class, WorkerPoolStore.Factory.class);
 
         Collector app = runApplication(new MapBasedConfig()
                 .with("mp.messaging.incoming.custom-in.connector", KinesisConnector.CONNECTOR_NAME)
                 .with("mp.messaging.incoming.custom-in.stream", "scripted-stream")
-                .with("mp.messaging.incoming.custom-in.client-bean", "scripted")
+                .with("mp.messaging.incoming.custom-in.client-bean", ClientBean.IDENTIFIER)
                 .with("mp.messaging.incoming.custom-in.starting-position", "trim_horizon")
                 .with("mp.messaging.incoming.custom-in.checkpoint-store", "worker-pool-store")
                 .with("mp.messaging.incoming.custom-in.checkpoint-interval", "100ms"), Collector.class);
@@ -126,17 +125,6 @@ class IncomingCustomCheckpointStoreTest extends WeldTestBase {
         @Override
         public Uni<Void> close() {
             return Uni.createFrom().voidItem().invoke(() -> calls.add("close")).chain(WorkerPoolStore::later);
-        }
-    }
-
-    @ApplicationScoped
-    public static class ClientProducer {
-        static volatile KinesisAsyncClient client;
-
-        @Produces
-        @Identifier("scripted")
-        KinesisAsyncClient client() {
-            return client;
         }
     }
 

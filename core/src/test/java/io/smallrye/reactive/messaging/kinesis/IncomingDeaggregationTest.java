@@ -22,11 +22,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.smallrye.reactive.messaging.kinesis.Containers.UserRecord;
-import io.smallrye.reactive.messaging.kinesis.IncomingFaultsTest.ClientProducer;
 import io.smallrye.reactive.messaging.kinesis.IncomingFaultsTest.ScriptedStore;
 import io.smallrye.reactive.messaging.kinesis.aggregation.PackedRecord;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
 import io.smallrye.reactive.messaging.kinesis.incoming.KinesisInboundChannel;
+import io.smallrye.reactive.messaging.kinesis.test.ClientBean;
 import io.smallrye.reactive.messaging.test.common.config.MapBasedConfig;
 import software.amazon.awssdk.core.SdkBytes;
 
@@ -47,10 +47,10 @@ class IncomingDeaggregationTest extends WeldTestBase {
     @BeforeEach
     void script() {
         kinesis = new ScriptedKinesis();
-        ClientProducer.client = kinesis;
+        ClientBean.use(kinesis);
         store = new ScriptedStore();
         ScriptedStore.current = store;
-        addBeans(ClientProducer.class, ScriptedStore.Factory.class);
+        addBeans(ClientBean.class, ScriptedStore.Factory.class);
         logs = LogCapture.start();
     }
 
@@ -63,7 +63,7 @@ class IncomingDeaggregationTest extends WeldTestBase {
         return new MapBasedConfig()
                 .with("mp.messaging.incoming.scripted-in.connector", KinesisConnector.CONNECTOR_NAME)
                 .with("mp.messaging.incoming.scripted-in.stream", "scripted-stream")
-                .with("mp.messaging.incoming.scripted-in.client-bean", "scripted")
+                .with("mp.messaging.incoming.scripted-in.client-bean", ClientBean.IDENTIFIER)
                 .with("mp.messaging.incoming.scripted-in.starting-position", "trim_horizon")
                 .with("mp.messaging.incoming.scripted-in.checkpoint-store", "scripted-store")
                 .with("mp.messaging.incoming.scripted-in.checkpoint-interval", "100ms")

@@ -14,7 +14,6 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Produces;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,8 +26,8 @@ import io.smallrye.reactive.messaging.health.HealthReport;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.CheckpointStore;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardClaim;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
+import io.smallrye.reactive.messaging.kinesis.test.ClientBean;
 import io.smallrye.reactive.messaging.test.common.config.MapBasedConfig;
-import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 /**
  * The incoming channel against {@link ScriptedKinesis}: exact sequences of expired iterators, throttling, transient
@@ -41,15 +40,15 @@ class IncomingFaultsTest extends WeldTestBase {
     @BeforeEach
     void script() {
         kinesis = new ScriptedKinesis();
-        ClientProducer.client = kinesis;
-        addBeans(ClientProducer.class);
+        ClientBean.use(kinesis);
+        addBeans(ClientBean.class);
     }
 
     private MapBasedConfig channel() {
         return new MapBasedConfig()
                 .with("mp.messaging.incoming.scripted-in.connector", KinesisConnector.CONNECTOR_NAME)
                 .with("mp.messaging.incoming.scripted-in.stream", "scripted-stream")
-                .with("mp.messaging.incoming.scripted-in.client-bean", "scripted")
+                .with("mp.messaging.incoming.scripted-in.client-bean", ClientBean.IDENTIFIER)
                 .with("mp.messaging.incoming.scripted-in.starting-position", "trim_horizon")
                 .with("mp.messaging.incoming.scripted-in.retry-backoff", "50ms");
     }
@@ -324,17 +323,6 @@ class IncomingFaultsTest extends WeldTestBase {
                 checkpoints.put(shardId, position);
             }
             return Uni.createFrom().voidItem();
-        }
-    }
-
-    @ApplicationScoped
-    public static class ClientProducer {
-        static volatile KinesisAsyncClient client;
-
-        @Produces
-        @Identifier("scripted")
-        KinesisAsyncClient client() {
-            return client;
         }
     }
 

@@ -11,10 +11,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.smallrye.reactive.messaging.health.HealthReport;
-import io.smallrye.reactive.messaging.kinesis.IncomingFaultsTest.ClientProducer;
 import io.smallrye.reactive.messaging.kinesis.IncomingFaultsTest.Collector;
 import io.smallrye.reactive.messaging.kinesis.IncomingFaultsTest.ScriptedStore;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
+import io.smallrye.reactive.messaging.kinesis.test.ClientBean;
 import io.smallrye.reactive.messaging.test.common.config.MapBasedConfig;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
@@ -34,15 +34,15 @@ class IncomingRecoveryTest extends WeldTestBase {
     @BeforeEach
     void script() {
         kinesis = new ScriptedKinesis();
-        ClientProducer.client = kinesis;
-        addBeans(ClientProducer.class);
+        ClientBean.use(kinesis);
+        addBeans(ClientBean.class);
     }
 
     private static MapBasedConfig channel() {
         return new MapBasedConfig()
                 .with("mp.messaging.incoming.scripted-in.connector", KinesisConnector.CONNECTOR_NAME)
                 .with("mp.messaging.incoming.scripted-in.stream", "scripted-stream")
-                .with("mp.messaging.incoming.scripted-in.client-bean", "scripted")
+                .with("mp.messaging.incoming.scripted-in.client-bean", ClientBean.IDENTIFIER)
                 .with("mp.messaging.incoming.scripted-in.starting-position", "trim_horizon")
                 .with("mp.messaging.incoming.scripted-in.retry-backoff", "10ms")
                 .with("mp.messaging.incoming.scripted-in.max-retry-backoff", "50ms");
