@@ -45,9 +45,23 @@ public final class StreamProbe implements AutoCloseable {
 
     /** Probes at once, then every interval, on a context of its own from {@code vertx}. */
     public StreamProbe start(Vertx vertx) {
-        context = new ChannelContext(channel, vertx);
+        attach(vertx);
         context.submit(this::tick);
         return this;
+    }
+
+    /** Gives the probe its context without starting the periodic probes (tests drive it with {@link #probeOnce}). */
+    StreamProbe attach(Vertx vertx) {
+        context = new ChannelContext(channel, vertx);
+        return this;
+    }
+
+    /** Runs one probe on the context; returns the verdict read there after it (an answer already at hand is in it). */
+    String probeOnce() {
+        return context.read("stream probe", () -> {
+            probe();
+            return problem;
+        });
     }
 
     private void tick() {
@@ -63,8 +77,8 @@ public final class StreamProbe implements AutoCloseable {
         return problem;
     }
 
-    /** On the context; a probe not started (called directly, as in unit tests) handles the answer where it comes. */
-    void probe() {
+    /** On the context. */
+    private void probe() {
         if (inFlight) {
             return;
         }
@@ -74,13 +88,7 @@ public final class StreamProbe implements AutoCloseable {
                 .streamName(stream.name()).streamARN(stream.arn());
         try {
             client.describeStreamSummary(request.build())
-                    .whenComplete((response, failure) -> {
-                        if (context == null) {
-                            answered(response, failure);
-                        } else {
-                            context.execute(() -> answered(response, failure));
-                        }
-                    });
+                    .whenComplete((response, failure) -> context.execute(() -> answered(response, failure)));
         } catch (RuntimeException e) {
             inFlight = false;
             report("stream '" + stream + "' is not reachable: " + e);

@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.vertx.core.Vertx;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryRequest;
 import software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryResponse;
@@ -18,14 +20,21 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 /** The readiness probe names the stream as configured: by name, or by ARN. */
 class StreamProbeStreamRefTest {
 
+    private final Vertx vertx = Vertx.vertx();
+
+    @AfterEach
+    void closeVertx() {
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+
     static final String ARN = "arn:aws:kinesis:us-east-1:000000000000:stream/orders";
 
     @Test
     void aStreamConfiguredByNameIsDescribedByName() {
         DescribingClient client = new DescribingClient(StreamStatus.ACTIVE);
-        StreamProbe probe = new StreamProbe(client, "orders-in", "orders", Duration.ofSeconds(1));
+        StreamProbe probe = new StreamProbe(client, "orders-in", "orders", Duration.ofSeconds(1)).attach(vertx);
 
-        probe.probe();
+        probe.probeOnce();
 
         assertThat(client.requests).singleElement().satisfies(request -> {
             assertThat(request.streamName()).isEqualTo("orders");
@@ -37,9 +46,9 @@ class StreamProbeStreamRefTest {
     @Test
     void aStreamConfiguredByArnIsDescribedByArn() {
         DescribingClient client = new DescribingClient(StreamStatus.DELETING);
-        StreamProbe probe = new StreamProbe(client, "orders-in", ARN, Duration.ofSeconds(1));
+        StreamProbe probe = new StreamProbe(client, "orders-in", ARN, Duration.ofSeconds(1)).attach(vertx);
 
-        probe.probe();
+        probe.probeOnce();
 
         assertThat(client.requests).singleElement().satisfies(request -> {
             assertThat(request.streamARN()).isEqualTo(ARN);

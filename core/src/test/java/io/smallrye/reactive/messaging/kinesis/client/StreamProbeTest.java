@@ -7,8 +7,10 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.vertx.core.Vertx;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryRequest;
 import software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryResponse;
@@ -20,29 +22,36 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 /** The readiness probe makes one attempt per run; a throttled run says nothing new about the stream. */
 class StreamProbeTest {
 
+    private final Vertx vertx = Vertx.vertx();
+
+    @AfterEach
+    void closeVertx() {
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+
     @Test
     void aThrottledProbeLeavesTheLastVerdictAndOtherFailuresAreReportedOnOneLine() {
         ScriptedDescribe client = new ScriptedDescribe();
-        StreamProbe probe = new StreamProbe(client, "orders-out", "orders", Duration.ofSeconds(10));
+        StreamProbe probe = new StreamProbe(client, "orders-out", "orders", Duration.ofSeconds(10)).attach(vertx);
 
         client.answers.add(CompletableFuture.completedFuture(active()));
-        probe.probe();
+        probe.probeOnce();
         assertThat(probe.problem()).isNull();
 
         client.answers.add(CompletableFuture.failedFuture(LimitExceededException.builder().message("Rate exceeded")
                 .build()));
-        probe.probe();
+        probe.probeOnce();
         assertThat(probe.problem()).isNull();
 
         client.answers.add(CompletableFuture.failedFuture(ResourceNotFoundException.builder()
                 .message("Stream orders under account 000000000000 not found.").build()));
-        probe.probe();
+        probe.probeOnce();
         assertThat(probe.problem()).contains("stream 'orders' is not reachable", "not found").doesNotContain("\n");
 
         String missing = probe.problem();
         client.answers.add(CompletableFuture.failedFuture(LimitExceededException.builder().message("Rate exceeded")
                 .build()));
-        probe.probe();
+        probe.probeOnce();
         assertThat(probe.problem()).isEqualTo(missing);
         assertThat(client.calls).isEqualTo(4);
     }
