@@ -14,7 +14,7 @@ import io.smallrye.config.WithDefault;
 public interface KinesisMessagingBuildTimeConfig {
 
     /**
-     * The HTTP client implementation.
+     * The HTTP client of the Kinesis and DynamoDB clients the connector builds.
      */
     @ConfigDocSection
     HttpClientBuildTime httpClient();
@@ -34,8 +34,9 @@ public interface KinesisMessagingBuildTimeConfig {
     interface HttpClientBuildTime {
 
         /**
-         * {@code netty}: the SDK's Netty client, on the Vert.x event loops (no extra threads). {@code crt}: the AWS
-         * Common Runtime client; needs the dependency {@code software.amazon.awssdk:aws-crt-client}.
+         * The HTTP client implementation. {@code netty}: the SDK's Netty client, on the Vert.x event loops (no extra
+         * threads). {@code crt}: the AWS Common Runtime client; needs the dependency
+         * {@code software.amazon.awssdk:aws-crt-client}, else the build fails saying so.
          */
         @WithDefault("netty")
         HttpClientType type();
@@ -50,14 +51,19 @@ public interface KinesisMessagingBuildTimeConfig {
 
         /**
          * Whether the Kinesis channels report to the health checks (when {@code quarkus-smallrye-health} is present).
-         * A channel can opt out with its {@code health-enabled} attribute.
+         * {@code true}: every channel reports unless its {@code health-enabled} attribute is {@code false}.
+         * {@code false}: the default of the channels' {@code health-enabled} attribute becomes {@code false} (a
+         * channel may still set it to {@code true}) and no stream is probed ({@code stream-probe-interval} is ignored).
          */
         @WithDefault("true")
         boolean enabled();
 
         /**
-         * How often each channel checks that its stream is reachable (DescribeStreamSummary), for readiness. One
-         * cheap control-plane call per channel and interval; {@code 0s} turns the probe off.
+         * How often each channel checks that its stream is reachable ({@code DescribeStreamSummary}), for readiness:
+         * a stream that is unreachable, missing or not ACTIVE/UPDATING makes the application not ready (never not
+         * live). One control-plane call per channel and interval (each times out after at most 5 s), well under AWS's
+         * limit of 20 calls per second per account. {@code 0s} turns the probe off, as do {@code health.enabled=false}
+         * and a channel's {@code health-enabled=false}.
          */
         @WithDefault("10s")
         java.time.Duration streamProbeInterval();
@@ -66,7 +72,9 @@ public interface KinesisMessagingBuildTimeConfig {
     interface Metrics {
 
         /**
-         * Whether the Kinesis channels record metrics (when {@code quarkus-micrometer} is present).
+         * Whether the Kinesis channels record Micrometer meters ({@code kinesis.records.sent},
+         * {@code kinesis.millis.behind.latest}, ...) when {@code quarkus-micrometer} is present. Without Micrometer
+         * nothing is recorded, whatever this says.
          */
         @WithDefault("true")
         boolean enabled();

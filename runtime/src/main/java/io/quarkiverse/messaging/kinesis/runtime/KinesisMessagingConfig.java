@@ -21,25 +21,29 @@ import io.smallrye.config.WithDefault;
 public interface KinesisMessagingConfig {
 
     /**
-     * The AWS region of the streams, e.g. {@code eu-west-1}. When not set, the AWS default region chain applies
-     * ({@code aws.region}, {@code AWS_REGION}, the profile file).
+     * The AWS region of the streams, e.g. {@code eu-west-1}, for the channels that set no {@code region} attribute
+     * (channel or connector level, which win). When not set anywhere, the AWS default region chain applies
+     * ({@code aws.region}, {@code AWS_REGION}, the profile file); with no region at all the start fails naming the
+     * channel. Dev Services set it to their emulator's region.
      */
     Optional<String> region();
 
     /**
-     * A Kinesis endpoint to use instead of the region's, e.g. {@code http://localhost:4567} for a local emulator.
-     * Set by Dev Services in dev and test mode.
+     * A Kinesis endpoint to use instead of the region's, e.g. {@code http://localhost:4567} for a local emulator, for
+     * the channels that set no {@code endpoint-override} attribute. Setting it keeps Dev Services from starting an
+     * emulator; when not set, Dev Services set it to theirs in dev and test mode. The DynamoDB lease table has its own
+     * {@code dynamodb-endpoint-override} attribute.
      */
     Optional<String> endpointOverride();
 
     /**
-     * Credentials.
+     * Credentials of the clients the connector builds, for channels without a {@code credentials-type} attribute.
      */
     @ConfigDocSection
     Credentials credentials();
 
     /**
-     * The HTTP client of the Kinesis clients the connector builds.
+     * The HTTP client of the Kinesis and DynamoDB clients the connector builds.
      */
     @ConfigDocSection
     HttpClient httpClient();
@@ -147,27 +151,30 @@ public interface KinesisMessagingConfig {
     interface HttpClient {
 
         /**
-         * The most concurrent requests (connections, over HTTP/1.1) of one Kinesis client. The SDK's default is 50.
+         * The most concurrent requests (connections, over HTTP/1.1) of one client the connector builds. The SDK's
+         * default (50) when not set. Must be positive.
          */
         OptionalInt maxConcurrency();
 
         /**
-         * How long establishing a connection may take.
+         * How long establishing a connection may take; the SDK's default (2 s) when not set.
          */
         Optional<Duration> connectionTimeout();
 
         /**
-         * How long a request may wait for a connection of the pool.
+         * How long a request may wait for a connection of the pool (see {@code max-concurrency}); the SDK's default
+         * (10 s) when not set.
          */
         Optional<Duration> connectionAcquisitionTimeout();
 
         /**
-         * How long a read may wait for data.
+         * How long a read may wait for data; the SDK's default (30 s) when not set. A request that times out fails as
+         * a transient error, which the channel retries with its back-off.
          */
         Optional<Duration> readTimeout();
 
         /**
-         * How long a write may take.
+         * How long a write may take; the SDK's default (30 s) when not set.
          */
         Optional<Duration> writeTimeout();
 
