@@ -193,6 +193,47 @@ class OutgoingAggregationEmulatorTest extends WeldTestBase {
         assertDeliveredOnceInOrderWhereAcked(delivered, results, stream);
     }
 
+    /**
+     * strict, 300 messages over 50 keys buffered (buffer-time 1 h), flushed when the application stops: each key's
+     * records leave together in aggregated records (one per shard once the shard map is known, one per key before),
+     * and the KCL reads every key's records back in emission order, where each ack said.
+     */
+    @Test
+    void strictFlushesTheBufferedRecordsOfFewKeysAsAggregatedRecordsReadBackInOrder() {
+        String stream = newStream(4);
+        AggregatingSender app = runApplication(channel(stream, true)
+                .with("mp.messaging.outgoing.agg-out.ordering", "strict")
+                .with("mp.messaging.outgoing.agg-out.buffer-time", "1h"), AggregatingSender.class);
+        int count = 300;
+        int keys = 50;
+        Map<String, CompletableFuture<KinesisSendResult>> sends = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            String key = "few-" + (i % keys);
+            String payload = key + "/" + i + "/";
+            sends.put(payload, app.send(payload, key));
+        }
+
+        container.shutdown(); // flushes what the channel holds
+
+        assertThat(sends.values()).allSatisfy(send -> assertThat(send).isCompleted().isNotCompletedExceptionally());
+        List<KinesisMock.ShardRecord> raw = kinesis.readAll(stream);
+        System.out.printf("kinesis-mock, strict flush of %d messages over %d keys: %d Kinesis records%n", count, keys,
+                raw.size());
+        assertThat(raw).hasSizeLessThanOrEqualTo(keys).allMatch(OutgoingAggregationEmulatorTest::hasMagic);
+        List<Delivered> delivered = readWithTheKcl(stream, raw);
+        assertThat(delivered).extracting(Delivered::payload).containsExactlyInAnyOrderElementsOf(sends.keySet());
+        Map<String, List<Integer>> perKey = new LinkedHashMap<>();
+        for (Delivered user : delivered) {
+            assertThat(user.payload()).startsWith(user.record().partitionKey() + "/");
+            perKey.computeIfAbsent(user.record().partitionKey(), k -> new ArrayList<>()).add(indexOf(user.payload()));
+            assertThat(sends.get(user.payload()).join()).as("send result of %s", user.payload())
+                    .isEqualTo(new KinesisSendResult(stream, user.shardId(), user.record().sequenceNumber(),
+                            user.record().subSequenceNumber()));
+        }
+        assertThat(perKey).hasSize(keys);
+        perKey.forEach((key, indexes) -> assertThat(indexes).as("order of key %s", key).isSorted());
+    }
+
     @ApplicationScoped
     public static class AggregatingSender {
 

@@ -12,11 +12,12 @@ import io.smallrye.reactive.messaging.kinesis.aggregation.ShardMap;
 
 /**
  * Packs records into KPL aggregated records, one open container per target shard (from the stream's shard map), each
- * up to aggregation-max-bytes; a container holding one record is sent as a plain record. Records whose shard is
- * unknown go as plain records.
+ * up to aggregation-max-bytes; a container holding one record is sent as a plain record. While a record's shard is
+ * unknown (no shard map yet, or ListShards refused), it shares a container only with the records of its own partition
+ * key and explicit hash key: they hash to one shard, whichever it is, and the container is routed like them.
  * <p>
- * A container is accepted or refused as a whole, so under strict ordering several records of one key may share a
- * container, but a key never spreads over two entries of one request.
+ * A container is accepted or refused as a whole, so under strict ordering the records of one key that wait together
+ * share a container and leave in one round trip, but a key never spreads over two entries of one request.
  */
 final class AggregatingPacker implements BatchPacker {
 
@@ -31,7 +32,7 @@ final class AggregatingPacker implements BatchPacker {
 
     private final List<RequestEntry> closed = new ArrayList<>();
     private final Map<String, Container> open = new LinkedHashMap<>();
-    private final Map<String, Object> entryOfKey = new HashMap<>();
+    private final Map<String, Container> entryOfKey = new HashMap<>();
     private long closedBytes;
     private long openBytes;
 
@@ -50,21 +51,10 @@ final class AggregatingPacker implements BatchPacker {
             return Offer.FULL;
         }
         String shard = shards.shardFor(record.entry.partitionKey(), record.entry.explicitHashKey());
-        Object assigned = oneEntryPerKey && record.orderKey != null ? entryOfKey.get(record.orderKey) : null;
-        if (shard == null) {
-            if (assigned != null) {
-                return Offer.HOLD_BACK;
-            }
-            if (closed.size() + open.size() == maxEntries) {
-                return Offer.FULL;
-            }
-            RequestEntry entry = RequestEntry.plain(record);
-            closed.add(entry);
-            closedBytes += record.size;
-            assign(record, entry);
-            return Offer.TAKEN;
-        }
-        Container container = open.get(shard);
+        Container assigned = oneEntryPerKey && record.orderKey != null ? entryOfKey.get(record.orderKey) : null;
+        // open containers are keyed by shard, or by routing key while the shard is unknown (never equal: see below)
+        String target = shard != null ? shard : routingKey(record);
+        Container container = open.get(target);
         if (assigned != null && assigned != container) {
             return Offer.HOLD_BACK;
         }
@@ -77,40 +67,47 @@ final class AggregatingPacker implements BatchPacker {
             if (assigned != null) {
                 return Offer.HOLD_BACK; // its key is in this container: a second entry could overtake it
             }
-            open.remove(shard);
+            open.remove(target);
             openBytes -= before;
             closedBytes += before;
-            closed.add(container.toEntry(shard));
+            closed.add(container.toEntry());
         }
         if (closed.size() + open.size() == maxEntries) {
             return Offer.FULL;
         }
-        container = new Container(new AggregatedRecordWriter(containerMaxBytes));
+        container = new Container(new AggregatedRecordWriter(containerMaxBytes), shard);
         container.add(record);
-        open.put(shard, container);
+        open.put(target, container);
         openBytes += container.entrySize();
         return Offer.TAKEN;
     }
 
-    private void assign(PendingRecord record, Object entry) {
-        if (oneEntryPerKey && record.orderKey != null) {
-            entryOfKey.put(record.orderKey, entry);
-        }
+    /**
+     * Records with the same partition key and explicit hash key land on the same shard. Starts with a line feed,
+     * which no shard id holds.
+     */
+    private static String routingKey(PendingRecord record) {
+        String explicitHashKey = record.entry.explicitHashKey();
+        return explicitHashKey == null ? "\n" + record.entry.partitionKey()
+                : "\n" + explicitHashKey + "\n" + record.entry.partitionKey();
     }
 
     @Override
     public List<RequestEntry> finish() {
         List<RequestEntry> entries = new ArrayList<>(closed);
-        open.forEach((shard, container) -> entries.add(container.toEntry(shard)));
+        open.values().forEach(container -> entries.add(container.toEntry()));
         return entries;
     }
 
     private final class Container {
         final AggregatedRecordWriter writer;
+        /** The shard its records map to, {@code null} when unknown. */
+        final String shard;
         final List<PendingRecord> records = new ArrayList<>();
 
-        Container(AggregatedRecordWriter writer) {
+        Container(AggregatedRecordWriter writer, String shard) {
             this.writer = writer;
+            this.shard = shard;
         }
 
         boolean add(PendingRecord record) {
@@ -129,7 +126,7 @@ final class AggregatingPacker implements BatchPacker {
             return records.size() == 1 ? records.get(0).size : writer.recordSize();
         }
 
-        RequestEntry toEntry(String shard) {
+        RequestEntry toEntry() {
             if (records.size() == 1) {
                 return new RequestEntry(List.copyOf(records), records.get(0).entry, false, shard);
             }

@@ -28,6 +28,13 @@ final class PendingRecords {
     private final Set<PendingRecord> backingOff = new HashSet<>();
     /** Order keys with records in requests under way, with their count. */
     private final Map<String, Integer> inFlightKeys = new HashMap<>();
+    /**
+     * Order keys with records that were due (a request was being filled) but had to wait for an earlier record of
+     * their key: they are due as soon as that one lands, whatever buffer-time says.
+     */
+    private final Set<String> dueBehindKey = new HashSet<>();
+    /** A key of {@link #dueBehindKey} landed since the last batch: its waiting records are due. */
+    private boolean dueKeyLanded;
     private long waitingBytes;
 
     PendingRecords(Ordering ordering, int recordsToFill, long maxBatchBytes) {
@@ -82,6 +89,15 @@ final class PendingRecords {
         return false;
     }
 
+    /**
+     * Whether records that were due when a request was filled, but had to wait for an earlier record of their key,
+     * may go now: that record landed. So a key's backlog leaves one round trip after another, not one buffer-time
+     * after another.
+     */
+    boolean heldRecordsDue() {
+        return dueKeyLanded;
+    }
+
     /** The earliest end of a retry backoff still ahead of {@code nowNanos}, if any. */
     OptionalLong nextRetryAtNanos(long nowNanos) {
         boolean found = false;
@@ -103,6 +119,7 @@ final class PendingRecords {
      */
     List<RequestEntry> nextBatch(long nowNanos, Function<String, BatchPacker> packerForStream) {
         Set<String> heldBack = ordering == Ordering.NONE ? Set.of() : new HashSet<>();
+        dueKeyLanded = false;
         List<PendingRecord> taken = new ArrayList<>();
         BatchPacker packer = null;
         String stream = null;
@@ -111,6 +128,7 @@ final class PendingRecords {
             PendingRecord record = it.next();
             if (ordering != Ordering.NONE && record.orderKey != null
                     && (heldBack.contains(record.orderKey) || inFlightKeys.containsKey(record.orderKey))) {
+                dueBehindKey.add(record.orderKey);
                 continue;
             }
             if (record.backingOff(nowNanos) || (stream != null && !stream.equals(record.stream))) {
@@ -127,7 +145,13 @@ final class PendingRecords {
             }
             if (offer == BatchPacker.Offer.HOLD_BACK) {
                 holdBack(heldBack, record);
+                if (record.orderKey != null) {
+                    dueBehindKey.add(record.orderKey); // behind a record of its key in this request
+                }
                 continue;
+            }
+            if (record.orderKey != null && !dueBehindKey.isEmpty()) {
+                dueBehindKey.remove(record.orderKey); // re-added if a later record of its key has to wait
             }
             it.remove();
             backingOff.remove(record);
@@ -153,7 +177,10 @@ final class PendingRecords {
     /** A record's request came back (whatever its outcome): its key no longer counts as in flight. */
     void landed(PendingRecord record) {
         if (ordering != Ordering.NONE && record.orderKey != null) {
-            inFlightKeys.computeIfPresent(record.orderKey, (key, count) -> count == 1 ? null : count - 1);
+            Integer left = inFlightKeys.computeIfPresent(record.orderKey, (key, count) -> count == 1 ? null : count - 1);
+            if (left == null && dueBehindKey.remove(record.orderKey)) {
+                dueKeyLanded = true;
+            }
         }
     }
 
@@ -162,6 +189,8 @@ final class PendingRecords {
         List<PendingRecord> all = new ArrayList<>(waiting.values());
         waiting.clear();
         backingOff.clear();
+        dueBehindKey.clear();
+        dueKeyLanded = false;
         waitingBytes = 0;
         return all;
     }

@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
  * lock, one task at a time.
  * <p>
  * A request is sent when the waiting records fill one (max-batch-records / max-batch-bytes), when the oldest has
- * waited buffer-time or a refused record's backoff is over ({@link BatchTimer}), or at once while flushing; at most
+ * waited buffer-time or a refused record's backoff is over ({@link BatchTimer}), when records that were due but had to
+ * wait for an earlier record of their partition key may go (its answer came back), or at once while flushing; at most
  * max-in-flight requests are under way ({@link PutRecordsSender}). Each answer comes back as a context task of its
  * own, is settled by the {@link AnswerHandler} (refused entries wait again in their emission place, see
  * {@link PendingRecords}), and its messages are acked or nacked in that task.
@@ -93,7 +94,7 @@ final class SendLoop {
         while (inFlight.size() < settings.maxInFlight() && !waiting.isEmpty()
                 && rate.answerExpectedBefore(sendDeadlineNanos, now)) {
             boolean due = flushing || waiting.fillsABatch() || now - timer.bufferTimeDueAt(waiting) >= 0
-                    || waiting.retryDue(now);
+                    || waiting.retryDue(now) || waiting.heldRecordsDue();
             if (!due) {
                 break;
             }

@@ -275,8 +275,20 @@ class KinesisOutboundChannelAggregationTest {
         assertThat(writtenPerKeyInShardOrder(fake.writes())).isEqualTo(emittedPerKey(messages));
     }
 
+    /**
+     * Each entry carries the records of one partition key only, in emission order, routed by that key: plain when it
+     * is alone, aggregated otherwise.
+     */
+    private static void assertEachEntryHoldsOneKey(List<SentEntry> entries) {
+        assertThat(entries).allSatisfy(entry -> {
+            assertThat(entry.keys()).as("keys of %s", entry.data()).containsOnly(entry.entry().partitionKey());
+            assertThat(hasMagic(entry.entry())).as("aggregated: %s", entry.data()).isEqualTo(entry.records().size() > 1);
+            assertThat(entry.data().stream().map(data -> indexOf(data)).toList()).isSorted();
+        });
+    }
+
     @Test
-    void recordsGoPlainUntilTheShardMapIsLoadedThenAggregated() {
+    void untilTheShardMapIsLoadedOnlyRecordsOfOneKeyShareAContainerThenRecordsOfOneShard() {
         FakeKinesisClient fake = fakeWithShards(FOUR_SHARDS);
         fake.holdListShards();
         harness = aggregating(fake, "buffer-time=20ms");
@@ -285,12 +297,9 @@ class KinesisOutboundChannelAggregationTest {
         List<Tracked> before = messages("a", 200, 20, 30);
         harness.send(before);
         harness.awaitCompleted(before.size());
-        List<Call> plainCalls = fake.calls();
-        assertThat(entries(plainCalls)).allSatisfy(entry -> {
-            assertThat(hasMagic(entry.entry())).isFalse();
-            assertThat(entry.records()).hasSize(1);
-        });
-        assertThat(entries(plainCalls)).hasSize(before.size());
+        List<Call> keyCalls = fake.calls();
+        assertEachEntryHoldsOneKey(entries(keyCalls));
+        assertThat(entries(keyCalls)).hasSizeLessThanOrEqualTo(before.size() / 2).anyMatch(SentEntry::aggregated);
         assertThat(fake.listings()).isEqualTo(1); // asked once, still loading
 
         fake.releaseListShards(); // the channel has the map when this returns
@@ -298,7 +307,7 @@ class KinesisOutboundChannelAggregationTest {
         harness.send(after);
         harness.awaitCompleted(before.size() + after.size());
 
-        List<Call> laterCalls = fake.calls().subList(plainCalls.size(), fake.callCount());
+        List<Call> laterCalls = fake.calls().subList(keyCalls.size(), fake.callCount());
         List<SentEntry> laterEntries = entries(laterCalls);
         assertThat(laterEntries).allSatisfy(entry -> assertThat(hasMagic(entry.entry())).isEqualTo(entry.records().size() > 1));
         assertThat(laterEntries.size()).isLessThanOrEqualTo(after.size() / 10);
@@ -312,9 +321,12 @@ class KinesisOutboundChannelAggregationTest {
         assertThat(fake.listings()).isEqualTo(1);
     }
 
-    /** Without ListShards (access denied), records go plain; the listing is tried again a second later. */
+    /**
+     * Without ListShards (access denied), only records of one key share a container; the listing is tried again a
+     * second later.
+     */
     @Test
-    void recordsGoPlainWhileTheShardsCannotBeListed() throws InterruptedException {
+    void whileTheShardsCannotBeListedOnlyRecordsOfOneKeyShareAContainer() throws InterruptedException {
         FakeKinesisClient fake = fakeWithShards(FOUR_SHARDS);
         fake.failListings(1);
         harness = aggregating(fake, "buffer-time=20ms");
@@ -322,7 +334,8 @@ class KinesisOutboundChannelAggregationTest {
         List<Tracked> before = messages("a", 100, 10, 30);
         harness.send(before);
         harness.awaitCompleted(before.size());
-        assertThat(entries(fake.calls())).hasSize(before.size()).noneMatch(SentEntry::aggregated);
+        assertEachEntryHoldsOneKey(entries(fake.calls()));
+        assertThat(entries(fake.calls())).hasSizeLessThanOrEqualTo(before.size() / 2).anyMatch(SentEntry::aggregated);
         assertThat(fake.listings()).isEqualTo(1);
 
         Thread.sleep(1_100); // the channel waits a second before listing again
@@ -492,6 +505,75 @@ class KinesisOutboundChannelAggregationTest {
             assertThat(writtenPerKeyInShardOrder(fake.writes()).get("A"))
                     .containsExactlyElementsOf(messages.stream().map(message -> message.id).toList());
         }
+    }
+
+    /**
+     * strict, 300 messages over 50 keys buffered, then flushed: each key's waiting records share one container, so the
+     * whole backlog leaves in one request: one container per shard with the shard map, one per key without it
+     * (ListShards refused). Per key, the records are stored in emission order.
+     */
+    @ParameterizedTest(name = "shard map={0}")
+    @CsvSource({ "true", "false" })
+    void strictSendsTheWaitingRecordsOfAKeyTogetherInOneAggregatedRecord(boolean shardMap) {
+        FakeKinesisClient fake = fakeWithShards(FOUR_SHARDS);
+        if (!shardMap) {
+            fake.failListings(Integer.MAX_VALUE);
+        }
+        harness = aggregating(fake, "ordering=strict", "buffer-time=1h");
+
+        List<Tracked> messages = messages("", 300, 50, 100);
+        harness.send(messages);
+        assertThat(fake.callCount()).isZero();
+        harness.channel.close(); // flush
+
+        assertAckedWhereWritten(messages, fake);
+        assertThat(fake.callCount()).isEqualTo(1);
+        List<SentEntry> entries = entries(fake.calls());
+        assertThat(entries).allMatch(SentEntry::aggregated);
+        if (shardMap) {
+            assertThat(entries).hasSize(4);
+            assertEveryEntryOnOneShard(fake.calls(), ShardMap.fromShards(FOUR_SHARDS));
+        } else {
+            assertThat(entries).hasSize(50).allSatisfy(entry -> assertThat(entry.records()).hasSize(6));
+            assertEachEntryHoldsOneKey(entries);
+        }
+        assertWrittenOnTheirShards(fake.writes(), ShardMap.fromShards(FOUR_SHARDS));
+        assertThat(writtenPerKeyInShardOrder(fake.writes())).isEqualTo(emittedPerKey(messages));
+    }
+
+    /**
+     * strict without a shard map: a key's backlog larger than aggregation-max-bytes leaves one container per round
+     * trip; the key's first container is refused once and sent again as a whole before the next one of its key, so
+     * the key's records are stored in emission order.
+     */
+    @Test
+    void strictRetriesARefusedContainerOfAKeyAsAWholeBeforeTheKeysNextRecords() {
+        FakeKinesisClient fake = fakeWithShards(FOUR_SHARDS);
+        fake.failListings(Integer.MAX_VALUE);
+        fake.containers(entry -> entry.data().stream().anyMatch(data -> indexOf(data) == 0)
+                && entry.records().get(0).attempt() == 1 ? THROUGHPUT_EXCEEDED : null);
+        harness = aggregating(fake, "ordering=strict", "aggregation-max-bytes=1000", "buffer-time=1h",
+                "retry-backoff=20ms", "max-retry-backoff=40ms");
+
+        List<Tracked> messages = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            messages.add(message(i % 3 == 0 ? "A" : "B", String.valueOf(i), 100));
+        }
+        harness.send(messages);
+        harness.channel.close();
+
+        assertAckedWhereWritten(messages, fake);
+        List<Call> calls = fake.calls();
+        assertNoKeyInTwoEntriesOfARequest(calls);
+        assertNoKeySentWhileInFlight(calls);
+        assertEachEntryHoldsOneKey(entries(calls));
+        assertThat(entries(calls)).allSatisfy(entry -> assertThat(entry.bytes()).isLessThanOrEqualTo(1_000));
+        List<SentEntry> refused = entries(calls).stream()
+                .filter(entry -> entry.data().stream().anyMatch(data -> indexOf(data) == 0)).toList();
+        assertThat(refused).hasSize(2);
+        assertThat(refused.get(0).records()).as("records of A refused together").hasSizeGreaterThan(1);
+        assertThat(refused.get(1).data()).as("sent again as a whole").isEqualTo(refused.get(0).data());
+        assertThat(writtenPerKeyInShardOrder(fake.writes())).isEqualTo(emittedPerKey(messages));
     }
 
     @Test

@@ -99,6 +99,30 @@ class KinesisOutboundChannelOrderingTest {
     }
 
     /**
+     * strict, 5 keys with 6 records each, requests of up to 10 records, buffer-time one hour: 30 waiting records fill
+     * a request, which carries one record per key; each key's next record was due with it and leaves as soon as its
+     * predecessor's answer came back, one round trip after another, not after buffer-time once fewer than a
+     * request's worth are left.
+     */
+    @Test
+    void strictSendsTheNextRecordOfAKeyAsSoonAsItsPredecessorIsAnswered() {
+        FakeKinesisClient fake = new FakeKinesisClient();
+        harness = ChannelHarness.create(fake, "ordering=strict", "max-batch-records=10", "buffer-time=1h");
+
+        List<Tracked> messages = interleaved("ABCDE", 6);
+        harness.send(messages);
+        harness.awaitCompleted(messages.size());
+
+        harness.assertAllAckedOnce(messages);
+        assertThat(fake.calls()).hasSize(6).allSatisfy(call -> assertThat(call.keys()).hasSize(5));
+        assertEachKeyWaitedForItsEarlierRecords(fake.calls(), true);
+        for (String key : List.of("A", "B", "C", "D", "E")) {
+            assertThat(fake.writtenDataOfKey(key)).as("writes of key %s", key)
+                    .containsExactly(key + 1, key + 2, key + 3, key + 4, key + 5, key + 6);
+        }
+    }
+
+    /**
      * relaxed: records of a key travel in one request at a time; while A1 backs off the later A records wait, but
      * when A1 is refused again in a request that also carries A2 and A3, those two are written before it.
      */
