@@ -21,18 +21,22 @@ import io.quarkus.test.junit.TestProfile;
 /**
  * /q/health/ready: UP while the channel runs and its stream answers; DOWN, naming the stream, once the emulator is
  * gone (the stream probe notices within its interval, without any send). The emulator here is one the test can stop:
- * kinesis-mock started by the test companion's test resource (an endpoint is configured, so Dev Services stay off).
+ * kinesis-mock started by the test companion's test resource, whose configuration points the application at it.
  */
 @QuarkusTest
 @TestProfile(HealthTest.FastProbe.class)
 @QuarkusTestResource(value = KinesisTestResource.class, restrictToAnnotatedClass = true, initArgs = @ResourceArg(name = "streams", value = "orders:1,shipments:1"))
 class HealthTest {
 
-    /** Probes the stream every second. */
+    /**
+     * Probes the stream every second. Dev Services off: they run at build time, before the test resource configures
+     * its endpoint, and would start an emulator nobody uses.
+     */
     public static class FastProbe implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.messaging.kinesis.health.stream-probe-interval", "1s");
+            return Map.of("quarkus.messaging.kinesis.health.stream-probe-interval", "1s",
+                    "quarkus.messaging.kinesis.devservices.enabled", "false");
         }
     }
 

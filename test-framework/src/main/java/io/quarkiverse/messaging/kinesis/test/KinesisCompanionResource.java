@@ -38,12 +38,26 @@ public class KinesisCompanionResource implements QuarkusTestResourceLifecycleMan
         return Map.of();
     }
 
+    /**
+     * Injects fields of type {@link KinesisCompanion}, except in test classes that run a {@link KinesisTestResource}
+     * (that one injects its own companion); fails, saying why, when such a field wants a companion and Dev Services
+     * did not start. A test class without such a field is left alone (this resource may apply to all test classes).
+     */
     @Override
     public void inject(TestInjector testInjector) {
-        if (companion == null) {
+        if (companion == null && devServices.containsKey(PREFIX + "endpoint-override")) {
             companion = fromDevServices(devServices);
         }
-        testInjector.injectIntoFields(companion, new TestInjector.MatchesType(KinesisCompanion.class));
+        testInjector.injectIntoFields(companion, field -> {
+            if (!field.getType().equals(KinesisCompanion.class) || TestResources.runs(field.getDeclaringClass(),
+                    KinesisTestResource.class)) {
+                return false;
+            }
+            if (companion == null) {
+                fromDevServices(devServices); // throws, naming what is missing
+            }
+            return true;
+        });
     }
 
     /** A companion on the endpoint, region and credentials Dev Services for Kinesis handed to the application. */

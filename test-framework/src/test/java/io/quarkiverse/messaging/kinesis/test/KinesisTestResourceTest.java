@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.DevServicesContext;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
 
 class KinesisTestResourceTest {
 
@@ -60,10 +65,64 @@ class KinesisTestResourceTest {
     }
 
     @Test
-    void theDevServicesCompanionNamesTheMissingEndpoint() {
-        assertThatThrownBy(() -> KinesisCompanionResource.fromDevServices(Map.of("quarkus.datasource.url", "x")))
+    void theDevServicesCompanionNamesTheMissingEndpointOnlyToTestsThatWantACompanion() {
+        KinesisCompanionResource resource = new KinesisCompanionResource();
+        resource.setIntegrationTestContext(devServices(Map.of("quarkus.datasource.url", "x")));
+
+        assertThatThrownBy(() -> resource.inject(FieldInjector.into(new TestInstance())))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("quarkus.messaging.kinesis.endpoint-override")
                 .hasMessageContaining("KinesisTestResource");
+        WithoutCompanion without = new WithoutCompanion();
+        resource.inject(FieldInjector.into(without));
+        assertThat(without.name).isNull();
+        RunsItsOwnEmulator own = new RunsItsOwnEmulator();
+        resource.inject(FieldInjector.into(own));
+        assertThat(own.kinesis).isNull();
+    }
+
+    @Test
+    void theDevServicesCompanionLeavesTestsThatRunTheirOwnEmulatorAlone() {
+        KinesisCompanionResource resource = new KinesisCompanionResource();
+        resource.setIntegrationTestContext(devServices(Map.of(
+                "quarkus.messaging.kinesis.endpoint-override", "http://localhost:1",
+                "quarkus.messaging.kinesis.region", "us-east-1",
+                "quarkus.messaging.kinesis.credentials.access-key-id", "a",
+                "quarkus.messaging.kinesis.credentials.secret-access-key", "s")));
+        try {
+            TestInstance test = new TestInstance();
+            resource.inject(FieldInjector.into(test));
+            assertThat(test.kinesis).isNotNull();
+            assertThat(test.kinesis.endpoint()).hasToString("http://localhost:1");
+
+            RunsItsOwnEmulator own = new RunsItsOwnEmulator();
+            resource.inject(FieldInjector.into(own));
+            assertThat(own.kinesis).isNull();
+        } finally {
+            resource.stop();
+        }
+    }
+
+    static class WithoutCompanion {
+        String name;
+    }
+
+    @QuarkusTestResource(value = KinesisTestResource.class, initArgs = @ResourceArg(name = "streams", value = "a"))
+    static class RunsItsOwnEmulator {
+        KinesisCompanion kinesis;
+    }
+
+    private static DevServicesContext devServices(Map<String, String> properties) {
+        return new DevServicesContext() {
+            @Override
+            public Map<String, String> devServicesProperties() {
+                return properties;
+            }
+
+            @Override
+            public Optional<String> containerNetworkId() {
+                return Optional.empty();
+            }
+        };
     }
 }
