@@ -50,7 +50,7 @@ public class KinesisCompanion implements AutoCloseable {
         this.timeout = timeout;
     }
 
-    /** The same companion (sharing its client) with another timeout for the waits. */
+    /** The same companion with another timeout for the waits; they share one client (closing one closes both). */
     public KinesisCompanion withTimeout(Duration timeout) {
         return new KinesisCompanion(endpoint, client, timeout);
     }

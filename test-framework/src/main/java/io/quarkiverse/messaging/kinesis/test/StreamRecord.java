@@ -8,6 +8,9 @@ import java.time.Instant;
  * record's sequence number and have sub-sequence numbers 0..n-1; a plain record has sub-sequence number 0 and
  * {@link #aggregated()} false.
  *
+ * {@code equals} compares {@code data} by identity (a record's array): compare {@link #dataAsUtf8()} or
+ * {@code Arrays.equals} in assertions.
+ *
  * @param data the payload (not copied: do not change it)
  */
 public record StreamRecord(String shardId, String sequenceNumber, long subSequenceNumber, boolean aggregated,
