@@ -10,34 +10,38 @@ import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
-import io.quarkiverse.messaging.kinesis.test.KinesisMockTestResource;
+import io.quarkiverse.messaging.kinesis.test.KinesisTestEmulator;
+import io.quarkiverse.messaging.kinesis.test.KinesisTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.smallrye.reactive.messaging.kinesis.test.KinesisMock;
 
 /**
  * /q/health/ready: UP while the channel runs and its stream answers; DOWN, naming the stream, once the emulator is
  * gone (the stream probe notices within its interval, without any send). The emulator here is one the test can stop:
- * kinesis-mock started by the test resource (an endpoint is configured, so Dev Services stay off).
+ * kinesis-mock started by the test companion's test resource, whose configuration points the application at it.
  */
 @QuarkusTest
 @TestProfile(HealthTest.FastProbe.class)
-@QuarkusTestResource(value = KinesisMockTestResource.class, restrictToAnnotatedClass = true, initArgs = @ResourceArg(name = "streams", value = "orders:1,shipments:1"))
+@QuarkusTestResource(value = KinesisTestResource.class, restrictToAnnotatedClass = true, initArgs = @ResourceArg(name = "streams", value = "orders:1,shipments:1"))
 class HealthTest {
 
-    /** Probes the stream every second. */
+    /**
+     * Probes the stream every second. Dev Services off: they run at build time, before the test resource configures
+     * its endpoint, and would start an emulator nobody uses.
+     */
     public static class FastProbe implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.messaging.kinesis.health.stream-probe-interval", "1s");
+            return Map.of("quarkus.messaging.kinesis.health.stream-probe-interval", "1s",
+                    "quarkus.messaging.kinesis.devservices.enabled", "false");
         }
     }
 
-    /** Injected by {@link KinesisMockTestResource}. */
-    KinesisMock kinesis;
+    /** Injected by {@link KinesisTestResource}. */
+    KinesisTestEmulator emulator;
 
     @Test
     void readyWhileTheStreamAnswersAndDownWhenTheEmulatorIsGone() {
@@ -47,7 +51,7 @@ class HealthTest {
                 .body(containsString("orders-out")));
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
 
-        kinesis.stop();
+        emulator.stop();
 
         Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/q/health/ready")
                 .then().statusCode(503)

@@ -24,10 +24,12 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.quarkiverse.messaging.kinesis.test.KinesisCompanion;
+import io.quarkiverse.messaging.kinesis.test.KinesisCompanionResource;
+import io.quarkiverse.messaging.kinesis.test.StreamRecord;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import io.smallrye.reactive.messaging.kinesis.test.KinesisMock.ShardRecord;
 
 /**
  * The orders application on Dev Services (no endpoint configured: kinesis-mock is started and the {@code orders}
@@ -35,14 +37,14 @@ import io.smallrye.reactive.messaging.kinesis.test.KinesisMock.ShardRecord;
  * Each test looks only at the records written since it started, so "exactly these records" means exactly.
  */
 @QuarkusTest
-@QuarkusTestResource(DevServicesStreams.class)
+@QuarkusTestResource(KinesisCompanionResource.class)
 class OrdersResourceTest {
 
     static final String STREAM = "orders";
     static final int SHARDS = 4;
 
-    /** Injected by {@link DevServicesStreams}. */
-    EmulatorStreams kinesis;
+    /** Injected by {@link KinesisCompanionResource}: on the emulator Dev Services started. */
+    KinesisCompanion kinesis;
 
     @Test
     void devServicesCreatedTheStreamWithItsShards() {
@@ -50,14 +52,17 @@ class OrdersResourceTest {
         assertThat(kinesis.openShards(STREAM)).isEqualTo(SHARDS);
     }
 
-    /** Sequence numbers of the records already in the stream when a test starts: earlier tests wrote them. */
+    /**
+     * Positions (sequence and sub-sequence numbers) of the records already in the stream when a test starts: earlier tests
+     * wrote them.
+     */
     private final Set<String> before = new HashSet<>();
 
     @BeforeEach
     void rememberWhatTheStreamHolds() {
         // the stream is not emptied (deleted and created again): the application's consumer reads it meanwhile
         before.clear();
-        kinesis.readAll(STREAM).forEach(record -> before.add(record.sequenceNumber()));
+        kinesis.readAll(STREAM).forEach(record -> before.add(record.position()));
     }
 
     @Test
@@ -80,13 +85,13 @@ class OrdersResourceTest {
                 .body("shardId", startsWith("shardId-"))
                 .extract().jsonPath()));
 
-        List<ShardRecord> records = written();
+        List<StreamRecord> records = written();
         assertThat(records).as("records in the stream").hasSize(orders.size());
-        Map<String, ShardRecord> byKey = records.stream()
-                .collect(Collectors.toMap(ShardRecord::partitionKey, Function.identity()));
+        Map<String, StreamRecord> byKey = records.stream()
+                .collect(Collectors.toMap(StreamRecord::partitionKey, Function.identity()));
         assertThat(byKey).containsOnlyKeys(orders.keySet());
         orders.forEach((customer, body) -> {
-            ShardRecord record = byKey.get(customer);
+            StreamRecord record = byKey.get(customer);
             JsonPath receipt = receipts.get(customer);
             assertThat(record.dataAsUtf8()).as("payload of %s", customer).isEqualTo(body);
             assertThat(record.shardId()).as("shard of %s", customer).isEqualTo(receipt.getString("shardId"));
@@ -180,7 +185,7 @@ class OrdersResourceTest {
                     assertThat(stats.getLong("acked") - ackedBefore).as("acked bulk orders").isEqualTo(count);
                 });
 
-        List<ShardRecord> records = written();
+        List<StreamRecord> records = written();
         assertBulkRecords(records, count, customers);
     }
 
@@ -189,13 +194,13 @@ class OrdersResourceTest {
      * customer all on one shard, their sequence numbers increasing in emission order; and several shards used.
      */
     /** The records written to the stream since the test started. */
-    private List<ShardRecord> written() {
-        return kinesis.readAll(STREAM).stream().filter(record -> !before.contains(record.sequenceNumber())).toList();
+    private List<StreamRecord> written() {
+        return kinesis.readAll(STREAM).stream().filter(record -> !before.contains(record.position())).toList();
     }
 
-    static void assertBulkRecords(List<ShardRecord> records, int count, int customers) {
+    static void assertBulkRecords(List<StreamRecord> records, int count, int customers) {
         Map<String, Long> occurrences = records.stream()
-                .collect(Collectors.groupingBy(ShardRecord::dataAsUtf8, Collectors.counting()));
+                .collect(Collectors.groupingBy(StreamRecord::dataAsUtf8, Collectors.counting()));
         List<String> duplicated = occurrences.entrySet().stream().filter(e -> e.getValue() > 1)
                 .map(e -> e.getKey() + " x" + e.getValue()).sorted().toList();
         List<String> missing = new ArrayList<>();
@@ -216,8 +221,8 @@ class OrdersResourceTest {
         }
         assertThat(records).hasSize(count);
 
-        Map<String, List<ShardRecord>> byCustomer = new HashMap<>();
-        for (ShardRecord record : records) {
+        Map<String, List<StreamRecord>> byCustomer = new HashMap<>();
+        for (StreamRecord record : records) {
             int index = Integer.parseInt(record.dataAsUtf8().substring("order-".length()));
             assertThat(record.partitionKey()).as("partition key of order-%d", index)
                     .isEqualTo("customer-" + (index % customers));
@@ -225,7 +230,7 @@ class OrdersResourceTest {
         }
         assertThat(byCustomer).hasSize(Math.min(customers, count));
         byCustomer.forEach((customer, ofCustomer) -> {
-            assertThat(ofCustomer).extracting(ShardRecord::shardId).as("shards of %s", customer).containsOnly(
+            assertThat(ofCustomer).extracting(StreamRecord::shardId).as("shards of %s", customer).containsOnly(
                     ofCustomer.get(0).shardId());
             List<Integer> inSequenceOrder = ofCustomer.stream()
                     .sorted(Comparator.comparing(record -> new BigInteger(record.sequenceNumber())))
@@ -233,7 +238,7 @@ class OrdersResourceTest {
                     .toList();
             assertThat(inSequenceOrder).as("orders of %s in sequence-number order", customer).isSorted();
         });
-        assertThat(records.stream().map(ShardRecord::shardId).distinct().count()).as("shards used")
+        assertThat(records.stream().map(StreamRecord::shardId).distinct().count()).as("shards used")
                 .isGreaterThan(1);
     }
 

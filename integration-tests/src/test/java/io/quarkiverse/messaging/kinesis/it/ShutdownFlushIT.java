@@ -12,8 +12,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkiverse.messaging.kinesis.test.KinesisCompanion;
+import io.quarkiverse.messaging.kinesis.test.StreamRecord;
 import io.smallrye.reactive.messaging.kinesis.test.KinesisMock;
-import io.smallrye.reactive.messaging.kinesis.test.KinesisMock.ShardRecord;
 import io.smallrye.reactive.messaging.kinesis.test.KinesisMockExtension;
 
 /**
@@ -67,7 +68,11 @@ class ShutdownFlushIT {
                     + "(the buffer timer fires after %s); %s", exitedAfter, sinceHandedOver, BUFFER_TIME,
                     app.logTail(60)).isLessThan(BUFFER_TIME.dividedBy(2));
 
-            List<ShardRecord> records = kinesis.readAll(STREAM);
+            List<StreamRecord> records;
+            try (KinesisCompanion companion = new KinesisCompanion(kinesis.endpoint(), kinesis.region(),
+                    KinesisMock.ACCESS_KEY_ID, KinesisMock.SECRET_ACCESS_KEY)) {
+                records = companion.readAll(STREAM);
+            }
             try {
                 OrdersResourceTest.assertBulkRecords(records, ORDERS, CUSTOMERS);
             } catch (AssertionError e) {
