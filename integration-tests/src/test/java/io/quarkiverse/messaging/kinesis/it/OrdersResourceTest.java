@@ -103,7 +103,8 @@ class OrdersResourceTest {
             given().contentType("text/plain").queryParam("customer", customer).body("order of " + customer)
                     .when().post("/orders").then().statusCode(200);
         }
-        assertThat(sentRecordsMetric() - before).as("kinesis_producer_records_total{outcome=sent} of orders-out").isEqualTo(3.0);
+        assertThat(sentRecordsMetric() - before).as("kinesis_producer_records_total{outcome=sent} of orders-out")
+                .isEqualTo(3.0);
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).contains("kinesis_producer_data_sent_bytes_total", "kinesis_producer_batch_size_records",
                 "kinesis_producer_requests_seconds_count");
