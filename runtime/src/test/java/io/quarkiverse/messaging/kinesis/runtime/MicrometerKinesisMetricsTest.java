@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.TimeGauge;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** The meters: names, types, base units and tags, the consumer lag per shard and its maximum per channel. */
@@ -123,5 +124,20 @@ class MicrometerKinesisMetricsTest {
         assertThat(max.value()).as("no shard read").isEqualTo(0.0);
         assertThat(registry.get("kinesis.consumer.lag.max").tags("channel", "other").timeGauge().value())
                 .isEqualTo(60.0);
+    }
+
+    @Test
+    void aMeterFilterDenyingThePerShardLagKeepsTheMaximum() {
+        SimpleMeterRegistry filtered = new SimpleMeterRegistry();
+        filtered.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("kinesis.consumer.lag")));
+        MicrometerKinesisMetrics withoutShards = new MicrometerKinesisMetrics(filtered);
+
+        withoutShards.millisBehindLatest("in", "orders", "shardId-0", 3_000);
+        withoutShards.millisBehindLatest("in", "orders", "shardId-1", 7_000);
+
+        assertThat(filtered.find("kinesis.consumer.lag").meters()).isEmpty();
+        assertThat(filtered.get("kinesis.consumer.lag.max").timeGauge().value()).isEqualTo(7.0);
+        withoutShards.shardReadingStopped("in", "orders", "shardId-1");
+        assertThat(filtered.get("kinesis.consumer.lag.max").timeGauge().value()).isEqualTo(3.0);
     }
 }
