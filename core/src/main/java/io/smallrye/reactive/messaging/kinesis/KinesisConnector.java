@@ -227,6 +227,18 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
         clients.close();
     }
 
+    /**
+     * Whether each channel started: attached to the application and, for an incoming channel, its first shard listing
+     * done (as the Kafka connector reports its consumers subscribed and producers created).
+     */
+    @Override
+    public HealthReport getStartup() {
+        HealthReport.HealthReportBuilder builder = HealthReport.builder();
+        inboundChannels.forEach(channel -> channel.reportStartup(builder));
+        outboundChannels.forEach(channel -> channel.reportStartup(builder));
+        return builder.build();
+    }
+
     @Override
     public HealthReport getReadiness() {
         HealthReport.HealthReportBuilder builder = HealthReport.builder();

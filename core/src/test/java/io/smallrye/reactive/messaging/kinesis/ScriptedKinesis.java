@@ -164,6 +164,7 @@ public class ScriptedKinesis implements KinesisAsyncClient {
     private final List<Supplier<RuntimeException>> listFaults = new CopyOnWriteArrayList<>();
     private final List<StreamStatus> statuses = new CopyOnWriteArrayList<>();
     private final AtomicInteger describeCalls = new AtomicInteger();
+    private volatile CompletableFuture<Void> listShardsHeld = CompletableFuture.completedFuture(null);
     /** While true, the stream does not exist: every call answers ResourceNotFoundException. */
     public volatile boolean streamMissing;
     volatile int pageSize = 7;
@@ -207,6 +208,16 @@ public class ScriptedKinesis implements KinesisAsyncClient {
         for (int i = 0; i < count; i++) {
             listFaults.add(failure);
         }
+    }
+
+    /** ListShards calls from now on wait for {@link #releaseListShards()} before they answer: a stalled listing. */
+    public void holdListShards() {
+        listShardsHeld = new CompletableFuture<>();
+    }
+
+    /** The held ListShards calls answer, and the next ones answer at once. */
+    public void releaseListShards() {
+        listShardsHeld.complete(null);
     }
 
     /** The next DescribeStreamSummary answers give these statuses, in order (then ACTIVE). */
@@ -301,7 +312,7 @@ public class ScriptedKinesis implements KinesisAsyncClient {
     public CompletableFuture<ListShardsResponse> listShards(ListShardsRequest request) {
         listShardsCalls.incrementAndGet();
         Supplier<RuntimeException> fault = next(listFaults);
-        return answer(() -> {
+        return listShardsHeld.thenCompose(released -> answer(() -> {
             if (fault != null) {
                 throw fault.get();
             }
@@ -328,7 +339,7 @@ public class ScriptedKinesis implements KinesisAsyncClient {
             }
             return ListShardsResponse.builder().shards(answer)
                     .nextToken(page + 1 < visible.size() ? String.valueOf(page + 1) : null).build();
-        });
+        }));
     }
 
     @Override

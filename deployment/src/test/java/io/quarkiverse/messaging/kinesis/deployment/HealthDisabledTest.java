@@ -33,5 +33,6 @@ class HealthDisabledTest {
         Thread.sleep(500);
         assertThat(connector.getReadiness().getChannels()).isEmpty();
         assertThat(connector.getLiveness().getChannels()).isEmpty();
+        assertThat(connector.getStartup().getChannels()).isEmpty();
     }
 }

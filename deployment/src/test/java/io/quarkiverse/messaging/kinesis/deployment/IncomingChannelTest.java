@@ -1,6 +1,9 @@
 package io.quarkiverse.messaging.kinesis.deployment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
 
 import jakarta.inject.Inject;
 
@@ -16,7 +19,7 @@ import io.smallrye.reactive.messaging.kinesis.KinesisConnector;
 /**
  * An incoming channel is attached to {@code smallrye-kinesis}, and the beans it looks up by @Identifier (failure
  * strategies, checkpoint stores) survive ArC's removal of unused beans. Nothing answers at the endpoint: the channel
- * is created, but not ready.
+ * is created, but neither started nor ready.
  */
 class IncomingChannelTest {
 
@@ -42,5 +45,17 @@ class IncomingChannelTest {
                 .extracting(HealthReport.ChannelInfo::getChannel)
                 .containsExactly(OrdersConsumer.CHANNEL);
         assertThat(readiness.isOk()).isFalse();
+    }
+
+    @Test
+    void channelIsNotStartedWhileItCannotListItsShards() {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            HealthReport startup = connector.getStartup();
+            assertThat(startup.isOk()).isFalse();
+            assertThat(startup.getChannels()).singleElement().satisfies(info -> {
+                assertThat(info.getChannel()).isEqualTo(OrdersConsumer.CHANNEL);
+                assertThat(info.getMessage()).contains("first listing of the shards of stream 'orders-in'");
+            });
+        });
     }
 }

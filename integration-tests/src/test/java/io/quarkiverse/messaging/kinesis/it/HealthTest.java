@@ -19,7 +19,8 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
- * /q/health/ready: UP while the channel runs and its stream answers; DOWN, naming the stream, once the emulator is
+ * /q/health/started: UP once every channel is attached (the incoming ones listed their shards). /q/health/ready: UP
+ * while the channel runs and its stream answers; DOWN, naming the stream, once the emulator is
  * gone (the stream probe notices within its interval, without any send). The emulator here is one the test can stop:
  * kinesis-mock started by the test companion's test resource, whose configuration points the application at it.
  */
@@ -42,6 +43,17 @@ class HealthTest {
 
     /** Injected by {@link KinesisTestResource}. */
     KinesisTestEmulator emulator;
+
+    @Test
+    void startedOnceEveryChannelIsAttachedAndTheIncomingOnesListedTheirShards() {
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/q/health/started")
+                .then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.find { it.name.contains('startup') }.data.orders", equalTo("[OK]"))
+                .body("checks.find { it.name.contains('startup') }.data.shipments", equalTo("[OK]"))
+                .body("checks.find { it.name.contains('startup') }.data.'orders-out'", equalTo("[OK]"))
+                .body("checks.find { it.name.contains('startup') }.data.'shipments-out'", equalTo("[OK]")));
+    }
 
     @Test
     void readyWhileTheStreamAnswersAndDownWhenTheEmulatorIsGone() {

@@ -10,6 +10,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -107,42 +108,44 @@ class OrdersResourceTest {
             given().contentType("text/plain").queryParam("customer", customer).body("order of " + customer)
                     .when().post("/orders").then().statusCode(200);
         }
-        assertThat(sentRecordsMetric() - before).as("kinesis_records_sent_total of orders-out").isEqualTo(3.0);
+        assertThat(sentRecordsMetric() - before).as("kinesis_producer_records_total{outcome=sent} of orders-out")
+                .isEqualTo(3.0);
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        assertThat(metrics).contains("kinesis_bytes_sent_total", "kinesis_putrecords_batch_size_records",
-                "kinesis_putrecords_latency_seconds", "kinesis_putrecords_requests_total");
+        assertThat(metrics).contains("kinesis_producer_data_sent_bytes_total", "kinesis_producer_batch_size_records",
+                "kinesis_producer_requests_seconds_count");
     }
 
     @Test
     void metricsCountTheReceivedOrders() {
-        double before = metric("kinesis_records_received_total", "orders");
+        double before = metric("kinesis_consumer_records_total", "orders");
         for (String customer : List.of("received-a", "received-b", "received-c")) {
             given().contentType("text/plain").queryParam("customer", customer).body("order of " + customer)
                     .when().post("/orders").then().statusCode(200);
         }
         // the consumer reads the whole stream: records other tests wrote may be counted too, never fewer than these
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> metric("kinesis_records_received_total", "orders") - before >= 3.0);
+                .until(() -> metric("kinesis_consumer_records_total", "orders") - before >= 3.0);
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> metric("kinesis_checkpoints_written_total", "orders") > 0);
+                .until(() -> metric("kinesis_consumer_checkpoints_total", "orders") > 0);
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        assertThat(metrics).contains("kinesis_bytes_received_total{channel=\"orders\"",
-                "kinesis_getrecords_requests_total{channel=\"orders\"");
-        assertThat(metrics.lines().filter(line -> line.startsWith("kinesis_millis_behind_latest{")
+        assertThat(metrics).contains("kinesis_consumer_data_received_bytes_total{channel=\"orders\"",
+                "kinesis_consumer_requests_total{channel=\"orders\"", "kinesis_consumer_lag_max_seconds{channel=\"orders\"");
+        assertThat(metrics.lines().filter(line -> line.startsWith("kinesis_consumer_lag_seconds{")
                 && line.contains("channel=\"orders\"")).map(line -> line.replaceAll(".*shard=\"([^\"]+)\".*", "$1"))
-                .distinct()).as("millis-behind-latest gauges of the orders channel").hasSize(SHARDS);
+                .distinct()).as("lag gauges of the orders channel").hasSize(SHARDS);
     }
 
-    /** The value of kinesis_records_sent_total for the orders channel in /q/metrics, 0 before the first send. */
+    /** The records stored by Kinesis for the orders-out channel in /q/metrics, 0 before the first send. */
     static double sentRecordsMetric() {
-        return metric("kinesis_records_sent_total", "orders-out");
+        return metric("kinesis_producer_records_total", "orders-out", "outcome=\"sent\"");
     }
 
     /** The sum of a meter's values for a channel in /q/metrics, 0 when it is not there yet. */
-    static double metric(String name, String channel) {
+    static double metric(String name, String channel, String... tags) {
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         return metrics.lines()
                 .filter(line -> line.startsWith(name + "{") && line.contains("channel=\"" + channel + "\""))
+                .filter(line -> Arrays.stream(tags).allMatch(line::contains))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .sum();
     }

@@ -72,8 +72,8 @@ public interface KinesisMessagingBuildTimeConfig {
     interface Metrics {
 
         /**
-         * Whether the Kinesis channels record Micrometer meters ({@code kinesis.records.sent},
-         * {@code kinesis.millis.behind.latest}, ...) when {@code quarkus-micrometer} is present. Without Micrometer
+         * Whether the Kinesis channels record Micrometer meters ({@code kinesis.producer.records},
+         * {@code kinesis.consumer.lag}, ...) when {@code quarkus-micrometer} is present. Without Micrometer
          * nothing is recorded, whatever this says.
          */
         @WithDefault("true")

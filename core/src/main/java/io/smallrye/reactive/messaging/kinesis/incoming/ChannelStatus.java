@@ -16,19 +16,24 @@ final class ChannelStatus {
 
     /**
      * @param failure the failure that stopped the channel; null while it runs
+     * @param subscribed whether the channel's stream was subscribed (reading starts then)
+     * @param listed whether a listing of the shards succeeded (see {@link Source#listed()})
      * @param started whether reading started (see {@link Source#started()})
      * @param startProblem before reading started: why the stream cannot be read yet; or null
      * @param problems what goes wrong with reading now (listing, shards); empty when all is well
      * @param activeShards shards being read now
      */
-    record Snapshot(Throwable failure, boolean closed, boolean started, String startProblem, List<String> problems,
-            int activeShards) {
+    record Snapshot(Throwable failure, boolean closed, boolean subscribed, boolean listed, boolean started,
+            String startProblem, List<String> problems, int activeShards) {
 
-        static final Snapshot INITIAL = new Snapshot(null, false, false, null, List.of(), 0);
+        static final Snapshot INITIAL = new Snapshot(null, false, false, false, false, null, List.of(), 0);
     }
 
     /** What the channel's readers show; asked on the context when a snapshot is made. */
     interface Source {
+        /** Whether a listing of the shards succeeded (the readers of its shards are being started); stays true. */
+        boolean listed();
+
         /** Whether reading started; stays true afterwards. */
         boolean started();
 
@@ -43,6 +48,7 @@ final class ChannelStatus {
     private Source source;
     private Throwable failure;
     private boolean closed;
+    private boolean subscribed;
     private boolean publishing;
     private volatile Snapshot snapshot = Snapshot.INITIAL;
 
@@ -71,6 +77,12 @@ final class ChannelStatus {
         }
     }
 
+    /** The channel's stream was subscribed. Context only. */
+    void subscribed() {
+        subscribed = true;
+        changed();
+    }
+
     /** The channel was closed. Context only. */
     void closed() {
         closed = true;
@@ -84,8 +96,8 @@ final class ChannelStatus {
 
     private void publish() {
         publishing = false;
-        snapshot = source == null ? new Snapshot(failure, closed, false, null, List.of(), 0)
-                : new Snapshot(failure, closed, source.started(), source.startProblem(), List.copyOf(source.problems()),
-                        source.activeReaders());
+        snapshot = source == null ? new Snapshot(failure, closed, subscribed, false, false, null, List.of(), 0)
+                : new Snapshot(failure, closed, subscribed, source.listed(), source.started(), source.startProblem(),
+                        List.copyOf(source.problems()), source.activeReaders());
     }
 }

@@ -125,6 +125,7 @@ public class KinesisInboundChannel {
                 .onSubscription().invoke(() -> context.execute(() -> {
                     if (!subscribed) {
                         subscribed = true;
+                        status.subscribed();
                         supervisor.start();
                     }
                 }));
@@ -239,6 +240,31 @@ public class KinesisInboundChannel {
             List<String> problems = new ArrayList<>(now.problems());
             problems.addAll(store.problems());
             builder.add(settings.channel(), problems.isEmpty(), problems.isEmpty() ? null : String.join("; ", problems));
+        }
+    }
+
+    /**
+     * Started once the channel is attached: its stream subscribed and the first listing of the shards done (the readers
+     * of the listed shards are being started, or their leases taken). Until then down, saying what it waits for. Stays
+     * up afterwards: readiness and liveness tell what happens next.
+     */
+    public void reportStartup(HealthReport.HealthReportBuilder builder) {
+        if (!settings.healthEnabled()) {
+            return;
+        }
+        ChannelStatus.Snapshot now = status.current();
+        if (now.subscribed() && now.listed()) {
+            builder.add(settings.channel(), true);
+        } else if (now.failure() != null) {
+            builder.add(settings.channel(), false, String.valueOf(now.failure().getMessage()));
+        } else if (now.closed()) {
+            builder.add(settings.channel(), false, "closed before it started");
+        } else if (!now.subscribed()) {
+            builder.add(settings.channel(), false, "waiting for the application to subscribe to the channel");
+        } else {
+            String problem = now.startProblem();
+            builder.add(settings.channel(), false, "waiting for the first listing of the shards of stream '"
+                    + settings.stream() + "' (region " + region + ")" + (problem == null ? "" : ": " + problem));
         }
     }
 

@@ -23,12 +23,12 @@ final class ReadingHealth implements ChannelStatus.Source {
     }
 
     /** A listing of the shards succeeded. */
-    void listed() {
+    void listingSucceeded() {
         listed = true;
     }
 
-    /** Whether a listing of the shards succeeded. */
-    boolean listedOnce() {
+    @Override
+    public boolean listed() {
         return listed;
     }
 

@@ -91,7 +91,7 @@ final class ShardSupervisor implements ShardReader.Listener {
 
     private void onListing(List<Shard> list) {
         lineage.listed(list);
-        health.listed();
+        health.listingSucceeded();
         Set<String> listed = list.stream().map(Shard::shardId).collect(Collectors.toSet());
         for (ShardReader reader : readers.all()) {
             if (reader.missing() && !listed.contains(reader.shardId())) {
@@ -245,7 +245,7 @@ final class ShardSupervisor implements ShardReader.Listener {
      */
     void shardAvailable(String shardId) {
         context.execute(() -> {
-            if (stopped || !health.listedOnce()) {
+            if (stopped || !health.listed()) {
                 return;
             }
             State state = lineage.state(shardId);

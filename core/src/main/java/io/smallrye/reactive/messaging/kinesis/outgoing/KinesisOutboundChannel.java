@@ -46,6 +46,8 @@ public class KinesisOutboundChannel implements Flow.Subscriber<Message<?>> {
     /** Set on the context when the channel closes; read by upstream's threads. */
     private volatile boolean closed;
     private volatile Throwable upstreamFailure;
+    /** Whether the channel got its upstream's subscription (stays true); read by health from any thread. */
+    private volatile boolean attached;
     /** On the context. */
     private boolean upstreamDone;
 
@@ -82,6 +84,7 @@ public class KinesisOutboundChannel implements Flow.Subscriber<Message<?>> {
     public void onSubscribe(Flow.Subscription s) {
         context.execute(() -> {
             if (demand.subscribe(s)) {
+                attached = true;
                 demand.topUp();
             } else {
                 s.cancel();
@@ -266,6 +269,19 @@ public class KinesisOutboundChannel implements Flow.Subscriber<Message<?>> {
         if (settings.healthEnabled()) {
             String problem = loop.streamProblem();
             builder.add(settings.channel(), problem == null && !closed, problem);
+        }
+    }
+
+    /**
+     * Started once the channel is attached to its upstream (an Emitter or an {@code @Outgoing} method subscribed it),
+     * and stays so; down until then, saying so.
+     */
+    public void reportStartup(HealthReport.HealthReportBuilder builder) {
+        if (settings.healthEnabled()) {
+            boolean started = attached;
+            builder.add(settings.channel(), started, started ? null
+                    : closed ? "closed before it started"
+                            : "waiting for its upstream (an Emitter or an @Outgoing method) to subscribe");
         }
     }
 

@@ -1,0 +1,94 @@
+package io.smallrye.reactive.messaging.kinesis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.smallrye.reactive.messaging.health.HealthReport;
+import io.smallrye.reactive.messaging.kinesis.test.ClientBean;
+import io.smallrye.reactive.messaging.providers.extension.HealthCenter;
+import io.smallrye.reactive.messaging.test.common.config.MapBasedConfig;
+
+/** The startup check of an incoming channel against {@link ScriptedKinesis}: down while the first listing stalls. */
+class IncomingStartupHealthTest extends WeldTestBase {
+
+    private ScriptedKinesis kinesis;
+
+    @BeforeEach
+    void script() {
+        kinesis = new ScriptedKinesis();
+        ClientBean.use(kinesis);
+        addBeans(ClientBean.class);
+    }
+
+    @Test
+    void aChannelWhoseFirstShardListingStallsIsNotStartedUntilTheListingAnswers() {
+        kinesis.addShard("shardId-000000000000").withRecords(3);
+        kinesis.holdListShards();
+        Collector app = runApplication(new MapBasedConfig()
+                .with("mp.messaging.incoming.scripted-in.connector", KinesisConnector.CONNECTOR_NAME)
+                .with("mp.messaging.incoming.scripted-in.stream", "scripted-stream")
+                .with("mp.messaging.incoming.scripted-in.client-bean", ClientBean.IDENTIFIER)
+                .with("mp.messaging.incoming.scripted-in.starting-position", "trim_horizon"), Collector.class);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> kinesis.listShardsCalls() > 0);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).untilAsserted(() -> {
+            HealthReport startup = connector().getStartup();
+            assertThat(startup.isOk()).isFalse();
+            assertThat(startup.getChannels()).singleElement().satisfies(info -> {
+                assertThat(info.getChannel()).isEqualTo("scripted-in");
+                assertThat(info.getMessage()).contains("first listing of the shards").contains("scripted-stream");
+            });
+        });
+        assertThat(get(HealthCenter.class).getStartup().isOk()).isFalse();
+        assertThat(app.received()).isEmpty();
+
+        kinesis.releaseListShards();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> connector().getStartup().isOk());
+        assertThat(connector().getStartup().getChannels()).singleElement()
+                .satisfies(info -> assertThat(info.getChannel()).isEqualTo("scripted-in"));
+        assertThat(get(HealthCenter.class).getStartup().isOk()).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.received().size() == 3);
+    }
+
+    @Test
+    void aChannelWithHealthDisabledIsLeftOutOfTheStartupCheck() {
+        kinesis.addShard("shardId-000000000000");
+        kinesis.holdListShards();
+        runApplication(new MapBasedConfig()
+                .with("mp.messaging.incoming.scripted-in.connector", KinesisConnector.CONNECTOR_NAME)
+                .with("mp.messaging.incoming.scripted-in.stream", "scripted-stream")
+                .with("mp.messaging.incoming.scripted-in.client-bean", ClientBean.IDENTIFIER)
+                .with("mp.messaging.incoming.scripted-in.health-enabled", "false"), Collector.class);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> kinesis.listShardsCalls() > 0);
+        assertThat(connector().getStartup().getChannels()).isEmpty();
+        kinesis.releaseListShards();
+    }
+
+    @ApplicationScoped
+    public static class Collector {
+        private final List<String> received = new CopyOnWriteArrayList<>();
+
+        List<String> received() {
+            return new ArrayList<>(received);
+        }
+
+        @Incoming("scripted-in")
+        void consume(byte[] payload) {
+            received.add(new String(payload, StandardCharsets.UTF_8));
+        }
+    }
+}
