@@ -92,7 +92,9 @@ function main () {
   const antora = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', '@antora', 'cli', 'bin', 'antora'),
     playbook], { cwd: ROOT, stdio: 'inherit' })
   const antoraFailed = antora.status !== 0
-  const result = fs.existsSync(outputDir) ? checkSite(outputDir, DOCS_START_PATH + '/') : { pages: 0, broken: [], external: [] }
+  const result = fs.existsSync(outputDir)
+    ? checkSite(outputDir, DOCS_START_PATH + '/')
+    : { pages: 0, broken: [], external: [] }
   const externalList = path.join(outputDir, '..', 'site-external-links.txt')
   fs.writeFileSync(externalList, result.external.map((link) => link + '\n').join(''))
   result.broken.forEach((problem) => console.error('[docs] broken link: ' + problem))
