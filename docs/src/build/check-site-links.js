@@ -14,7 +14,8 @@ const SCHEME = /^[a-z][a-z0-9+.-]*:/i
 function decodeEntities (text) {
   return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (entity, name) => {
     if (name[0] !== '#') return ENTITIES[name.toLowerCase()] ?? entity
-    return String.fromCodePoint(name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : Number(name.slice(1)))
+    const hex = name[1] === 'x' || name[1] === 'X'
+    return String.fromCodePoint(hex ? parseInt(name.slice(2), 16) : Number(name.slice(1)))
   })
 }
 
@@ -28,7 +29,8 @@ function htmlFiles (dir) {
 
 // attributes of tags only: the text of code listings has its < escaped
 function idsOf (html) {
-  return new Set([...html.matchAll(/<[a-z][a-z0-9]*(?:\s[^>]*)?\sid="([^"]*)"/g)].map((match) => decodeEntities(match[1])))
+  const tagIds = html.matchAll(/<[a-z][a-z0-9]*(?:\s[^>]*)?\sid="([^"]*)"/g)
+  return new Set([...tagIds].map((match) => decodeEntities(match[1])))
 }
 
 // links Antora could not resolve (class "unresolved") are left out: Antora already reported them, naming the source

@@ -71,12 +71,14 @@ test('a broken navigation entry is reported once, named from the site root, what
     'c/sub/c.html': page('pages/sub/c.adoc', nav('../'), ''),
   })
   assert.deepEqual(checkSite(dir).broken,
-    ['the navigation (nav.adoc): link "c/b.html#part" names anchor "part", which c/b.html (pages/b.adoc) does not have'])
+    ['the navigation (nav.adoc): link "c/b.html#part" names anchor "part", which c/b.html (pages/b.adoc) does not'
+      + ' have'])
 })
 
 test('a link leaving the site is reported', () => {
   const dir = site({ 'c/a.html': page('pages/a.adoc', '', '<a href="../../outside.html">out</a>') })
-  assert.match(checkSite(dir).broken[0], /^c\/a\.html \(from pages\/a\.adoc\): link "\.\.\/\.\.\/outside\.html" leaves the site/)
+  assert.match(checkSite(dir).broken[0],
+    /^c\/a\.html \(from pages\/a\.adoc\): link "\.\.\/\.\.\/outside\.html" leaves the site/)
 })
 
 test('external links are collected, not checked; unresolved xrefs (reported by Antora) and mailto: are skipped', () => {

@@ -62,7 +62,8 @@ function contentSource () {
   const commonDir = path.resolve(gitDir, fs.readFileSync(path.join(gitDir, 'commondir'), 'utf8').trim())
   const head = fs.readFileSync(path.join(gitDir, 'HEAD'), 'utf8').match(/^ref: refs\/heads\/(.*)$/m)
   if (!head) fail(`the linked worktree ${ROOT} has a detached HEAD: check out a branch to render the docs`)
-  return { url: path.dirname(commonDir), branches: head[1], worktrees: path.basename(gitDir), start_path: DOCS_START_PATH }
+  const worktree = path.basename(gitDir)
+  return { url: path.dirname(commonDir), branches: head[1], worktrees: worktree, start_path: DOCS_START_PATH }
 }
 
 function writePlaybook (outputDir) {
