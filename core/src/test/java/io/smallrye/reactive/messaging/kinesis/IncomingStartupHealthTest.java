@@ -3,19 +3,13 @@ package io.smallrye.reactive.messaging.kinesis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
-import jakarta.enterprise.context.ApplicationScoped;
-
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.smallrye.reactive.messaging.health.HealthReport;
+import io.smallrye.reactive.messaging.kinesis.IncomingFaultsTest.Collector;
 import io.smallrye.reactive.messaging.kinesis.test.ClientBean;
 import io.smallrye.reactive.messaging.providers.extension.HealthCenter;
 import io.smallrye.reactive.messaging.test.common.config.MapBasedConfig;
@@ -76,19 +70,5 @@ class IncomingStartupHealthTest extends WeldTestBase {
         await().atMost(Duration.ofSeconds(10)).until(() -> kinesis.listShardsCalls() > 0);
         assertThat(connector().getStartup().getChannels()).isEmpty();
         kinesis.releaseListShards();
-    }
-
-    @ApplicationScoped
-    public static class Collector {
-        private final List<String> received = new CopyOnWriteArrayList<>();
-
-        List<String> received() {
-            return new ArrayList<>(received);
-        }
-
-        @Incoming("scripted-in")
-        void consume(byte[] payload) {
-            received.add(new String(payload, StandardCharsets.UTF_8));
-        }
     }
 }
