@@ -10,7 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,6 +81,42 @@ class NpmPackageInstallerTest {
                 .hasMessageContaining("exited with code 1")
                 .hasMessageContaining("ETARGET")
                 .hasMessageNotContaining("SRKIN2370");
+    }
+
+    @Test
+    void aSlowInstallReportsItsElapsedTimeAndWhereTheOutputIs() throws IOException {
+        Path npm = cacheDir.resolve("slow-npm.sh");
+        // npm install --prefix <prefix> ...: $3 is the prefix
+        Files.writeString(npm, "#!/bin/sh\nsleep 11\nmkdir -p \"$3/node_modules/dynalite\"\n"
+                + "touch \"$3/node_modules/dynalite/cli.js\"\n");
+        Files.setPosixFilePermissions(npm, PosixFilePermissions.fromString("rwx------"));
+        NpmPackageInstaller installer = new NpmPackageInstaller(npm.toString(), cacheDir, "dynalite", "4.0.0",
+                "cli.js", Duration.ofMinutes(1), Optional.empty());
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                lines.add(new SimpleFormatter().formatMessage(record));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger("io.quarkiverse.messaging.kinesis.deployment");
+        logger.addHandler(handler);
+        try {
+            assertThat(installer.ensureInstalled()).isEqualTo(cacheDir.resolve("dynalite-4.0.0/node_modules/dynalite"));
+        } finally {
+            logger.removeHandler(handler);
+        }
+        assertThat(lines).anySatisfy(line -> assertThat(line).contains("SRKIN1370", "installing dynalite 4.0.0",
+                "10 s elapsed", "stopped after 60 s", cacheDir.resolve("logs").toString()));
+        assertThat(lines).anySatisfy(line -> assertThat(line).contains("SRKIN1371", "installed dynalite 4.0.0"));
     }
 
     private static int closedPort() throws IOException {
