@@ -125,6 +125,29 @@ class IncomingBatchTest extends WeldTestBase {
     }
 
     @Test
+    void theUserRecordsOfAggregatedRecordsAreElementsOfTheBatchOneByOne() {
+        String stream = "batch-" + UUID.randomUUID().toString().substring(0, 8);
+        kinesis.createStream(stream, 1);
+        StreamWriter.putAll(kinesis.client(), stream, List.of(
+                StreamWriter.entry("plain", "p-0"),
+                Containers.pack(List.of(new Containers.UserRecord("a", null, "u-0"),
+                        new Containers.UserRecord("b", null, "u-1"), new Containers.UserRecord("c", null, "u-2")))
+                        .toPutRecordsRequestEntry()));
+        MetadataConsumer app = runApplication(channel(new MapBasedConfig(), "meta-in", stream, null),
+                MetadataConsumer.class);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> app.batches().size() == 1);
+        assertThat(app.payloads().get(0)).extracting(data -> new String(data, StandardCharsets.UTF_8))
+                .containsExactly("p-0", "u-0", "u-1", "u-2");
+        List<IncomingKinesisMetadata> records = app.batches().get(0).getRecords();
+        assertThat(records).extracting(IncomingKinesisMetadata::getPartitionKey).containsExactly("plain", "a", "b", "c");
+        assertThat(records).extracting(IncomingKinesisMetadata::getSubSequenceNumber).containsExactly(0L, 0L, 1L, 2L);
+        String container = kinesis.readAll(stream).get(1).sequenceNumber();
+        assertThat(records.subList(1, 4)).extracting(IncomingKinesisMetadata::getSequenceNumber)
+                .containsOnly(container);
+    }
+
+    @Test
     void maxRecordsAndMaxPendingRecordsBoundTheBatches() {
         String stream = newStream(10);
         MapBasedConfig config = new MapBasedConfig();
