@@ -5,23 +5,24 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.InMemoryCheckpointStore;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
 import io.smallrye.reactive.messaging.kinesis.test.KinesisMock;
@@ -32,7 +33,7 @@ import io.vertx.core.json.JsonObject;
 /**
  * batch=true against kinesis-mock: each message carries the records of one GetRecords page of one shard as a List,
  * each record decoded as payload-type says, with each record's metadata; acking a batch moves the checkpoint past it
- * (whatever the order of the acks), nacking it goes through the failure strategy.
+ * (whatever the order of the acks). Nacks: {@link IncomingBatchFailureTest}.
  */
 @ExtendWith(KinesisMockExtension.class)
 class IncomingBatchTest extends WeldTestBase {
@@ -148,6 +149,18 @@ class IncomingBatchTest extends WeldTestBase {
     }
 
     @Test
+    void anInjectedMultiOfListsGetsTheBatches() {
+        String stream = newStream(5);
+        StreamConsumer app = runApplication(channel(new MapBasedConfig(), "stream-in", stream, "string"),
+                StreamConsumer.class);
+        app.start();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> count(app.received()) == 5);
+        assertThat(app.received().stream().flatMap(List::stream).toList())
+                .containsExactlyElementsOf(IntStream.range(0, 5).mapToObj(IncomingBatchTest::order).toList());
+    }
+
+    @Test
     void maxRecordsAndMaxPendingRecordsBoundTheBatches() {
         String stream = newStream(10);
         MapBasedConfig config = new MapBasedConfig();
@@ -185,49 +198,13 @@ class IncomingBatchTest extends WeldTestBase {
         assertThat(connector().inboundChannel("held-in").pendingRecords()).isZero();
     }
 
-    @Test
-    void aNackedBatchIsWrittenRecordByRecordToTheDeadLetterStreamAndReadingGoesOn() {
-        String stream = newStream(4);
-        String deadLetters = "dlq-" + UUID.randomUUID().toString().substring(0, 8);
-        kinesis.createStream(deadLetters, 1);
-        FailingFirstBatch app = runApplication(channel(new MapBasedConfig(), "failing-in", stream, "string")
-                .with("mp.messaging.incoming.failing-in.failure-strategy", "dead-letter-stream")
-                .with("mp.messaging.incoming.failing-in.dead-letter-stream", deadLetters), FailingFirstBatch.class);
-
-        await().atMost(Duration.ofSeconds(20)).until(() -> kinesis.readAll(deadLetters).size() == 4);
-        List<KinesisMock.ShardRecord> dead = kinesis.readAll(deadLetters);
-        assertThat(dead).extracting(KinesisMock.ShardRecord::dataAsUtf8)
-                .containsExactly(order(0), order(1), order(2), order(3));
-        assertThat(dead).extracting(KinesisMock.ShardRecord::partitionKey)
-                .containsExactly("key-0", "key-1", "key-2", "key-3");
-        ShardPosition endOfBatch = ShardPosition.of(kinesis.readAll(stream).get(3).sequenceNumber());
-        await().atMost(Duration.ofSeconds(10)).until(() -> endOfBatch.equals(checkpoint("failing-in")));
-
-        write(stream, 4, 6);
-        await().atMost(Duration.ofSeconds(20)).until(() -> count(app.received()) == 2);
-        assertThat(app.received().stream().flatMap(List::stream).toList()).containsExactly(order(4), order(5));
-    }
-
-    @Test
-    void aNackedBatchStopsTheChannelWithFailAndTheCheckpointStaysBeforeIt() {
-        String stream = newStream(3);
-        FailingFirstBatch app = runApplication(channel(new MapBasedConfig(), "failing-in", stream, "string"),
-                FailingFirstBatch.class);
-
-        await().atMost(Duration.ofSeconds(20)).until(() -> !connector().getLiveness().isOk());
-        assertThat(connector().getLiveness().getChannels()).singleElement().satisfies(info -> assertThat(
-                info.getMessage()).contains("failing-in", SHARD, kinesis.readAll(stream).get(0).sequenceNumber()));
-        assertThat(app.received()).isEmpty();
-        assertThat(checkpoint("failing-in")).isNull();
-    }
-
     private ShardPosition checkpoint(String channel) {
         InMemoryCheckpointStore store = (InMemoryCheckpointStore) connector().inboundChannel(channel)
                 .checkpointStore();
         return store.position(SHARD).orElse(null);
     }
 
-    private static int count(List<? extends List<?>> batches) {
+    static int count(List<? extends List<?>> batches) {
         return batches.stream().mapToInt(List::size).sum();
     }
 
@@ -304,6 +281,23 @@ class IncomingBatchTest extends WeldTestBase {
     }
 
     @ApplicationScoped
+    public static class StreamConsumer {
+        @Inject
+        @Channel("stream-in")
+        Multi<List<String>> stream;
+
+        private final List<List<String>> received = new CopyOnWriteArrayList<>();
+
+        List<List<String>> received() {
+            return received;
+        }
+
+        void start() {
+            stream.subscribe().with(received::add);
+        }
+    }
+
+    @ApplicationScoped
     public static class HeldBatches {
         final List<Message<List<byte[]>>> held = new CopyOnWriteArrayList<>();
 
@@ -318,22 +312,5 @@ class IncomingBatchTest extends WeldTestBase {
         }
     }
 
-    @ApplicationScoped
-    public static class FailingFirstBatch {
-        final List<List<String>> received = new CopyOnWriteArrayList<>();
 
-        List<List<String>> received() {
-            return received;
-        }
-
-        final AtomicBoolean failed = new AtomicBoolean();
-
-        @Incoming("failing-in")
-        void consume(List<String> batch) {
-            if (failed.compareAndSet(false, true)) {
-                throw new IllegalStateException("cannot process " + new ArrayList<>(batch));
-            }
-            received.add(batch);
-        }
-    }
 }

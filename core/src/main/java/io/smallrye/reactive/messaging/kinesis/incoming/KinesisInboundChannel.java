@@ -44,7 +44,8 @@ import software.amazon.awssdk.services.kinesis.model.Record;
  * The {@link ShardSupervisor} starts a {@link ShardReader} per shard (and per child shard after resharding); their
  * record streams are merged as they come (any number at once), moved onto the channel's Vert.x context, and turned
  * into {@link IncomingKinesisMessage}s there, each with a duplicated context of its own (one per user record of an
- * aggregated record). Reading starts when the
+ * aggregated record); with {@code batch=true}, a page of a shard becomes one {@link IncomingKinesisBatchMessage}
+ * holding a message per record. Reading starts when the
  * channel is subscribed. Failures that can heal (a stream missing or not ACTIVE yet, network trouble, throttling) are
  * retried without limit while readiness says why; a failure the channel cannot get over (access denied, a lost
  * position under {@code lost-position-strategy=fail}, a nack under {@code failure-strategy=fail}) stops every reader

@@ -30,6 +30,9 @@ import software.amazon.awssdk.services.kinesis.model.ChildShard;
  * bytes, until completions make room; the reader fetches nothing more meanwhile. What a shard holds beyond the bound
  * is thus at most one GetRecords page.
  * <p>
+ * With {@code batch=true}, one request of the subscriber takes what is left of the page, up to the room under the
+ * bound, as one {@link ReceivedBatch}: a page of plain records is one batch; its records are pending one by one.
+ * <p>
  * Every method runs on the {@link ChannelContext}: requests and cancellations from other threads, SDK answers, timers
  * and acks hop onto it.
  */
