@@ -38,6 +38,11 @@ class KinesisPayloadProcessor {
         PayloadTypeDiscovery discovery = new PayloadTypeDiscovery(index.getIndex(), jacksonPresent(),
                 KinesisPayloadProcessor::batch);
         produce(discovery.incoming(), ChannelDirection.INCOMING, channels, defaults);
+        discovery.notLists().forEach((channel, signature) -> {
+            if (isKinesis(channel, ChannelDirection.INCOMING, "incoming", channels)) {
+                DeploymentLogging.log.batchChannelWithoutList(channel, signature);
+            }
+        });
         produce(discovery.outgoing(), ChannelDirection.OUTGOING, channels, defaults);
     }
 

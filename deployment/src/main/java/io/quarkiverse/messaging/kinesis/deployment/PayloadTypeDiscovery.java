@@ -59,6 +59,8 @@ final class PayloadTypeDiscovery {
     private final Predicate<String> batch;
     private final Map<String, Map<String, String>> incoming = new TreeMap<>();
     private final Map<String, Map<String, String>> outgoing = new TreeMap<>();
+    /** Incoming channels with batch=true whose signature is not a list: the signature, per channel. */
+    private final Map<String, String> notLists = new TreeMap<>();
 
     /**
      * @param jackson whether POJO payloads can be read and written (Jackson is on the class path)
@@ -84,13 +86,18 @@ final class PayloadTypeDiscovery {
         return outgoing;
     }
 
+    /** Incoming channels with {@code batch=true} whose method or injection point does not take a list of payloads. */
+    Map<String, String> notLists() {
+        return notLists;
+    }
+
     private void discover() {
         for (AnnotationInstance annotation : annotations(INCOMING, INCOMINGS)) {
             if (annotation.target().kind() == AnnotationTarget.Kind.METHOD) {
                 MethodInfo method = annotation.target().asMethod();
                 if (method.parametersCount() > 0) {
                     String channel = annotation.value().asString();
-                    found(incoming, channel, element(channel, streamOrMessage(method.parameterType(0))), method);
+                    found(incoming, channel, element(channel, streamOrMessage(method.parameterType(0)), method), method);
                 }
             }
         }
@@ -112,8 +119,8 @@ final class PayloadTypeDiscovery {
                     found(outgoing, annotation.value().asString(), message(argument), annotation.target());
                 } else if (STREAMS.contains(name)) {
                     String incomingChannel = annotation.value().asString();
-                    found(incoming, incomingChannel, element(incomingChannel, streamOrMessage(type)),
-                            annotation.target());
+                    found(incoming, incomingChannel,
+                            element(incomingChannel, streamOrMessage(type), annotation.target()), annotation.target());
                 }
             }
         }
@@ -169,14 +176,19 @@ final class PayloadTypeDiscovery {
 
     /**
      * For a channel with {@code batch=true}, the element type of a {@code List<T>} (or {@code Collection<T>},
-     * {@code Iterable<T>}) payload; nothing for another payload. For other channels, the payload itself.
+     * {@code Iterable<T>}) payload; nothing for another payload (noted in {@link #notLists()} unless it is a bare
+     * {@code Message}, {@code Object} or a type variable). For other channels, the payload itself.
      */
-    private Type element(String channel, Type payload) {
+    private Type element(String channel, Type payload, Object source) {
         if (payload == null || channel == null || !batch.test(channel)) {
             return payload;
         }
         if (payload.kind() == Type.Kind.PARAMETERIZED_TYPE && LISTS.contains(payload.name().toString())) {
             return firstArgument(payload);
+        }
+        if (payload.kind() != Type.Kind.TYPE_VARIABLE && !payload.name().toString().equals("java.lang.Object")
+                && !LISTS.contains(payload.name().toString())) {
+            notLists.putIfAbsent(channel, describe(source) + " (" + payload + ")");
         }
         return null;
     }
