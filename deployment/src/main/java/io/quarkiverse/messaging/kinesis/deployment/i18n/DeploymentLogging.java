@@ -43,6 +43,10 @@ public interface DeploymentLogging extends BasicLogger {
     @Message(id = 1306, value = "Channel '%s' (%s): payload-type %s, found in %s")
     void payloadTypeDetected(String channel, String direction, String type, String source);
 
+    @LogMessage(level = Level.WARN)
+    @Message(id = 1360, value = "Channel '%s' (incoming) has batch=true, so its payloads are lists of records, but %s does not take a List: take List<T> (or Message<List<T>>, Multi<List<T>>), or set batch=false")
+    void batchChannelWithoutList(String channel, String signature);
+
     @LogMessage(level = Level.INFO)
     @Message(id = 1307, value = "Dev Services for Kinesis: using the shared emulator at %s (process %d, started by another application, which stops it when it stops); streams %s")
     void devServicesShared(String endpoint, long pid, String streams);
