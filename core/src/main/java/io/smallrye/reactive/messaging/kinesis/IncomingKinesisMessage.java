@@ -111,6 +111,16 @@ public class IncomingKinesisMessage<T> implements ContextAwareMessage<T>, Metada
         return metadata.get(IncomingKinesisMetadata.class).orElseThrow();
     }
 
+    /** Whether the calling thread runs on the context of the message's channel. */
+    boolean onChannelContext() {
+        return received.onChannelContext();
+    }
+
+    /** Marks the record processed, without the failure strategy: for the batch holding it. */
+    void complete() {
+        received.complete();
+    }
+
     @Override
     public CompletionStage<Void> ack(Metadata ackMetadata) {
         if (context == null || received.onChannelContext()) {

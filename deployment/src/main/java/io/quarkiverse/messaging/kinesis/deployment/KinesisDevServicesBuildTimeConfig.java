@@ -96,6 +96,21 @@ public interface KinesisDevServicesBuildTimeConfig {
         String npm();
 
         /**
+         * The npm registry (or mirror) the emulator is installed from, passed to npm as {@code --registry}. When not
+         * set, npm's own configuration applies: {@code npm config set registry <url>}, or the environment variable
+         * {@code npm_config_registry}, which npm inherits from the build (https://registry.npmjs.org/ by default).
+         */
+        Optional<String> npmRegistry();
+
+        /**
+         * How long the one-time npm install of an emulator ({@code kinesis-local}, {@code dynalite}) may take before
+         * it is stopped and the start fails; 5 minutes by default. npm itself retries an unreachable registry for
+         * about 70 s before it gives up. While it runs, the elapsed time is reported every 10 seconds.
+         */
+        @WithDefault("5M")
+        Duration installTimeout();
+
+        /**
          * Where the emulator is installed and logs; by default {@code ~/.cache/quarkus-messaging-kinesis}, or the
          * temporary folder when the home folder is not writable.
          */

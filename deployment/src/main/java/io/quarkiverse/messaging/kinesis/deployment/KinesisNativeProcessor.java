@@ -58,12 +58,13 @@ class KinesisNativeProcessor {
     static final DotName OUTGOING = DotName.createSimple("org.eclipse.microprofile.reactive.messaging.Outgoing");
     static final DotName CHANNEL = DotName.createSimple("org.eclipse.microprofile.reactive.messaging.Channel");
     static final DotName LEGACY_CHANNEL = DotName.createSimple("io.smallrye.reactive.messaging.annotations.Channel");
-    /** Wrappers whose first type argument is the payload. */
+    /** Wrappers whose first type argument is the payload (a List's: the records' payload of a batch=true channel). */
     static final Set<String> WRAPPERS = Set.of("org.eclipse.microprofile.reactive.messaging.Message",
             "org.eclipse.microprofile.reactive.messaging.Emitter", "io.smallrye.reactive.messaging.MutinyEmitter",
             "io.smallrye.mutiny.Multi", "io.smallrye.mutiny.Uni", "org.reactivestreams.Publisher",
             "java.util.concurrent.Flow$Publisher", "java.util.concurrent.CompletionStage",
-            "java.util.concurrent.CompletableFuture", "io.smallrye.reactive.messaging.kinesis.IncomingKinesisMessage");
+            "java.util.concurrent.CompletableFuture", "io.smallrye.reactive.messaging.kinesis.IncomingKinesisMessage",
+            "java.util.List");
 
     @BuildStep
     void nativeImage(CombinedIndexBuildItem index, BuildProducer<NativeImageResourceBuildItem> resources,

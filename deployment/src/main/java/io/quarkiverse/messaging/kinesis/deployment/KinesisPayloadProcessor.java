@@ -35,8 +35,14 @@ class KinesisPayloadProcessor {
         if (configured("mp.messaging.connector." + KinesisConnector.CONNECTOR_NAME + "." + ATTRIBUTE).isPresent()) {
             return;
         }
-        PayloadTypeDiscovery discovery = new PayloadTypeDiscovery(index.getIndex(), jacksonPresent());
+        PayloadTypeDiscovery discovery = new PayloadTypeDiscovery(index.getIndex(), jacksonPresent(),
+                KinesisPayloadProcessor::batch);
         produce(discovery.incoming(), ChannelDirection.INCOMING, channels, defaults);
+        discovery.notLists().forEach((channel, signature) -> {
+            if (isKinesis(channel, ChannelDirection.INCOMING, "incoming", channels)) {
+                DeploymentLogging.log.batchChannelWithoutList(channel, signature);
+            }
+        });
         produce(discovery.outgoing(), ChannelDirection.OUTGOING, channels, defaults);
     }
 
@@ -72,6 +78,13 @@ class KinesisPayloadProcessor {
                 && item.getName().equals(channel) && KinesisConnector.CONNECTOR_NAME.equals(item.getConnector()));
         return managed || configured(channelPrefix(prefix, channel) + "connector")
                 .filter(KinesisConnector.CONNECTOR_NAME::equals).isPresent();
+    }
+
+    /** Whether the incoming channel has batch=true (on the channel, or for the whole connector). */
+    private static boolean batch(String channel) {
+        return configured(channelPrefix("incoming", channel) + "batch")
+                .or(() -> configured("mp.messaging.connector." + KinesisConnector.CONNECTOR_NAME + ".batch"))
+                .map(value -> Boolean.parseBoolean(value.trim())).orElse(false);
     }
 
     static String key(String prefix, String channel) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 import org.jboss.jandex.AnnotationInstance;
 import org.jboss.jandex.AnnotationTarget;
@@ -25,7 +26,9 @@ import io.smallrye.reactive.messaging.kinesis.payload.PayloadType;
  * {@code @Channel} injection points ({@code Emitter<T>} and {@code MutinyEmitter<T>} for outgoing channels,
  * {@code Multi<T>} and {@code Publisher<T>} for incoming ones). {@code byte[]}, {@code String}, {@code JsonObject} and
  * {@code JsonArray} map to their kinds; another class to its name, only when Jackson is present. {@code Object}, type
- * variables, generic payloads ({@code List<Order>}) and the JDK's other types are left undetected.
+ * variables, generic payloads ({@code List<Order>}) and the JDK's other types are left undetected, except that for
+ * an incoming channel with {@code batch=true}, the payload is a {@code List<T>} and T decides, as in Quarkus's Kafka
+ * extension.
  */
 final class PayloadTypeDiscovery {
 
@@ -46,19 +49,32 @@ final class PayloadTypeDiscovery {
             "java.util.concurrent.CompletableFuture");
     static final Set<String> EMITTERS = Set.of("org.eclipse.microprofile.reactive.messaging.Emitter",
             "io.smallrye.reactive.messaging.MutinyEmitter", "io.smallrye.reactive.messaging.annotations.Emitter");
+    /** The payload types of a batch channel whose type argument is the records' payload type. */
+    static final Set<String> LISTS = Set.of("java.util.List", "java.util.Collection", "java.lang.Iterable");
     static final Set<String> MESSAGES = Set.of("org.eclipse.microprofile.reactive.messaging.Message",
             "io.smallrye.reactive.messaging.kinesis.IncomingKinesisMessage");
 
     private final IndexView index;
     private final boolean jackson;
+    private final Predicate<String> batch;
     private final Map<String, Map<String, String>> incoming = new TreeMap<>();
     private final Map<String, Map<String, String>> outgoing = new TreeMap<>();
+    /** Incoming channels with batch=true whose signature is not a list: the signature, per channel. */
+    private final Map<String, String> notLists = new TreeMap<>();
 
-    /** @param jackson whether POJO payloads can be read and written (Jackson is on the class path) */
-    PayloadTypeDiscovery(IndexView index, boolean jackson) {
+    /**
+     * @param jackson whether POJO payloads can be read and written (Jackson is on the class path)
+     * @param batch whether an incoming channel has {@code batch=true}: its payloads are {@code List<T>}, T decides
+     */
+    PayloadTypeDiscovery(IndexView index, boolean jackson, Predicate<String> batch) {
         this.index = index;
         this.jackson = jackson;
+        this.batch = batch;
         discover();
+    }
+
+    PayloadTypeDiscovery(IndexView index, boolean jackson) {
+        this(index, jackson, channel -> false);
     }
 
     /** The types found for each incoming channel: type to where it was found (more than one type is a conflict). */
@@ -70,12 +86,18 @@ final class PayloadTypeDiscovery {
         return outgoing;
     }
 
+    /** Incoming channels with {@code batch=true} whose method or injection point does not take a list of payloads. */
+    Map<String, String> notLists() {
+        return notLists;
+    }
+
     private void discover() {
         for (AnnotationInstance annotation : annotations(INCOMING, INCOMINGS)) {
             if (annotation.target().kind() == AnnotationTarget.Kind.METHOD) {
                 MethodInfo method = annotation.target().asMethod();
                 if (method.parametersCount() > 0) {
-                    found(incoming, annotation.value().asString(), streamOrMessage(method.parameterType(0)), method);
+                    String channel = annotation.value().asString();
+                    found(incoming, channel, element(channel, streamOrMessage(method.parameterType(0)), method), method);
                 }
             }
         }
@@ -96,7 +118,9 @@ final class PayloadTypeDiscovery {
                 if (EMITTERS.contains(name)) {
                     found(outgoing, annotation.value().asString(), message(argument), annotation.target());
                 } else if (STREAMS.contains(name)) {
-                    found(incoming, annotation.value().asString(), streamOrMessage(type), annotation.target());
+                    String incomingChannel = annotation.value().asString();
+                    found(incoming, incomingChannel,
+                            element(incomingChannel, streamOrMessage(type), annotation.target()), annotation.target());
                 }
             }
         }
@@ -148,6 +172,25 @@ final class PayloadTypeDiscovery {
             return type.kind() == Type.Kind.PARAMETERIZED_TYPE && MESSAGES.contains(name) ? firstArgument(type) : null;
         }
         return type;
+    }
+
+    /**
+     * For a channel with {@code batch=true}, the element type of a {@code List<T>} (or {@code Collection<T>},
+     * {@code Iterable<T>}) payload; nothing for another payload (noted in {@link #notLists()} unless it is a bare
+     * {@code Message}, {@code Object} or a type variable). For other channels, the payload itself.
+     */
+    private Type element(String channel, Type payload, Object source) {
+        if (payload == null || channel == null || !batch.test(channel)) {
+            return payload;
+        }
+        if (payload.kind() == Type.Kind.PARAMETERIZED_TYPE && LISTS.contains(payload.name().toString())) {
+            return firstArgument(payload);
+        }
+        if (payload.kind() != Type.Kind.TYPE_VARIABLE && !payload.name().toString().equals("java.lang.Object")
+                && !LISTS.contains(payload.name().toString())) {
+            notLists.putIfAbsent(channel, describe(source) + " (" + payload + ")");
+        }
+        return null;
     }
 
     private static Type firstArgument(Type type) {

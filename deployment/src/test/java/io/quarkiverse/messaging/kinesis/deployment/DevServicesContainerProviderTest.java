@@ -12,8 +12,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.testcontainers.DockerClientFactory;
 
+import io.quarkus.deployment.IsDockerWorking;
 import io.quarkus.test.QuarkusUnitTest;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -32,7 +32,7 @@ class DevServicesContainerProviderTest {
 
     static boolean containerRuntimeReachable() {
         try {
-            return DockerClientFactory.instance().isDockerAvailable();
+            return new IsDockerWorking().getAsBoolean(); // the detection Dev Services use
         } catch (RuntimeException | LinkageError e) {
             return false;
         }

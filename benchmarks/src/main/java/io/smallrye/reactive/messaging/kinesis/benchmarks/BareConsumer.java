@@ -13,6 +13,7 @@ import org.jboss.weld.environment.se.WeldContainer;
 
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import io.smallrye.reactive.messaging.kinesis.IncomingKinesisBatchMessage;
 import io.smallrye.reactive.messaging.kinesis.KinesisConnector;
 import io.smallrye.reactive.messaging.kinesis.KinesisConnectorIncomingConfiguration;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.CheckpointStore;
@@ -64,7 +65,7 @@ final class BareConsumer implements AutoCloseable {
                 // hop onto the message's context while this loop keeps the event loop busy)
                 ((ContextAwareMessage<?>) message).runOnMessageContext(() -> {
                     message.ack();
-                    acked.increment();
+                    acked.add(message instanceof IncomingKinesisBatchMessage<?> batch ? batch.getPayload().size() : 1);
                     if (--left == REQUEST_BATCH / 2) {
                         left += REQUEST_BATCH / 2;
                         subscription.request(REQUEST_BATCH / 2);

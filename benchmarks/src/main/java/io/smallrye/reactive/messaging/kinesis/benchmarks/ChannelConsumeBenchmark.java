@@ -30,7 +30,8 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  * every record's work happens on one core; the benchmark thread only waits for the count of acked records.
  * {@code consumer=bare}: the channel's own subscriber acks each message ({@link BareConsumer}), which isolates the
  * connector; {@code consumer=incoming}: an {@code @Incoming} method of an application in a Weld container (SmallRye
- * Reactive Messaging 4.33, its mediator included) acks it ({@link ConsumerApp}).
+ * Reactive Messaging 4.33, its mediator included) acks it ({@link ConsumerApp}); {@code consumer=bare-batch}: as
+ * {@code bare} with {@code batch=true}, one message (and one ack) per page, counted by its records.
  * <p>
  * {@code page=plain}: 10,000 plain records per page. {@code page=aggregated}: 10,000 user records per page, packed by
  * the project's aggregation writer into KPL aggregated records of at most 51,200 bytes (about 350 user records each),
@@ -57,8 +58,11 @@ public class ChannelConsumeBenchmark {
     @Param({ "plain", "aggregated" })
     public String page;
 
-    /** {@code bare}: a subscriber of the channel acks; {@code incoming}: an {@code @Incoming} method in Weld acks. */
-    @Param({ "bare", "incoming" })
+    /**
+     * {@code bare}: a subscriber of the channel acks; {@code incoming}: an {@code @Incoming} method in Weld acks;
+     * {@code bare-batch}: with {@code batch=true}, a subscriber of the channel acks each batch (a page's records).
+     */
+    @Param({ "bare", "incoming", "bare-batch" })
     public String consumer;
 
     private StubKinesisClient client;
@@ -75,8 +79,10 @@ public class ChannelConsumeBenchmark {
                 client.page(shard.shardId(), AggregatedPages.page(shard, PAGE_RECORDS, RECORD_BYTES));
             }
         }
-        Map<String, String> attributes = Map.of("stream", "bench", "max-pending-records", "20000");
-        if (consumer.equals("bare")) {
+        Map<String, String> attributes = consumer.equals("bare-batch")
+                ? Map.of("stream", "bench", "max-pending-records", "20000", "batch", "true")
+                : Map.of("stream", "bench", "max-pending-records", "20000");
+        if (consumer.startsWith("bare")) {
             BareConsumer bare = new BareConsumer(client, attributes);
             app = bare;
             ackedCount = bare.acked::sum;

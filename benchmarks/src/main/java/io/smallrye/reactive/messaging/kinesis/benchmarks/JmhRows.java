@@ -52,9 +52,13 @@ final class JmhRows {
         String threads;
         double target;
         if (benchmark.contains("ChannelConsumeBenchmark")) {
-            boolean bare = "bare".equals(result.getParams().getParam("consumer"));
-            path = bare ? "GetRecords page → channel → subscriber acks → checkpoint position"
-                    : "GetRecords page → channel → @Incoming (Weld/SmallRye) acks → checkpoint position";
+            String consumer = result.getParams().getParam("consumer");
+            path = switch (consumer) {
+                case "bare" -> "GetRecords page → channel → subscriber acks → checkpoint position";
+                case "bare-batch" -> "GetRecords page → channel (batch=true) → subscriber acks each batch → checkpoint"
+                        + " position";
+                default -> "GetRecords page → channel → @Incoming (Weld/SmallRye) acks → checkpoint position";
+            };
             aggregation = "aggregated".equals(result.getParams().getParam("page"))
                     ? "de-aggregated (10,000 user records in KPL records of ≤ 51,200 bytes)"
                     : "no (10,000 plain records)";

@@ -9,6 +9,8 @@ import org.eclipse.microprofile.reactive.messaging.Metadata;
 
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kinesis.IncomingKinesisBatchMessage;
+import io.smallrye.reactive.messaging.kinesis.IncomingKinesisBatchMetadata;
 import io.smallrye.reactive.messaging.kinesis.IncomingKinesisMessage;
 import io.smallrye.reactive.messaging.kinesis.IncomingKinesisMetadata;
 import io.smallrye.reactive.messaging.kinesis.KinesisConnectorIncomingConfiguration;
@@ -31,7 +33,8 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordRequest;
  * {@code failure-strategy=dead-letter-stream}: the nacked message's record (its data and partition key, as read; for
  * a user record of an aggregated record, that user record alone, with its explicit hash key if it has one) is
  * written with PutRecord to the stream named by {@code dead-letter-stream}, through the channel's client; then it
- * counts as processed and the channel goes on.
+ * counts as processed and the channel goes on. A nacked batch ({@code batch=true}) writes each of its records so, one
+ * after the other.
  * <p>
  * This is the write's one retry layer (the connector's clients make one attempt per call): a failure that can heal
  * ({@link AwsErrors#classify}: throttling, transient failures, the stream not found for a while) is tried again after
@@ -81,6 +84,29 @@ public class KinesisDeadLetterStream implements KinesisFailureHandler {
         IncomingKinesisMetadata kinesis = message.getKinesisMetadata();
         KinesisIncomingLogging.log.nackedToDeadLetterStream(channel, kinesis.getShardId(),
                 kinesis.getPosition().toString(), deadLetterStream, String.valueOf(reason));
+        return write(message);
+    }
+
+    /**
+     * Writes each record of the batch, one after the other (so in shard order), with one log line for the batch; the
+     * first record that cannot be written fails the nack.
+     */
+    @Override
+    public Uni<Void> handleBatch(IncomingKinesisBatchMessage<?> batch, Throwable reason, Metadata metadata) {
+        IncomingKinesisBatchMetadata records = batch.getBatchMetadata();
+        KinesisIncomingLogging.log.nackedToDeadLetterStream(channel, records.getShardId(),
+                records.getFirst().getPosition() + ".." + records.getLast().getPosition() + " (" + records.size()
+                        + " records)",
+                deadLetterStream, String.valueOf(reason));
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (IncomingKinesisMessage<?> record : batch.getRecords()) {
+            chain = chain.chain(() -> write(record));
+        }
+        return chain;
+    }
+
+    private Uni<Void> write(IncomingKinesisMessage<?> message) {
+        IncomingKinesisMetadata kinesis = message.getKinesisMetadata();
         StreamRef target = new StreamRef(deadLetterStream);
         PutRecordRequest request = PutRecordRequest.builder()
                 .streamName(target.name())

@@ -8,6 +8,7 @@ import org.eclipse.microprofile.reactive.messaging.Metadata;
 
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kinesis.IncomingKinesisBatchMessage;
 import io.smallrye.reactive.messaging.kinesis.IncomingKinesisMessage;
 import io.smallrye.reactive.messaging.kinesis.KinesisConnectorIncomingConfiguration;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingExceptions;
@@ -46,6 +47,12 @@ public class KinesisFailStop implements KinesisFailureHandler {
         reportFailure.accept(KinesisIncomingExceptions.ex.nackedMessageStoppedChannel(channel, shardId, position,
                 describe(reason), reason), true);
         return Uni.createFrom().failure(reason);
+    }
+
+    /** The channel stops at the batch's first record: the checkpoint stays before the batch. One log line. */
+    @Override
+    public Uni<Void> handleBatch(IncomingKinesisBatchMessage<?> batch, Throwable reason, Metadata metadata) {
+        return handle(batch.getRecords().get(0), reason, metadata);
     }
 
     /** The messages of the failure and its causes: the application's own exception is often wrapped. */

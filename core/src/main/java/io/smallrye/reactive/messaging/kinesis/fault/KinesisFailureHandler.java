@@ -5,6 +5,7 @@ import java.util.function.BiConsumer;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kinesis.IncomingKinesisBatchMessage;
 import io.smallrye.reactive.messaging.kinesis.IncomingKinesisMessage;
 import io.smallrye.reactive.messaging.kinesis.KinesisConnectorIncomingConfiguration;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
@@ -40,4 +41,17 @@ public interface KinesisFailureHandler {
      * processed and the nack fails with that failure.
      */
     Uni<Void> handle(IncomingKinesisMessage<?> message, Throwable reason, Metadata metadata);
+
+    /**
+     * Handles a nacked batch ({@code batch=true}). When the returned Uni completes with an item, every record of the
+     * batch counts as processed; when it fails, none does. By default, {@link #handle} for each record, one after the
+     * other, stopping at the first failure.
+     */
+    default Uni<Void> handleBatch(IncomingKinesisBatchMessage<?> batch, Throwable reason, Metadata metadata) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (IncomingKinesisMessage<?> record : batch.getRecords()) {
+            chain = chain.chain(() -> handle(record, reason, metadata));
+        }
+        return chain;
+    }
 }

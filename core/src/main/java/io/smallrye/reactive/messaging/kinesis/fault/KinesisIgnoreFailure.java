@@ -8,6 +8,8 @@ import org.eclipse.microprofile.reactive.messaging.Metadata;
 
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kinesis.IncomingKinesisBatchMessage;
+import io.smallrye.reactive.messaging.kinesis.IncomingKinesisBatchMetadata;
 import io.smallrye.reactive.messaging.kinesis.IncomingKinesisMessage;
 import io.smallrye.reactive.messaging.kinesis.KinesisConnectorIncomingConfiguration;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
@@ -38,6 +40,17 @@ public class KinesisIgnoreFailure implements KinesisFailureHandler {
     public Uni<Void> handle(IncomingKinesisMessage<?> message, Throwable reason, Metadata metadata) {
         KinesisIncomingLogging.log.nackedAndIgnored(channel, message.getKinesisMetadata().getShardId(),
                 message.getKinesisMetadata().getPosition().toString(), String.valueOf(reason));
+        return Uni.createFrom().voidItem();
+    }
+
+    /** One log line for the batch, naming the positions of its first and last records. */
+    @Override
+    public Uni<Void> handleBatch(IncomingKinesisBatchMessage<?> batch, Throwable reason, Metadata metadata) {
+        IncomingKinesisBatchMetadata records = batch.getBatchMetadata();
+        KinesisIncomingLogging.log.nackedAndIgnored(channel, records.getShardId(),
+                records.getFirst().getPosition() + ".." + records.getLast().getPosition() + " (" + records.size()
+                        + " records)",
+                String.valueOf(reason));
         return Uni.createFrom().voidItem();
     }
 }

@@ -27,7 +27,8 @@ public record IncomingSettings(
         Duration maxRetryBackoff,
         boolean deaggregation,
         boolean healthEnabled,
-        LostPositionStrategy lostPositionStrategy) {
+        LostPositionStrategy lostPositionStrategy,
+        boolean batch) {
 
     public static final int GET_RECORDS_MAX_RECORDS = 10_000;
 
@@ -66,7 +67,8 @@ public record IncomingSettings(
                 maxRetryBackoff,
                 conf.getDeaggregation(),
                 conf.getHealthEnabled(),
-                check.enumValue("lost-position-strategy", conf.getLostPositionStrategy(), LostPositionStrategy.class));
+                check.enumValue("lost-position-strategy", conf.getLostPositionStrategy(), LostPositionStrategy.class),
+                conf.getBatch());
     }
 
     private static Instant timestamp(String channel, String value) {

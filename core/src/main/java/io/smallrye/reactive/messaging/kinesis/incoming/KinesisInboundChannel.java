@@ -15,6 +15,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import io.smallrye.reactive.messaging.health.HealthReport;
+import io.smallrye.reactive.messaging.kinesis.IncomingKinesisBatchMessage;
 import io.smallrye.reactive.messaging.kinesis.IncomingKinesisMessage;
 import io.smallrye.reactive.messaging.kinesis.IncomingKinesisMetadata;
 import io.smallrye.reactive.messaging.kinesis.KinesisConnectorIncomingConfiguration;
@@ -43,7 +44,8 @@ import software.amazon.awssdk.services.kinesis.model.Record;
  * The {@link ShardSupervisor} starts a {@link ShardReader} per shard (and per child shard after resharding); their
  * record streams are merged as they come (any number at once), moved onto the channel's Vert.x context, and turned
  * into {@link IncomingKinesisMessage}s there, each with a duplicated context of its own (one per user record of an
- * aggregated record). Reading starts when the
+ * aggregated record); with {@code batch=true}, a page of a shard becomes one {@link IncomingKinesisBatchMessage}
+ * holding a message per record. Reading starts when the
  * channel is subscribed. Failures that can heal (a stream missing or not ACTIVE yet, network trouble, throttling) are
  * retried without limit while readiness says why; a failure the channel cannot get over (access denied, a lost
  * position under {@code lost-position-strategy=fail}, a nack under {@code failure-strategy=fail}) stops every reader
@@ -74,7 +76,7 @@ public class KinesisInboundChannel {
     private final PayloadDecoder decoder;
     private final ShardSupervisor supervisor;
     private final ChannelStatus status;
-    private final UnicastProcessor<Multi<ReceivedRecord>> readers = UnicastProcessor.create();
+    private final UnicastProcessor<Multi<Received>> readers = UnicastProcessor.create();
     private final Multi<? extends Message<?>> stream;
     /** Whether the stream was subscribed (and the supervisor started). Context only. */
     private boolean subscribed;
@@ -143,12 +145,42 @@ public class KinesisInboundChannel {
         return selected.get();
     }
 
+    private Message<?> toMessage(Received received) {
+        if (received instanceof ReceivedBatch batch) {
+            return toBatchMessage(batch);
+        }
+        Message<?> message = toRecordMessage((ReceivedRecord) received, context.context().duplicate());
+        return message == null ? UNREADABLE : message;
+    }
+
+    /**
+     * The message of a batch: the messages of its records that could be decoded (the others were nacked, as single
+     * records are); {@link #UNREADABLE} when none could.
+     */
+    private Message<?> toBatchMessage(ReceivedBatch batch) {
+        List<IncomingKinesisMessage<Object>> records = new ArrayList<>(batch.records().size());
+        for (ReceivedRecord received : batch.records()) {
+            IncomingKinesisMessage<Object> message = toRecordMessage(received, null);
+            if (message != null) {
+                records.add(message);
+            }
+        }
+        if (records.isEmpty()) {
+            return UNREADABLE;
+        }
+        return new IncomingKinesisBatchMessage<>(records, failureHandler, context.context().duplicate());
+    }
+
     /**
      * The message of a record, its data decoded as the channel's payload-type. A record that cannot be decoded is
-     * nacked at once, with its data as the payload, so the failure strategy decides (fail, skip, dead-letter); it
-     * becomes {@link #UNREADABLE}, which is not emitted.
+     * nacked at once, with its data as the payload, so the failure strategy decides (fail, skip, dead-letter); then
+     * null is returned.
+     *
+     * @param messageContext the message's own context: on the channel's (root) context, a new duplicate of it, as
+     *        captureLocalContextMetadata() would make, without looking the current context up again; null for a
+     *        record of a batch (the batch message has the context)
      */
-    private Message<?> toMessage(ReceivedRecord received) {
+    private IncomingKinesisMessage<Object> toRecordMessage(ReceivedRecord received, Context messageContext) {
         Record record = received.record();
         Instant arrival = record.approximateArrivalTimestamp();
         IncomingKinesisMetadata metadata = new IncomingKinesisMetadata(settings.stream(), received.shardId(),
@@ -164,11 +196,9 @@ public class KinesisInboundChannel {
                             received.shardId(), positionText(record.sequenceNumber(), received.subSequenceNumber()),
                             payloadType.toString(),
                             String.valueOf(e.getMessage()), e));
-            return UNREADABLE;
+            return null;
         }
-        // on the channel's (root) context: the message gets a new duplicate of it, as captureLocalContextMetadata()
-        // would make, without looking the current context up again
-        return new IncomingKinesisMessage<>(received, payload, metadata, failureHandler, context.context().duplicate());
+        return new IncomingKinesisMessage<>(received, payload, metadata, failureHandler, messageContext);
     }
 
     /** A position as ShardPosition writes it: the sequence number, then "/sub-sequence" for a user record. */

@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.kinesis.model.Record;
  */
 record ReceivedRecord(ChannelContext context, ShardProgress progress, ShardProgress.Delivery delivery, Record record,
         SubRecord userRecord,
-        long millisBehindLatest) implements IncomingKinesisMessage.Source {
+        long millisBehindLatest) implements IncomingKinesisMessage.Source, Received {
 
     String shardId() {
         return progress.shardId();

@@ -1,5 +1,6 @@
 package io.smallrye.reactive.messaging.kinesis.incoming;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,9 @@ import software.amazon.awssdk.services.kinesis.model.ChildShard;
  * bytes, until completions make room; the reader fetches nothing more meanwhile. What a shard holds beyond the bound
  * is thus at most one GetRecords page.
  * <p>
+ * With {@code batch=true}, one request of the subscriber takes what is left of the page, up to the room under the
+ * bound, as one {@link ReceivedBatch}: a page of plain records is one batch; its records are pending one by one.
+ * <p>
  * Every method runs on the {@link ChannelContext}: requests and cancellations from other threads, SDK answers, timers
  * and acks hop onto it.
  */
@@ -53,6 +57,7 @@ final class ShardReader implements Flow.Subscription {
     }
 
     private final int maxPending;
+    private final boolean batch;
     private final String shardId;
     private final ShardProgress progress;
     private final ChannelContext context;
@@ -68,7 +73,7 @@ final class ShardReader implements Flow.Subscription {
     /** Asks for the next step in a new task of the context, when completions made room. */
     private final Runnable wakeUp;
 
-    private Flow.Subscriber<? super ReceivedRecord> subscriber;
+    private Flow.Subscriber<? super Received> subscriber;
     private long requested;
     private long timerId = -1;
     private boolean closed;
@@ -83,6 +88,7 @@ final class ShardReader implements Flow.Subscription {
     ShardReader(IncomingSettings settings, KinesisAsyncClient client, StreamRef stream, ShardProgress progress,
             HashRange range, IteratorStart start, ChannelContext context, Listener listener, KinesisMetrics metrics) {
         this.maxPending = settings.maxPendingRecords();
+        this.batch = settings.batch();
         this.shardId = progress.shardId();
         this.progress = progress;
         ShardCursor cursor = new ShardCursor(start);
@@ -105,7 +111,7 @@ final class ShardReader implements Flow.Subscription {
     }
 
     /** The records of the shard; one subscriber. */
-    Multi<ReceivedRecord> records() {
+    Multi<Received> records() {
         return Multi.createFrom().publisher(subscriber -> {
             subscriber.onSubscribe(this);
             context.execute(() -> {
@@ -196,9 +202,14 @@ final class ShardReader implements Flow.Subscription {
                     return; // woken when a record completes
                 }
             }
-            emittable--;
             requested--;
-            subscriber.onNext(buffer.poll(context, progress));
+            if (batch) {
+                subscriber.onNext(pollBatch(emittable));
+                emittable = 0;
+            } else {
+                emittable--;
+                subscriber.onNext(buffer.poll(context, progress));
+            }
             if (terminated) {
                 return;
             }
@@ -232,6 +243,15 @@ final class ShardReader implements Flow.Subscription {
         fetcher.fetch(now, room);
     }
 
+    /** The rest of the page, up to {@code room} records (at least one is left). */
+    private ReceivedBatch pollBatch(int room) {
+        List<ReceivedRecord> records = new ArrayList<>(Math.min(room, 64));
+        do {
+            records.add(buffer.poll(context, progress));
+        } while (records.size() < room && !buffer.isEmpty());
+        return new ReceivedBatch(records);
+    }
+
     private void fail(Throwable failure) {
         terminate(failure, () -> listener.failed(this, failure));
     }
@@ -243,7 +263,7 @@ final class ShardReader implements Flow.Subscription {
         terminated = true;
         fetcher.stop();
         cancelTimer();
-        Flow.Subscriber<? super ReceivedRecord> current = subscriber;
+        Flow.Subscriber<? super Received> current = subscriber;
         subscriber = null;
         tellListener.run();
         if (current != null) {

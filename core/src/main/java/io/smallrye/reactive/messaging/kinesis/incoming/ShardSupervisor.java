@@ -43,7 +43,7 @@ final class ShardSupervisor implements ShardReader.Listener {
     private final Checkpointer checkpointer;
     private final ShardLineage lineage;
     private final ReaderStart readerStart;
-    private final Consumer<Multi<ReceivedRecord>> readerSink;
+    private final Consumer<Multi<Received>> readerSink;
     private final Consumer<Throwable> fatal;
     private final ChannelStatus status;
     private final ActiveReaders readers;
@@ -55,7 +55,7 @@ final class ShardSupervisor implements ShardReader.Listener {
     private long checkpointTimer = -1;
 
     ShardSupervisor(IncomingSettings settings, KinesisAsyncClient client, StreamRef stream, StreamShards shards,
-            ChannelContext context, Checkpointer checkpointer, Consumer<Multi<ReceivedRecord>> readerSink,
+            ChannelContext context, Checkpointer checkpointer, Consumer<Multi<Received>> readerSink,
             Consumer<Throwable> fatal, KinesisMetrics metrics, ChannelStatus status) {
         this.settings = settings;
         this.stream = stream;

@@ -13,7 +13,11 @@ import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.annotations.BuildSteps;
 import io.quarkus.deployment.builditem.CuratedApplicationShutdownBuildItem;
 import io.quarkus.deployment.builditem.DevServicesResultBuildItem;
+import io.quarkus.deployment.builditem.LaunchModeBuildItem;
+import io.quarkus.deployment.console.ConsoleInstalledBuildItem;
+import io.quarkus.deployment.console.StartupLogCompressor;
 import io.quarkus.deployment.dev.devservices.DevServicesConfig;
+import io.quarkus.deployment.logging.LoggingSetupBuildItem;
 import io.quarkus.smallrye.reactivemessaging.deployment.items.ConnectorManagedChannelBuildItem;
 import io.smallrye.reactive.messaging.kinesis.KinesisConnector;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.dynamodb.DynamoDbCheckpointStore;
@@ -39,7 +43,8 @@ public class DynaliteDevServicesProcessor {
 
     @BuildStep
     DevServicesResultBuildItem startDynalite(KinesisDevServicesBuildTimeConfig buildTimeConfig,
-            List<ConnectorManagedChannelBuildItem> channels, CuratedApplicationShutdownBuildItem shutdown) {
+            List<ConnectorManagedChannelBuildItem> channels, CuratedApplicationShutdownBuildItem shutdown,
+            LaunchModeBuildItem launchMode, Optional<ConsoleInstalledBuildItem> console, LoggingSetupBuildItem logging) {
         KinesisDevServicesBuildTimeConfig.DevServices config = buildTimeConfig.devservices();
         Config appConfig = ConfigProvider.getConfig();
         if (!config.enabled().orElse(true) || !needsDynalite(appConfig, channels)) {
@@ -48,8 +53,16 @@ public class DynaliteDevServicesProcessor {
         }
         DynaliteProcess.Settings settings = new DynaliteProcess.Settings(config.node(), config.npm(),
                 config.cacheDir().orElseGet(KinesisDevServicesProcessor::defaultCacheDir), config.dynaliteVersion(),
-                config.startupTimeout());
-        DynaliteProcess process = DYNALITE.startOrReuse(settings);
+                config.startupTimeout(), config.installTimeout(), config.npmRegistry());
+        StartupLogCompressor status = StartupStatus.open("dynalite", launchMode, console, logging);
+        DynaliteProcess process;
+        try {
+            process = DYNALITE.startOrReuse(settings);
+            status.close();
+        } catch (RuntimeException | Error e) {
+            status.closeAndDumpCaptured();
+            throw e;
+        }
         DYNALITE.stopWith(shutdown);
         return new DevServicesResultBuildItem(SERVICE_NAME, null, Map.of(ENDPOINT, process.endpoint()));
     }

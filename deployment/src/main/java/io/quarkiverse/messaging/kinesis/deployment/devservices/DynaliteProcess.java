@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import io.quarkiverse.messaging.kinesis.deployment.i18n.DeploymentExceptions;
 import io.quarkiverse.messaging.kinesis.deployment.i18n.DeploymentLogging;
@@ -20,7 +21,8 @@ import io.quarkiverse.messaging.kinesis.deployment.i18n.DeploymentLogging;
 final class DynaliteProcess implements AutoCloseable {
 
     /** What dynalite is run with. */
-    record Settings(String node, String npm, Path cacheDir, String version, Duration startupTimeout) {
+    record Settings(String node, String npm, Path cacheDir, String version, Duration startupTimeout,
+            Duration installTimeout, Optional<String> npmRegistry) {
     }
 
     private static final int START_ATTEMPTS = 3;
@@ -37,7 +39,7 @@ final class DynaliteProcess implements AutoCloseable {
 
     synchronized void start() {
         Path packageDir = new NpmPackageInstaller(settings.npm(), settings.cacheDir(), "dynalite", settings.version(),
-                "cli.js").ensureInstalled();
+                "cli.js", settings.installTimeout(), settings.npmRegistry()).ensureInstalled();
         long started = System.nanoTime();
         for (int attempt = 1;; attempt++) {
             port = KinesisLocalProcess.freePorts(1)[0];

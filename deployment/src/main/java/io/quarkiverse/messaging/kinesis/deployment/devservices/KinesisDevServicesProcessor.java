@@ -19,8 +19,12 @@ import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.annotations.BuildSteps;
 import io.quarkus.deployment.builditem.CuratedApplicationShutdownBuildItem;
 import io.quarkus.deployment.builditem.DevServicesResultBuildItem;
+import io.quarkus.deployment.builditem.DockerStatusBuildItem;
 import io.quarkus.deployment.builditem.LaunchModeBuildItem;
+import io.quarkus.deployment.console.ConsoleInstalledBuildItem;
+import io.quarkus.deployment.console.StartupLogCompressor;
 import io.quarkus.deployment.dev.devservices.DevServicesConfig;
+import io.quarkus.deployment.logging.LoggingSetupBuildItem;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.smallrye.reactivemessaging.deployment.items.ConnectorManagedChannelBuildItem;
 import io.smallrye.reactive.messaging.kinesis.KinesisConnector;
@@ -60,7 +64,8 @@ public class KinesisDevServicesProcessor {
     @BuildStep
     DevServicesResultBuildItem startKinesis(KinesisDevServicesBuildTimeConfig buildTimeConfig,
             List<ConnectorManagedChannelBuildItem> channels, CuratedApplicationShutdownBuildItem shutdown,
-            LaunchModeBuildItem launchMode) {
+            LaunchModeBuildItem launchMode, DockerStatusBuildItem dockerStatus,
+            Optional<ConsoleInstalledBuildItem> console, LoggingSetupBuildItem logging) {
         KinesisDevServicesBuildTimeConfig.DevServices config = buildTimeConfig.devservices();
         Config appConfig = ConfigProvider.getConfig();
         if (!config.enabled().orElse(true)) {
@@ -97,8 +102,23 @@ public class KinesisDevServicesProcessor {
                 .orElse(DEFAULT_REGION);
         KinesisLocalProcess.Settings settings = new KinesisLocalProcess.Settings(config.node(), config.npm(),
                 config.cacheDir().orElseGet(KinesisDevServicesProcessor::defaultCacheDir), config.kinesisLocalVersion(),
-                config.port().orElse(0), region, Map.copyOf(streams), config.startupTimeout());
+                config.port().orElse(0), region, Map.copyOf(streams), config.startupTimeout(), config.installTimeout(),
+                config.npmRegistry());
+        StartupLogCompressor status = StartupStatus.open("kinesis-mock", launchMode, console, logging);
+        try {
+            DevServicesResultBuildItem result = startOrShare(config, settings, launchMode, shutdown, dockerStatus);
+            status.close();
+            return result;
+        } catch (RuntimeException | Error e) {
+            status.closeAndDumpCaptured();
+            throw e;
+        }
+    }
 
+    private DevServicesResultBuildItem startOrShare(KinesisDevServicesBuildTimeConfig.DevServices config,
+            KinesisLocalProcess.Settings settings, LaunchModeBuildItem launchMode,
+            CuratedApplicationShutdownBuildItem shutdown, DockerStatusBuildItem dockerStatus) {
+        String region = settings.region();
         boolean sharing = launchMode.getLaunchMode() == LaunchMode.DEVELOPMENT && config.shared();
         SharedEmulators shared = new SharedEmulators(settings.cacheDir());
         if (sharing && !ownsLiveEmulator()) {
@@ -109,10 +129,10 @@ public class KinesisDevServicesProcessor {
                 return result(other.get().endpoint(), region);
             }
         }
-        if (KinesisMockContainers.chosen(config)) {
+        if (KinesisMockContainers.chosen(config, dockerStatus::isContainerRuntimeAvailable)) {
             EMULATOR.stop(); // a process from an earlier build with other settings
             return result(KinesisMockContainers.startOrReuse(new KinesisMockContainer.Settings(config.imageName(),
-                    region, Map.copyOf(streams), config.startupTimeout()), shutdown), region);
+                    region, settings.streams(), config.startupTimeout()), shutdown), region);
         }
         KinesisMockContainers.stop(); // a container from an earlier build with other settings
         KinesisLocalProcess process = EMULATOR.startOrReuse(settings);

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import io.quarkiverse.messaging.kinesis.deployment.i18n.DeploymentExceptions;
@@ -27,10 +28,26 @@ import io.quarkus.deployment.builditem.Startable;
  */
 public final class KinesisLocalProcess implements Startable {
 
-    /** What kinesis-mock is told and created. */
+    /**
+     * What kinesis-mock is told and created.
+     *
+     * @param installTimeout how long the one-time npm install may take
+     * @param npmRegistry the registry to install from; npm's configured one when empty
+     */
     public record Settings(String node, String npm, Path cacheDir, String version, int port, String region,
-            Map<String, Integer> streams, Duration startupTimeout) {
+            Map<String, Integer> streams, Duration startupTimeout, Duration installTimeout,
+            Optional<String> npmRegistry) {
+
+        /** The default install timeout (5 minutes), and npm's configured registry. */
+        public Settings(String node, String npm, Path cacheDir, String version, int port, String region,
+                Map<String, Integer> streams, Duration startupTimeout) {
+            this(node, npm, cacheDir, version, port, region, streams, startupTimeout, DEFAULT_INSTALL_TIMEOUT,
+                    Optional.empty());
+        }
     }
+
+    /** The default of quarkus.messaging.kinesis.devservices.install-timeout. */
+    public static final Duration DEFAULT_INSTALL_TIMEOUT = Duration.ofMinutes(5);
 
     static final String ACCOUNT_ID = "000000000000";
     private static final int START_ATTEMPTS = 3;
@@ -68,7 +85,7 @@ public final class KinesisLocalProcess implements Startable {
             return;
         }
         Path packageDir = new NpmPackageInstaller(settings.npm(), settings.cacheDir(), "kinesis-local",
-                settings.version(), "main.js").ensureInstalled();
+                settings.version(), "main.js", settings.installTimeout(), settings.npmRegistry()).ensureInstalled();
         long started = System.nanoTime();
         for (int attempt = 1;; attempt++) {
             int[] ports = freePorts(settings.port() > 0 ? 1 : 2);

@@ -1,5 +1,7 @@
 package io.quarkiverse.messaging.kinesis.deployment.devservices;
 
+import java.util.function.BooleanSupplier;
+
 import io.quarkiverse.messaging.kinesis.deployment.KinesisDevServicesBuildTimeConfig;
 import io.quarkiverse.messaging.kinesis.deployment.KinesisDevServicesBuildTimeConfig.Provider;
 import io.quarkiverse.messaging.kinesis.deployment.i18n.DeploymentExceptions;
@@ -20,15 +22,20 @@ final class KinesisMockContainers {
     private KinesisMockContainers() {
     }
 
-    /** Whether the emulator runs as a container: asked for, or {@code auto} with a reachable runtime. */
-    static boolean chosen(KinesisDevServicesBuildTimeConfig.DevServices config) {
+    /**
+     * Whether the emulator runs as a container: asked for, or {@code auto} with a reachable runtime.
+     *
+     * @param runtimeReachable Quarkus's detection of Docker or Podman ({@code DockerStatusBuildItem}), asked only
+     *        when the provider depends on it
+     */
+    static boolean chosen(KinesisDevServicesBuildTimeConfig.DevServices config, BooleanSupplier runtimeReachable) {
         if (config.provider() == Provider.CONTAINER) {
-            if (!ContainerRuntime.reachable()) {
+            if (!runtimeReachable.getAsBoolean()) {
                 throw DeploymentExceptions.ex.containerRuntimeMissing();
             }
             return true;
         }
-        return config.provider() == Provider.AUTO && ContainerRuntime.reachable();
+        return config.provider() == Provider.AUTO && runtimeReachable.getAsBoolean();
     }
 
     /** @return the endpoint of a running container with these settings */

@@ -4,12 +4,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.quarkiverse.messaging.kinesis.deployment.i18n.DeploymentExceptions;
 import io.quarkiverse.messaging.kinesis.deployment.i18n.DeploymentLogging;
@@ -17,27 +21,36 @@ import io.quarkiverse.messaging.kinesis.deployment.i18n.DeploymentLogging;
 /**
  * Installs an emulator's npm package (a pinned version: {@code kinesis-local}, {@code dynalite}) into
  * {@code <cache>/<package>-<version>} with {@code npm install --prefix}, once; concurrent builds wait on a file lock
- * rather than install twice.
+ * rather than install twice. While npm runs, the elapsed time is logged every {@link InstallProgress#INTERVAL}.
  */
 final class NpmPackageInstaller {
 
-    private static final long INSTALL_TIMEOUT_MINUTES = 5;
+    /** npm's error codes when the registry cannot be reached (no network, no DNS, a proxy or mirror down). */
+    private static final Pattern UNREACHABLE = Pattern.compile(
+            "\\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|ENETUNREACH|EHOSTUNREACH|ENETDOWN)\\b");
+    private static final Pattern FAILED_REQUEST = Pattern.compile("request to (\\S+) failed");
 
     private final String npm;
     private final Path cacheDir;
     private final String version;
     private final String packageName;
     private final String mainFile;
+    private final Duration timeout;
+    private final Optional<String> registry;
 
     /**
      * @param mainFile a file of the package that exists once it is installed (its entry point)
+     * @param registry the npm registry to install from; npm's configured one when empty
      */
-    NpmPackageInstaller(String npm, Path cacheDir, String packageName, String version, String mainFile) {
+    NpmPackageInstaller(String npm, Path cacheDir, String packageName, String version, String mainFile,
+            Duration timeout, Optional<String> registry) {
         this.npm = npm;
         this.cacheDir = cacheDir;
         this.packageName = packageName;
         this.version = version;
         this.mainFile = mainFile;
+        this.timeout = timeout;
+        this.registry = registry;
     }
 
     /** @return the package folder, holding the main file */
@@ -63,10 +76,14 @@ final class NpmPackageInstaller {
     }
 
     private void install(Path prefix) throws IOException {
-        DeploymentLogging.log.installingEmulator(packageName, version, prefix.toString());
-        List<String> command = List.of(npm, "install", "--prefix", prefix.toString(), "--no-audit", "--no-fund",
-                "--no-save", "--loglevel=error", packageName + "@" + version);
-        Path output = Files.createTempFile(cacheDir, "npm-install-", ".log");
+        List<String> command = new ArrayList<>(List.of(npm, "install", "--prefix", prefix.toString(), "--no-audit",
+                "--no-fund", "--no-save", "--loglevel=error"));
+        registry.ifPresent(url -> command.add("--registry=" + url));
+        command.add(packageName + "@" + version);
+        Path output = EmulatorProcesses.newLogFile(cacheDir, "npm-install-" + packageName + "-");
+        DeploymentLogging.log.installingEmulator(packageName, version, registry.orElse("npm's configured registry"),
+                prefix.toString(), output.toString());
+        long started = System.nanoTime();
         Process process;
         try {
             process = new ProcessBuilder(command).directory(prefix.toFile()).redirectErrorStream(true)
@@ -75,11 +92,14 @@ final class NpmPackageInstaller {
             throw DeploymentExceptions.ex.emulatorInstallFailed(String.join(" ", command), "could not run",
                     String.valueOf(e.getMessage()));
         }
+        InstallProgress progress = new InstallProgress(System::nanoTime, InstallProgress.INTERVAL, timeout,
+                elapsed -> DeploymentLogging.log.installInProgress(packageName, version, elapsed.toSeconds(),
+                        timeout.toSeconds(), output.toString()));
         try {
-            if (!process.waitFor(INSTALL_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
-                throw DeploymentExceptions.ex.emulatorInstallFailed(String.join(" ", command),
-                        "did not finish within " + INSTALL_TIMEOUT_MINUTES + " minutes", tail(output));
+            if (!progress.await(nanos -> process.waitFor(nanos, TimeUnit.NANOSECONDS))) {
+                EmulatorProcesses.stop(process);
+                throw DeploymentExceptions.ex.emulatorInstallTimedOut(packageName, version, String.join(" ", command),
+                        timeout.toSeconds(), output.toString(), EmulatorProcesses.tail(output, 20));
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();
@@ -88,18 +108,25 @@ final class NpmPackageInstaller {
         }
         if (process.exitValue() != 0
                 || !Files.isRegularFile(prefix.resolve("node_modules").resolve(packageName).resolve(mainFile))) {
+            String all = EmulatorProcesses.tail(output, Integer.MAX_VALUE);
+            String tail = EmulatorProcesses.tail(output, 20);
+            if (UNREACHABLE.matcher(all).find()) {
+                throw DeploymentExceptions.ex.emulatorPackageUnreachable(packageName, version, registryOf(all),
+                        output.toString(), tail);
+            }
             throw DeploymentExceptions.ex.emulatorInstallFailed(String.join(" ", command),
-                    "exited with code " + process.exitValue(), tail(output));
+                    "exited with code " + process.exitValue(), tail);
         }
+        DeploymentLogging.log.installed(packageName, version, Duration.ofNanos(System.nanoTime() - started).toSeconds());
         Files.deleteIfExists(output);
     }
 
-    private static String tail(Path output) {
-        try {
-            List<String> lines = Files.readString(output, StandardCharsets.UTF_8).lines().toList();
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")";
+    /** The registry npm tried: the failed request's URL, else the configured one. */
+    private String registryOf(String npmOutput) {
+        Matcher request = FAILED_REQUEST.matcher(npmOutput);
+        if (request.find()) {
+            return request.group(1);
         }
+        return registry.orElse("npm's configured registry (npm config get registry)");
     }
 }
