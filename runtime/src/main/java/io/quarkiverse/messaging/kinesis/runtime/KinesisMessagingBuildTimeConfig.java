@@ -61,7 +61,8 @@ public interface KinesisMessagingBuildTimeConfig {
         /**
          * How often each channel checks that its stream is reachable ({@code DescribeStreamSummary}), for readiness:
          * a stream that is unreachable, missing or not ACTIVE/UPDATING makes the application not ready (never not
-         * live). One control-plane call per channel and interval (each times out after at most 5 s), well under AWS's
+         * live). One control-plane call per channel and interval (each times out after 5 s; a
+         * run that finds the previous call still under way is skipped), well under AWS's
          * limit of 20 calls per second per account. {@code 0s} turns the probe off, as do {@code health.enabled=false}
          * and a channel's {@code health-enabled=false}.
          */

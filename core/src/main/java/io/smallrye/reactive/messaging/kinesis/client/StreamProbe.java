@@ -14,20 +14,21 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
  * Checks now and then that a channel's stream is reachable, for readiness: one DescribeStreamSummary per interval (a
  * control-plane call, limited by AWS to 20 per second per account, hence the interval of seconds). An outgoing
  * channel otherwise learns that its stream is gone or unreachable only when a send fails, which an idle channel never
- * does. At most one probe is under way at a time; each has a timeout of at most the interval. A failed probe is not
- * retried before the next interval (the connector's clients make one attempt per call); a throttled one leaves the
- * last verdict as it was. The probe runs on a Vert.x context of its own (its interval is a context timer, its answers
+ * does. At most one probe is under way at a time: each call times out after 5 s, whatever the interval (a short interval
+ * must not turn a slow answer into "not reachable"), and a run that finds the previous call still under way is skipped.
+ * A failed probe is not retried before the next interval (the connector's clients make one attempt per call); a
+ * throttled one leaves the last verdict as it was. The probe runs on a Vert.x context of its own (its interval is a context
+ * timer, its answers
  * hop onto it); health checks read its last finding from any thread.
  */
 public final class StreamProbe implements AutoCloseable {
 
-    private static final Duration MAX_CALL_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
 
     private final KinesisAsyncClient client;
     private final String channel;
     private final StreamRef stream;
     private final Duration interval;
-    private final Duration callTimeout;
     private ChannelContext context;
     /** On the context. */
     private boolean inFlight;
@@ -40,7 +41,6 @@ public final class StreamProbe implements AutoCloseable {
         this.channel = channel;
         this.stream = new StreamRef(stream);
         this.interval = interval;
-        this.callTimeout = interval.compareTo(MAX_CALL_TIMEOUT) < 0 ? interval : MAX_CALL_TIMEOUT;
     }
 
     /** Probes at once, then every interval, on a context of its own from {@code vertx}. */
@@ -84,7 +84,7 @@ public final class StreamProbe implements AutoCloseable {
         }
         inFlight = true;
         DescribeStreamSummaryRequest.Builder request = DescribeStreamSummaryRequest.builder()
-                .overrideConfiguration(c -> c.apiCallTimeout(callTimeout))
+                .overrideConfiguration(c -> c.apiCallTimeout(CALL_TIMEOUT))
                 .streamName(stream.name()).streamARN(stream.arn());
         try {
             client.describeStreamSummary(request.build())

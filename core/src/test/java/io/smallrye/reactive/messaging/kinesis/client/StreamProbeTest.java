@@ -56,6 +56,18 @@ class StreamProbeTest {
         assertThat(client.calls).isEqualTo(4);
     }
 
+    @Test
+    void aShortIntervalDoesNotShortenTheCallTimeoutSoASlowAnswerIsNotUnreachable() {
+        ScriptedDescribe client = new ScriptedDescribe();
+        StreamProbe probe = new StreamProbe(client, "orders-out", "orders", Duration.ofSeconds(1)).attach(vertx);
+
+        client.answers.add(CompletableFuture.completedFuture(active()));
+        probe.probeOnce();
+
+        assertThat(client.lastRequest.overrideConfiguration().orElseThrow().apiCallTimeout())
+                .contains(Duration.ofSeconds(5));
+    }
+
     private static DescribeStreamSummaryResponse active() {
         return DescribeStreamSummaryResponse.builder().streamDescriptionSummary(StreamDescriptionSummary.builder()
                 .streamName("orders").streamStatus(StreamStatus.ACTIVE).build()).build();
@@ -65,11 +77,13 @@ class StreamProbeTest {
     private static final class ScriptedDescribe implements KinesisAsyncClient {
         final Deque<CompletableFuture<DescribeStreamSummaryResponse>> answers = new ArrayDeque<>();
         int calls;
+        DescribeStreamSummaryRequest lastRequest;
 
         @Override
         public CompletableFuture<DescribeStreamSummaryResponse> describeStreamSummary(
                 DescribeStreamSummaryRequest request) {
             calls++;
+            lastRequest = request;
             return answers.remove();
         }
 
