@@ -27,6 +27,8 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.spi.Connector;
 
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Tracer;
 import io.smallrye.reactive.messaging.annotations.ConnectorAttribute;
 import io.smallrye.reactive.messaging.connector.InboundConnector;
 import io.smallrye.reactive.messaging.connector.OutboundConnector;
@@ -44,6 +46,8 @@ import io.smallrye.reactive.messaging.kinesis.outgoing.OutgoingSettings;
 import io.smallrye.reactive.messaging.kinesis.payload.PayloadCodecs;
 import io.smallrye.reactive.messaging.kinesis.payload.PayloadEncoder;
 import io.smallrye.reactive.messaging.kinesis.payload.PayloadType;
+import io.smallrye.reactive.messaging.kinesis.tracing.KinesisSpans;
+import io.smallrye.reactive.messaging.kinesis.tracing.OutgoingTracing;
 import io.smallrye.reactive.messaging.providers.connectors.ExecutionHolder;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
@@ -75,6 +79,7 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 @ConnectorAttribute(name = "retry-backoff", type = "string", direction = INCOMING_AND_OUTGOING, description = "The wait before the first retry: of a record Kinesis refused (outgoing), of a throttled or failed read (incoming), of a dead-letter write; doubled at each further attempt, with jitter. A duration: 500ms, 2s, 1m, 1h, 1d, ISO-8601 (PT0.5S), or a bare number of seconds", defaultValue = "100ms")
 @ConnectorAttribute(name = "max-retry-backoff", type = "string", direction = INCOMING_AND_OUTGOING, description = "The longest wait between two attempts. A duration: 500ms, 2s, 1m, 1h, 1d, ISO-8601 (PT0.5S), or a bare number of seconds", defaultValue = "5s")
 @ConnectorAttribute(name = "unknown-attributes", type = "string", direction = INCOMING_AND_OUTGOING, description = "What an attribute of the channel that the connector does not know does at start-up (a typo such as 'buffer-tme', or an outgoing-only attribute set on an incoming channel): 'warn' (a warning naming it and the closest known attribute), 'fail' (the start fails, naming them all) or 'ignore'. Attributes set at connector level (mp.messaging.connector.smallrye-kinesis.*) may belong to either direction", defaultValue = "warn")
+@ConnectorAttribute(name = "tracing-enabled", type = "boolean", direction = INCOMING_AND_OUTGOING, description = "Whether the channel records OpenTelemetry spans: a PRODUCER span per sent message (from its acceptance until Kinesis answers), a CONSUMER span per received message. Active only when the application has an OpenTelemetry bean (with quarkus-opentelemetry: when tracing is enabled there); costs nothing otherwise. See tracing-propagation for carrying the trace to consumers", defaultValue = "true")
 @ConnectorAttribute(name = "payload-type", type = "string", direction = INCOMING_AND_OUTGOING, description = "Incoming: what the record data becomes: 'bytes' (a byte[], as stored), 'string' (UTF-8 text), 'json-object' or 'json-array' (Vert.x JSON), or a class name (JSON read with Jackson, the application's ObjectMapper if it has one); a record that cannot be read so is nacked and goes through the failure strategy. Outgoing: byte[], String, Vert.x Buffer, JsonObject and JsonArray payloads are written as they are, other objects as JSON with Jackson (with the writer of the class named here, if any). The Quarkus extension sets it from the channel's method and emitter signatures", defaultValue = "bytes")
 
 @ConnectorAttribute(name = "starting-position", type = "string", direction = INCOMING, description = "Where to start reading shards without a checkpoint: 'latest' (records written after the channel started; shards created later by resharding are read from their start), 'trim_horizon' (the oldest records kept), 'at_timestamp' (records written at or after starting-timestamp)", defaultValue = "latest")
@@ -110,6 +115,7 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 @ConnectorAttribute(name = "shutdown-timeout", type = "string", direction = OUTGOING, description = "At shutdown, how long the channel may take to send what it holds and what its upstream (an Emitter's buffer) already accepted, and wait for requests in flight; messages still unsent then are nacked. Also sizes the adaptive bound: the channel holds at most what it sends in half of this time. Keep it well within the platform's grace period (Kubernetes: terminationGracePeriodSeconds, 30 s by default). A duration: 500ms, 2s, 1m, 1h, 1d, ISO-8601 (PT0.5S), or a bare number of seconds", defaultValue = "10s")
 @ConnectorAttribute(name = "ordering", type = "string", direction = OUTGOING, description = "Ordering of records with the same partition key. 'strict': at most one record per key in flight, so a retried record is never overtaken; 'relaxed': records of a key travel in one request at a time, in order, but a record refused while a later one of the same request is accepted is overtaken; 'none': no per-key constraint, most parallelism", defaultValue = "strict")
 @ConnectorAttribute(name = "aggregation", type = "boolean", direction = OUTGOING, description = "Whether to pack messages bound for the same shard into KPL aggregated records (readable by the KCL, the KPL's consumers and this connector), so a shard takes far more small messages per second. Needs ListShards permission for the shard map", defaultValue = "false")
+@ConnectorAttribute(name = "tracing-propagation", type = "string", direction = OUTGOING, description = "How the trace context reaches consumers: 'none' (records are exactly the data sent, readable by any consumer) or 'envelope' (each record, each user record of an aggregated record, starts with a small documented envelope holding the W3C traceparent and tracestate, 63 bytes plus the tracestate, counted against max-record-bytes). Incoming channels of this connector unwrap envelopes whatever this attribute says; other consumers must unwrap them (see the Tracing page)", defaultValue = "none")
 @ConnectorAttribute(name = "aggregation-max-bytes", type = "long", direction = OUTGOING, description = "The largest aggregated record (data plus partition key), at most max-record-bytes; the KPL's default is 51200", defaultValue = "51200")
 public class KinesisConnector implements InboundConnector, OutboundConnector, HealthReporter {
 
@@ -141,6 +147,10 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
     @Inject
     Instance<KinesisMetrics> metricsBeans;
 
+    /** The application's OpenTelemetry (quarkus-opentelemetry provides one); no spans without it. */
+    @Inject
+    Instance<OpenTelemetry> openTelemetryBeans;
+
     private final List<KinesisInboundChannel> inboundChannels = new CopyOnWriteArrayList<>();
     private final List<KinesisOutboundChannel> outboundChannels = new CopyOnWriteArrayList<>();
     /** Readiness probes of the channels' streams, by channel; only with health on and a probe interval set. */
@@ -164,6 +174,10 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
         return mapper.isResolvable() ? mapper.get() : null;
     }
 
+    private Tracer tracer(boolean enabled) {
+        return KinesisSpans.tracer(enabled, enabled && openTelemetryBeans.isResolvable() ? openTelemetryBeans.get() : null);
+    }
+
     private KinesisMetrics metrics() {
         return metricsBeans.isResolvable() ? metricsBeans.get() : KinesisMetrics.NONE;
     }
@@ -174,7 +188,8 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
         unknownAttributes.check(config, true, conf.getUnknownAttributes());
         KinesisAsyncClient client = clients.clientFor(conf);
         KinesisInboundChannel channel = new KinesisInboundChannel(conf, client,
-                executionHolder.vertx().getDelegate(), failureHandlers, checkpointStores, payloadCodecs, metrics());
+                executionHolder.vertx().getDelegate(), failureHandlers, checkpointStores, payloadCodecs, metrics(),
+                tracer(conf.getTracingEnabled()));
         inboundChannels.add(channel);
         probeStream(client, conf.getChannel(), conf.getStream().orElse(conf.getChannel()), conf.getHealthEnabled());
         return channel.getStream();
@@ -194,7 +209,8 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
         PayloadEncoder objectEncoder = payloadCodecs.objectEncoder(settings.channel(),
                 PayloadType.parse(settings.channel(), conf.getPayloadType()));
         KinesisOutboundChannel channel = new KinesisOutboundChannel(settings, client,
-                executionHolder.vertx().getDelegate(), metrics(), objectEncoder);
+                executionHolder.vertx().getDelegate(), metrics(), objectEncoder,
+                new OutgoingTracing(tracer(settings.tracingEnabled()), settings.tracingPropagation()));
         outboundChannels.add(channel);
         probeStream(client, settings.channel(), settings.stream(), settings.healthEnabled());
         return channel;

@@ -21,6 +21,10 @@ public interface KinesisExceptions {
     @Message(id = 2001, value = "Record of %d bytes (data plus partition key) for stream '%s' exceeds the limit of %d bytes set by 'max-record-bytes' of channel '%s'")
     IllegalArgumentException recordTooLarge(int size, String stream, long limit, String channel);
 
+    @Message(id = 2390, value = "Record of %d bytes (data plus partition key) for stream '%s' fits the limit of %d bytes set by 'max-record-bytes' of channel '%s', but not with the %d bytes of its trace envelope ('tracing-propagation' is 'envelope')")
+    IllegalArgumentException recordTooLargeWithEnvelope(int size, String stream, long limit, String channel,
+            int envelopeBytes);
+
     @Message(id = 2002, value = "Partition key for stream '%s' is empty; Kinesis requires 1 to 256 characters")
     IllegalArgumentException emptyPartitionKey(String stream);
 

@@ -12,8 +12,10 @@ import jakarta.enterprise.inject.Instance;
 
 import org.eclipse.microprofile.reactive.messaging.Message;
 
+import io.opentelemetry.api.trace.Tracer;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.health.HealthReport;
 import io.smallrye.reactive.messaging.kinesis.IncomingKinesisBatchMessage;
 import io.smallrye.reactive.messaging.kinesis.IncomingKinesisMessage;
@@ -32,6 +34,8 @@ import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
 import io.smallrye.reactive.messaging.kinesis.payload.PayloadCodecs;
 import io.smallrye.reactive.messaging.kinesis.payload.PayloadDecoder;
 import io.smallrye.reactive.messaging.kinesis.payload.PayloadType;
+import io.smallrye.reactive.messaging.kinesis.tracing.IncomingTracing;
+import io.smallrye.reactive.messaging.kinesis.tracing.TraceEnvelope;
 import io.smallrye.reactive.messaging.providers.helpers.CDIUtils;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -74,6 +78,7 @@ public class KinesisInboundChannel {
     private final KinesisFailureHandler failureHandler;
     private final PayloadType payloadType;
     private final PayloadDecoder decoder;
+    private final IncomingTracing tracing;
     private final ShardSupervisor supervisor;
     private final ChannelStatus status;
     private final UnicastProcessor<Multi<Received>> readers = UnicastProcessor.create();
@@ -86,7 +91,15 @@ public class KinesisInboundChannel {
     public KinesisInboundChannel(KinesisConnectorIncomingConfiguration conf, KinesisAsyncClient client, Vertx vertx,
             Instance<KinesisFailureHandler.Factory> failureHandlers, Instance<CheckpointStore.Factory> stores,
             PayloadCodecs payloadCodecs, KinesisMetrics metrics) {
+        this(conf, client, vertx, failureHandlers, stores, payloadCodecs, metrics, null);
+    }
+
+    /** @param tracer records a CONSUMER span per message; null: no spans */
+    public KinesisInboundChannel(KinesisConnectorIncomingConfiguration conf, KinesisAsyncClient client, Vertx vertx,
+            Instance<KinesisFailureHandler.Factory> failureHandlers, Instance<CheckpointStore.Factory> stores,
+            PayloadCodecs payloadCodecs, KinesisMetrics metrics, Tracer tracer) {
         this.settings = IncomingSettings.from(conf);
+        this.tracing = new IncomingTracing(tracer);
         this.payloadType = PayloadType.parse(settings.channel(), conf.getPayloadType());
         this.decoder = payloadCodecs.decoder(settings.channel(), payloadType);
         this.region = KinesisClients.regionOf(client);
@@ -187,6 +200,11 @@ public class KinesisInboundChannel {
                 record.sequenceNumber(), received.subSequenceNumber(), received.partitionKey(),
                 received.explicitHashKey(), arrival, received.millisBehindLatest());
         byte[] data = received.payload();
+        // unwrapped whatever the channel's settings: a record in a trace envelope is never handed on with it
+        TraceEnvelope.Opened envelope = TraceEnvelope.mayBeEnvelope(data) ? TraceEnvelope.open(data) : null;
+        if (envelope != null) {
+            data = envelope.data();
+        }
         Object payload;
         try {
             payload = decoder.decode(data);
@@ -198,7 +216,13 @@ public class KinesisInboundChannel {
                             String.valueOf(e.getMessage()), e));
             return null;
         }
-        return new IncomingKinesisMessage<>(received, payload, metadata, failureHandler, messageContext);
+        IncomingKinesisMessage<Object> message = new IncomingKinesisMessage<>(received, payload, metadata,
+                failureHandler, messageContext);
+        if (tracing.enabled()) {
+            TracingMetadata traced = tracing.receive(metadata, envelope, data.length);
+            message.injectMetadata(traced);
+        }
+        return message;
     }
 
     /** A position as ShardPosition writes it: the sequence number, then "/sub-sequence" for a user record. */

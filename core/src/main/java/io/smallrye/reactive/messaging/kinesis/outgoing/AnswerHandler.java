@@ -10,6 +10,7 @@ import io.smallrye.reactive.messaging.kinesis.client.Backoff;
 import io.smallrye.reactive.messaging.kinesis.client.FailureKind;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
+import io.smallrye.reactive.messaging.kinesis.tracing.OutgoingTracing;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
@@ -83,6 +84,8 @@ final class AnswerHandler {
                 if (stored) {
                     release.accept(record);
                     outcome.succeeded(record, result, entry.aggregated() ? sub : 0);
+                    OutgoingTracing.stored(record.span, result.shardId(), result.sequenceNumber(), sub,
+                            entry.aggregated() ? records.size() : 0, batch.size(), record.attempts + 1);
                 } else if (cause != null) {
                     refused(record, cause, AwsErrors.errorCode(cause), AwsErrors.errorMessage(cause), requestKind,
                             nowNanos, jitter, outcome);

@@ -18,6 +18,7 @@ import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
 import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
 import io.smallrye.reactive.messaging.kinesis.payload.PayloadCodecs;
 import io.smallrye.reactive.messaging.kinesis.payload.PayloadEncoder;
+import io.smallrye.reactive.messaging.kinesis.tracing.OutgoingTracing;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
@@ -66,8 +67,18 @@ public class KinesisOutboundChannel implements Flow.Subscriber<Message<?>> {
      */
     public KinesisOutboundChannel(OutgoingSettings settings, KinesisAsyncClient client, Vertx vertx,
             KinesisMetrics metrics, PayloadEncoder objectEncoder) {
+        this(settings, client, vertx, metrics, objectEncoder, OutgoingTracing.OFF);
+    }
+
+    /**
+     * @param vertx the channel gets an event-loop context of its own from it
+     * @param objectEncoder how payloads other than bytes, text and Vert.x JSON are written; null to reject them
+     * @param tracing the PRODUCER spans and trace envelopes of the channel
+     */
+    public KinesisOutboundChannel(OutgoingSettings settings, KinesisAsyncClient client, Vertx vertx,
+            KinesisMetrics metrics, PayloadEncoder objectEncoder, OutgoingTracing tracing) {
         this.settings = settings;
-        this.records = new OutgoingRecordFactory(settings, objectEncoder);
+        this.records = new OutgoingRecordFactory(settings, objectEncoder, tracing);
         this.context = new ChannelContext(settings.channel(), vertx);
         this.inbox = new RecordInbox(context, this::take, this::taken, this::requestMore, this::woken, this::orphaned);
         this.loop = new SendLoop(settings, client, KinesisClients.regionOf(client), context, inbox, this::requestMore,
@@ -135,7 +146,7 @@ public class KinesisOutboundChannel implements Flow.Subscriber<Message<?>> {
         demand.arrived();
         if (arrival instanceof PendingRecord record) {
             if (closed) {
-                MessageCompletion.nack(record.message, closedReason(record.message));
+                record.nack(closedReason(record.message), null);
             } else {
                 loop.add(record);
             }
@@ -155,7 +166,7 @@ public class KinesisOutboundChannel implements Flow.Subscriber<Message<?>> {
     /** Any thread: the context no longer runs (Vert.x stopped first), the arrival is nacked here. */
     private void orphaned(Object arrival) {
         if (arrival instanceof PendingRecord record) {
-            MessageCompletion.nack(record.message, closedReason(record.message));
+            record.nack(closedReason(record.message), null);
         } else {
             RecordInbox.Rejected rejected = (RecordInbox.Rejected) arrival;
             MessageCompletion.nack(rejected.message(), rejected.reason());

@@ -66,12 +66,12 @@ final class Outcome {
             OutgoingMessageMetadata.setResultOnMessage(record.message,
                     new KinesisSendResult(record.stream, result.shardId(), result.sequenceNumber(),
                             subSequences.get(i)));
-            MessageCompletion.ack(record.message);
+            record.ack();
         }
         for (int i = 0; i < failed.size(); i++) {
             PendingRecord record = failed.get(i);
             failures.nacked(record.stream, codes.get(i), reasons.get(i).getMessage());
-            MessageCompletion.nack(record.message, reasons.get(i));
+            record.nack(reasons.get(i), codes.get(i));
         }
     }
 

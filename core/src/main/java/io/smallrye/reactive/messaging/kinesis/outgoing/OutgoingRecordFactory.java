@@ -6,9 +6,11 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import org.eclipse.microprofile.reactive.messaging.Message;
 
+import io.opentelemetry.api.trace.Span;
 import io.smallrye.reactive.messaging.kinesis.OutgoingKinesisMetadata;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
 import io.smallrye.reactive.messaging.kinesis.payload.PayloadEncoder;
+import io.smallrye.reactive.messaging.kinesis.tracing.OutgoingTracing;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -27,13 +29,20 @@ final class OutgoingRecordFactory {
     private final String defaultStream;
     private final long maxRecordBytes;
     private final PayloadEncoder objectEncoder;
+    private final OutgoingTracing tracing;
 
     /** @param objectEncoder writes payloads that are neither bytes, text nor Vert.x JSON; null to reject them */
     OutgoingRecordFactory(OutgoingSettings settings, PayloadEncoder objectEncoder) {
+        this(settings, objectEncoder, OutgoingTracing.OFF);
+    }
+
+    /** @param tracing starts each accepted message's PRODUCER span, and wraps its data in a trace envelope if asked */
+    OutgoingRecordFactory(OutgoingSettings settings, PayloadEncoder objectEncoder, OutgoingTracing tracing) {
         this.channel = settings.channel();
         this.defaultStream = settings.stream();
         this.maxRecordBytes = settings.maxRecordBytes();
         this.objectEncoder = objectEncoder;
+        this.tracing = tracing;
     }
 
     String streamOf(Message<?> message) {
@@ -63,12 +72,26 @@ final class OutgoingRecordFactory {
             checkHashKey(explicitHashKey, stream);
         }
 
-        long size = (long) data.asByteBuffer().remaining() + utf8Length(partitionKey);
+        int dataBytes = data.asByteBuffer().remaining();
+        int keyBytes = utf8Length(partitionKey);
+        long size = (long) dataBytes + keyBytes;
         if (size > maxRecordBytes) {
             throw KinesisExceptions.ex.recordTooLarge((int) size, stream, maxRecordBytes, channel);
         }
+        Span span = tracing.start(message, stream, partitionKey, dataBytes);
+        byte[] enveloped = tracing.encode(span, message, data.asByteBuffer());
+        if (enveloped != null) {
+            size = (long) enveloped.length + keyBytes;
+            if (size > maxRecordBytes) {
+                IllegalArgumentException tooLarge = KinesisExceptions.ex.recordTooLargeWithEnvelope(dataBytes + keyBytes,
+                        stream, maxRecordBytes, channel, enveloped.length - dataBytes);
+                OutgoingTracing.nacked(span, tooLarge, null);
+                throw tooLarge;
+            }
+            data = SdkBytes.fromByteArrayUnsafe(enveloped);
+        }
         return new PendingRecord(message, stream, data, partitionKey, randomKey, explicitHashKey, (int) size, sequence,
-                nowNanos);
+                nowNanos, span);
     }
 
     private SdkBytes toBytes(Object payload, String stream) {

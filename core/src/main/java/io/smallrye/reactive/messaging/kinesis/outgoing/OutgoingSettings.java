@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.smallrye.reactive.messaging.kinesis.KinesisConnectorOutgoingConfiguration;
 import io.smallrye.reactive.messaging.kinesis.config.AttributeValidator;
+import io.smallrye.reactive.messaging.kinesis.tracing.TracingPropagation;
 
 /**
  * The validated settings of one outgoing channel. Limits follow the Kinesis service limits: 500 records and 10 MiB
@@ -26,7 +27,9 @@ public record OutgoingSettings(
         Ordering ordering,
         boolean aggregation,
         int aggregationMaxBytes,
-        boolean healthEnabled) {
+        boolean healthEnabled,
+        boolean tracingEnabled,
+        TracingPropagation tracingPropagation) {
 
     public static final int PUT_RECORDS_MAX_RECORDS = 500;
     public static final long PUT_RECORDS_MAX_BYTES = 10L * 1024 * 1024;
@@ -60,7 +63,9 @@ public record OutgoingSettings(
                 check.enumValue("ordering", conf.getOrdering(), Ordering.class),
                 conf.getAggregation(),
                 aggregationMaxBytes(conf, maxRecordBytes),
-                conf.getHealthEnabled());
+                conf.getHealthEnabled(),
+                conf.getTracingEnabled(),
+                check.enumValue("tracing-propagation", conf.getTracingPropagation(), TracingPropagation.class));
     }
 
     /** Checked against max-record-bytes only when aggregating, so lowering that limit alone stays valid. */

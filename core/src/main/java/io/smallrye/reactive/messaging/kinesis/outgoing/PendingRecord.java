@@ -2,6 +2,8 @@ package io.smallrye.reactive.messaging.kinesis.outgoing;
 
 import org.eclipse.microprofile.reactive.messaging.Message;
 
+import io.opentelemetry.api.trace.Span;
+import io.smallrye.reactive.messaging.kinesis.tracing.OutgoingTracing;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 
@@ -24,13 +26,15 @@ final class PendingRecord {
     /** Emission order within the channel. */
     final long sequence;
     final long enqueuedAtNanos;
+    /** The message's PRODUCER span, ended when the message is acked or nacked; null without tracing. */
+    final Span span;
 
     int attempts;
     long notBeforeNanos;
     boolean completed;
 
     PendingRecord(Message<?> message, String stream, SdkBytes data, String partitionKey, boolean randomKey,
-            String explicitHashKey, int size, long sequence, long enqueuedAtNanos) {
+            String explicitHashKey, int size, long sequence, long enqueuedAtNanos, Span span) {
         this.message = message;
         this.stream = stream;
         this.entry = PutRecordsRequestEntry.builder()
@@ -42,6 +46,19 @@ final class PendingRecord {
         this.size = size;
         this.sequence = sequence;
         this.enqueuedAtNanos = enqueuedAtNanos;
+        this.span = span;
+    }
+
+    /** Acks the message (its span ends). */
+    void ack() {
+        OutgoingTracing.acked(span);
+        MessageCompletion.ack(message);
+    }
+
+    /** Nacks the message (its span ends with the reason). */
+    void nack(Throwable reason, String errorCode) {
+        OutgoingTracing.nacked(span, reason, errorCode);
+        MessageCompletion.nack(message, reason);
     }
 
     boolean backingOff(long nowNanos) {

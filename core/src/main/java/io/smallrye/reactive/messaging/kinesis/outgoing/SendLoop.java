@@ -201,8 +201,8 @@ final class SendLoop {
         waitingRecords.forEach(this::release);
         inFlightRecords.forEach(this::release);
         timer.cancel();
-        waitingRecords.forEach(record -> MessageCompletion.nack(record.message, notSent.get()));
-        inFlightRecords.forEach(record -> MessageCompletion.nack(record.message, unanswered.get()));
+        waitingRecords.forEach(record -> record.nack(notSent.get(), null));
+        inFlightRecords.forEach(record -> record.nack(unanswered.get(), null));
         completeFlushIfEmpty();
         return waitingRecords.size() + inFlightRecords.size();
     }
