@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardInfo;
@@ -34,13 +35,16 @@ final class LeaseCleaner {
     private final LeaseSettings settings;
     private final LeaseTable table;
     private final ListedShards listed;
+    private final Consumer<String> deletedLeases;
     private final RepeatedFailures failures = new RepeatedFailures();
     private List<Lease> lastScan = List.of();
     private boolean deleting;
     private boolean closed;
 
-    LeaseCleaner(LeaseSettings settings, LeaseTable table, ListedShards listed) {
+    /** @param deletedLeases told of each lease deleted (this node may hold a lease of a shard gone) */
+    LeaseCleaner(LeaseSettings settings, LeaseTable table, ListedShards listed, Consumer<String> deletedLeases) {
         this.settings = settings;
+        this.deletedLeases = deletedLeases;
         this.table = table;
         this.listed = listed;
     }
@@ -156,6 +160,7 @@ final class LeaseCleaner {
                     if (ok) {
                         lastScan = lastScan.stream().filter(seen -> !seen.key().equals(lease.key())).toList();
                         deleted.run();
+                        deletedLeases.accept(lease.key());
                     } else {
                         KinesisLeaseLogging.log.leaseCleanupKept(settings.channel(), lease.key());
                     }

@@ -48,7 +48,7 @@ final class LeaseCoordinator {
         this.table = new LeaseTable(client, settings, context);
         this.health = new LeaseHealth(settings);
         this.held = new HeldLeases(settings, table, health, listener, context);
-        this.cleaner = new LeaseCleaner(settings, table, new ListedShards());
+        this.cleaner = new LeaseCleaner(settings, table, new ListedShards(), held::deleted);
         this.taker = new LeaseTaker(settings, table, context, held, health, listener, cleaner::scanned);
     }
 

@@ -63,7 +63,8 @@ class LeaseCleanerTest {
     private static LeaseCleaner cleaner(LeaseTable table, ListedShards listed, Duration garbage) {
         LeaseSettings settings = DynaliteTables.settings(table.name(), "a", "10s")
                 .withCleanup(true, Duration.ofSeconds(1), garbage);
-        return new LeaseCleaner(settings, table, listed);
+        return new LeaseCleaner(settings, table, listed, deleted -> {
+        });
     }
 
     private static LeaseTable newTable() {
