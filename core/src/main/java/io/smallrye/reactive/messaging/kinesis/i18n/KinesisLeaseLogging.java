@@ -76,7 +76,7 @@ public interface KinesisLeaseLogging extends BasicLogger {
     void leaseCleanupFailedDetail(String channel, String shardId, @Cause Throwable cause);
 
     @LogMessage(level = Level.DEBUG)
-    @Message(id = 1815, value = "Channel '%s': shard %s has no lease but its descendant %s has: it was read to its end and its lease cleaned up; not read again")
+    @Message(id = 1815, value = "Channel '%s': shard %s has no lease but its descendant %s has started: it was read to its end and its lease cleaned up; not read again")
     void cleanedShardNotRead(String channel, String shardId, String descendant);
 
 }

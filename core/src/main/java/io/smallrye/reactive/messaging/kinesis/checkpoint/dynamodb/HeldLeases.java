@@ -206,7 +206,7 @@ final class HeldLeases {
 
     /** The lease was deleted by the lease clean-up (its shard is gone): no longer held, nothing more written. */
     void deleted(String shardId) {
-        HeldLease mine = held.get(shardId);
+        HeldLease mine = active(shardId);
         if (mine != null) {
             mine.finished = true;
             held.remove(shardId, mine);

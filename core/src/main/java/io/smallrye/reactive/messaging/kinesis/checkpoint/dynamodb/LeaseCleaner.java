@@ -113,19 +113,25 @@ final class LeaseCleaner {
         return run(deletes);
     }
 
-    /** A shard without a lease was read to its end and cleaned up if one of its descendants has a lease. */
-    Uni<Optional<String>> leasedDescendant(String shardId) {
+    /**
+     * The descendant whose lease shows that a shard without a lease was read to its end (and its lease cleaned up): a
+     * descendant whose reading has begun, which it does only once its parents, and theirs, are finished. A descendant
+     * with a lease not started yet proves nothing (the lease of a merged child is created when its first parent ends,
+     * while the other may not even have a lease yet). From the last scan, else read from the table.
+     */
+    Uni<Optional<String>> startedDescendant(String shardId) {
         List<String> descendants = listed.descendants(shardId);
         if (descendants.isEmpty()) {
             return Uni.createFrom().item(Optional.empty());
         }
         Map<String, Lease> byKey = byKey();
-        Optional<String> known = descendants.stream().filter(byKey::containsKey).findFirst();
+        Optional<String> known = descendants.stream().filter(key -> started(byKey.get(key))).findFirst();
         if (known.isPresent()) {
             return Uni.createFrom().item(known);
         }
         return Uni.join().all(descendants.stream().map(table::get).toList()).andFailFast()
-                .map(found -> found.stream().flatMap(Optional::stream).map(Lease::key).findFirst());
+                .map(found -> found.stream().flatMap(Optional::stream).filter(LeaseCleaner::started).map(Lease::key)
+                        .findFirst());
     }
 
     private boolean mayClean() {

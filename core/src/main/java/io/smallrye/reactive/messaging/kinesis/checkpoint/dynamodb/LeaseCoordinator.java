@@ -134,7 +134,7 @@ final class LeaseCoordinator {
             return Uni.createFrom().item(claimOf(takenMeanwhile));
         }
         if (found.isEmpty()) {
-            return cleaner.leasedDescendant(shard.shardId()).chain(descendant -> {
+            return cleaner.startedDescendant(shard.shardId()).chain(descendant -> {
                 if (descendant.isPresent()) {
                     KinesisLeaseLogging.log.cleanedShardNotRead(settings.channel(), shard.shardId(), descendant.get());
                     return Uni.createFrom().item(ShardClaim.alreadyEnded());
