@@ -19,10 +19,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 /**
  * The leases of one channel: takes leases (balancing with the other nodes, {@link LeaseTaker}), renews those held,
  * gives up those it can no longer renew, and writes checkpoints, releases and shard ends, each conditional on the lease
- * still being this node's ({@link HeldLeases}).
+ * still being this node's ({@link HeldLeases}); deletes the leases no longer needed ({@link LeaseCleaner}).
  * <p>
  * It owns one Vert.x event-loop context: its state is touched there only, the lease table's answers arrive there
- * ({@link LeaseTable}), its timers (renewal, taking, give-up) are timers of that context, and the
+ * ({@link LeaseTable}), its timers (renewal, taking, give-up, clean-up) are timers of that context, and the
  * {@link OwnershipListener} is called there. Calls from the channel hop onto it; their Unis complete on it.
  */
 final class LeaseCoordinator {
