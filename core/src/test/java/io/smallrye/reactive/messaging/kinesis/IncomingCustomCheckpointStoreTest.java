@@ -22,6 +22,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.CheckpointStore;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardClaim;
+import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardInfo;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
 import io.smallrye.reactive.messaging.kinesis.test.ClientBean;
 import io.smallrye.reactive.messaging.test.common.config.MapBasedConfig;
@@ -70,11 +71,46 @@ class IncomingCustomCheckpointStoreTest extends WeldTestBase {
         assertThat(store.checkpoints).containsEntry(SHARD, last);
     }
 
+    @Test
+    void theStoreIsToldOfCompleteShardListingsOnlyNeverOfAListingWhosePageFailed() {
+        ScriptedKinesis kinesis = new ScriptedKinesis();
+        List<String> shards = List.of(SHARD, "shardId-000000000001", "shardId-000000000002");
+        shards.forEach(kinesis::addShard); // one shard per ListShards page
+        ClientBean.use(kinesis);
+        WorkerPoolStore store = new WorkerPoolStore();
+        WorkerPoolStore.current = store;
+        addBeans(ClientBean.class, WorkerPoolStore.Factory.class);
+        runApplication(new MapBasedConfig()
+                .with("mp.messaging.incoming.custom-in.connector", KinesisConnector.CONNECTOR_NAME)
+                .with("mp.messaging.incoming.custom-in.stream", "scripted-stream")
+                .with("mp.messaging.incoming.custom-in.client-bean", ClientBean.IDENTIFIER)
+                .with("mp.messaging.incoming.custom-in.shard-discovery-interval", "2s")
+                .with("mp.messaging.incoming.custom-in.checkpoint-store", "worker-pool-store"), Collector.class);
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.listings.size() >= 1);
+        assertThat(store.listings.get(0)).containsExactlyElementsOf(shards);
+        assertThat(store.callsBeforeListing.get(0)).as("told before the claims").isZero();
+
+        // the next listing: its first page answers, its second fails
+        kinesis.holdListShards();
+        int listed = store.listings.size();
+        int calls = kinesis.listShardsCalls();
+        await().atMost(Duration.ofSeconds(5)).until(() -> kinesis.listShardsCalls() == calls + 1);
+        kinesis.failListShardsCalls(1, ScriptedKinesis::limitExceeded);
+        kinesis.releaseListShards();
+        await().atMost(Duration.ofSeconds(5)).until(() -> kinesis.listShardsCalls() >= calls + 2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.listings.size() > listed);
+        assertThat(store.listings).as("never a partial listing").allSatisfy(
+                listing -> assertThat(listing).containsExactlyElementsOf(shards));
+        assertThat(store.listings.size()).isEqualTo(listed + 1);
+    }
+
     /** Keeps checkpoints in a map; every answer is emitted on a worker thread, never on the caller's. */
     public static class WorkerPoolStore implements CheckpointStore {
         static volatile WorkerPoolStore current;
         final Map<String, ShardPosition> checkpoints = new ConcurrentHashMap<>();
         final List<String> calls = new CopyOnWriteArrayList<>();
+        final List<List<String>> listings = new CopyOnWriteArrayList<>();
+        final List<Integer> callsBeforeListing = new CopyOnWriteArrayList<>();
 
         @ApplicationScoped
         @Identifier("worker-pool-store")
@@ -88,6 +124,12 @@ class IncomingCustomCheckpointStoreTest extends WeldTestBase {
 
         private static <T> Uni<T> later(T item) {
             return Uni.createFrom().item(item).emitOn(Infrastructure.getDefaultWorkerPool());
+        }
+
+        @Override
+        public void shardsListed(List<ShardInfo> shards) {
+            callsBeforeListing.add(calls.size());
+            listings.add(shards.stream().map(ShardInfo::shardId).toList());
         }
 
         @Override

@@ -10,7 +10,7 @@ import java.util.logging.Logger;
 import org.jboss.logmanager.ExtLogRecord;
 
 /** Collects the formatted messages the connector logs at WARN or above (or a given level), while open. */
-final class LogCapture extends Handler implements AutoCloseable {
+public final class LogCapture extends Handler implements AutoCloseable {
 
     private static final String CATEGORY = "io.smallrye.reactive.messaging.kinesis";
 
@@ -25,12 +25,12 @@ final class LogCapture extends Handler implements AutoCloseable {
         setLevel(threshold);
     }
 
-    static LogCapture start() {
+    public static LogCapture start() {
         return start(Level.WARNING);
     }
 
     /** Collects what is logged at {@code threshold} or above (java.util.logging levels: INFO, WARNING, ...). */
-    static LogCapture start(Level threshold) {
+    public static LogCapture start(Level threshold) {
         LogCapture capture = new LogCapture(threshold);
         capture.logger.addHandler(capture);
         return capture;
@@ -48,16 +48,16 @@ final class LogCapture extends Handler implements AutoCloseable {
     }
 
     /** The messages captured so far that contain the text (a message id such as SRKIN1200, for instance). */
-    List<String> containing(String text) {
+    public List<String> containing(String text) {
         return messages.stream().filter(message -> message.contains(text)).toList();
     }
 
     /** The messages captured so far that carry a throwable (their stack trace would be printed). */
-    List<String> withStackTrace() {
+    public List<String> withStackTrace() {
         return List.copyOf(withStackTrace);
     }
 
-    List<String> all() {
+    public List<String> all() {
         return List.copyOf(messages);
     }
 

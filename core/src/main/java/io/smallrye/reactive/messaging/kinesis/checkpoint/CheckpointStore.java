@@ -52,6 +52,15 @@ public interface CheckpointStore {
     }
 
     /**
+     * Every shard of the stream, open and closed, as a complete ListShards answered it (every page; a failed or
+     * partial listing is never passed). Called after each successful listing, before the claims it leads to, on the
+     * channel's context; returns at once. A shared store can tell from it which shards no longer exist, and which
+     * shards descend from which. Listings of one channel come one after the other, never overlapping.
+     */
+    default void shardsListed(List<ShardInfo> shards) {
+    }
+
+    /**
      * The channel wants to read the shard: may it, and from where?
      */
     Uni<ShardClaim> claim(String shardId);

@@ -66,6 +66,10 @@ public interface KinesisIncomingLogging extends BasicLogger {
     void shardReleased(String channel, String shardId, String reason);
 
     @LogMessage(level = Level.WARN)
+    @Message(id = 1819, value = "Channel '%s': the checkpoint store failed to take the shard listing of stream '%s': %s")
+    void storeRefusedListing(String channel, String stream, String summary);
+
+    @LogMessage(level = Level.WARN)
     @Message(id = 1112, value = "Channel '%s': the checkpoint store failed to %s for shard %s: %s")
     void checkpointFailed(String channel, String operation, String shardId, String summary);
 

@@ -5,12 +5,13 @@ import java.lang.invoke.MethodHandles;
 import org.jboss.logging.BasicLogger;
 import org.jboss.logging.Logger;
 import org.jboss.logging.Logger.Level;
+import org.jboss.logging.annotations.Cause;
 import org.jboss.logging.annotations.LogMessage;
 import org.jboss.logging.annotations.Message;
 import org.jboss.logging.annotations.MessageLogger;
 
 /**
- * Log messages of the DynamoDB lease table (checkpoint-store dynamodb). Ids 1400-1499.
+ * Log messages of the DynamoDB lease table (checkpoint-store dynamodb). Ids 1400-1499 and 1810-1818 (lease clean-up).
  */
 @MessageLogger(projectCode = "SRKIN", length = 4)
 public interface KinesisLeaseLogging extends BasicLogger {
@@ -53,5 +54,29 @@ public interface KinesisLeaseLogging extends BasicLogger {
     @LogMessage(level = Level.DEBUG)
     @Message(id = 1408, value = "Channel '%s': shard %s ended; leases created for its children %s")
     void leaseEnded(String channel, String shardId, String children);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 1810, value = "Channel '%s': deleted the lease of shard %s from table '%s': the shard was read to its end and its children %s have started")
+    void leaseCleanedCompleted(String channel, String shardId, String table, String children);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 1811, value = "Channel '%s': deleted the lease of shard %s from table '%s': stream '%s' no longer has the shard (past its retention period, or the stream was recreated)")
+    void leaseCleanedGone(String channel, String shardId, String table, String stream);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 1812, value = "Channel '%s': lease table '%s' failed to delete the lease of shard %s: %s; tried again at the next clean-up (%d similar failures not logged since the last line)")
+    void leaseCleanupFailed(String channel, String table, String shardId, String summary, long notLogged);
+
+    @LogMessage(level = Level.DEBUG)
+    @Message(id = 1813, value = "Channel '%s': the lease of shard %s was not deleted: it was written (or deleted) meanwhile")
+    void leaseCleanupKept(String channel, String shardId);
+
+    @LogMessage(level = Level.DEBUG)
+    @Message(id = 1814, value = "Channel '%s': deleting the lease of shard %s failed")
+    void leaseCleanupFailedDetail(String channel, String shardId, @Cause Throwable cause);
+
+    @LogMessage(level = Level.DEBUG)
+    @Message(id = 1815, value = "Channel '%s': shard %s has no lease but its descendant %s has started: it was read to its end and its lease cleaned up; not read again")
+    void cleanedShardNotRead(String channel, String shardId, String descendant);
 
 }

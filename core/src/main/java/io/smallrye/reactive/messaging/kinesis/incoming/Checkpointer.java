@@ -46,6 +46,16 @@ final class Checkpointer {
         return store;
     }
 
+    /** Hands a complete listing of the stream's shards to the store; a failing store is logged, never fatal. */
+    void listed(List<ShardInfo> shards) {
+        try {
+            store.shardsListed(shards);
+        } catch (RuntimeException e) {
+            failures.failed("listing", "of stream " + stream, e,
+                    summary -> KinesisIncomingLogging.log.storeRefusedListing(channel, stream, summary));
+        }
+    }
+
     /**
      * Asks the store whether the channel may read the shard, and from where. The stage completes on the channel
      * context; it fails when the store fails (or answers nothing), to be logged by the caller.

@@ -103,6 +103,20 @@ final class ShardLineage {
                 node.range == null ? null : node.range.endingHashKey());
     }
 
+    /** A listed shard as the checkpoint store is told of it. */
+    static ShardInfo infoOf(Shard shard) {
+        List<String> parents = new ArrayList<>(2);
+        if (shard.parentShardId() != null) {
+            parents.add(shard.parentShardId());
+        }
+        if (shard.adjacentParentShardId() != null) {
+            parents.add(shard.adjacentParentShardId());
+        }
+        HashKeyRange range = shard.hashKeyRange();
+        return new ShardInfo(shard.shardId(), parents, range == null ? null : range.startingHashKey(),
+                range == null ? null : range.endingHashKey());
+    }
+
     /** The known children of the shard. */
     List<ShardInfo> children(String shardId) {
         List<ShardInfo> children = new ArrayList<>();

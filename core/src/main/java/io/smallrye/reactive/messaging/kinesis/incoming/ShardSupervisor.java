@@ -91,6 +91,7 @@ final class ShardSupervisor implements ShardReader.Listener {
 
     private void onListing(List<Shard> list) {
         lineage.listed(list);
+        checkpointer.listed(list.stream().map(ShardLineage::infoOf).toList());
         health.listingSucceeded();
         Set<String> listed = list.stream().map(Shard::shardId).collect(Collectors.toSet());
         for (ShardReader reader : readers.all()) {

@@ -75,6 +75,11 @@ public class DynamoDbCheckpointStore implements CheckpointStore {
     }
 
     @Override
+    public void shardsListed(List<ShardInfo> shards) {
+        coordinator.listed(shards);
+    }
+
+    @Override
     public Uni<Void> save(String shardId, ShardPosition position) {
         return coordinator.save(shardId, position);
     }

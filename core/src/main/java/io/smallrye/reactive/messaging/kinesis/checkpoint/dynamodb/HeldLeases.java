@@ -204,6 +204,16 @@ final class HeldLeases {
         }
     }
 
+    /** The lease was deleted by the lease clean-up (its shard is gone): no longer held, nothing more written. */
+    void deleted(String shardId) {
+        HeldLease mine = active(shardId);
+        if (mine != null) {
+            mine.finished = true;
+            held.remove(shardId, mine);
+            listener.shardLost(shardId);
+        }
+    }
+
     void lose(HeldLease lease, String how) {
         lease.finished = true;
         if (held.remove(lease.key(), lease)) {

@@ -19,10 +19,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 /**
  * The leases of one channel: takes leases (balancing with the other nodes, {@link LeaseTaker}), renews those held,
  * gives up those it can no longer renew, and writes checkpoints, releases and shard ends, each conditional on the lease
- * still being this node's ({@link HeldLeases}).
+ * still being this node's ({@link HeldLeases}); deletes the leases no longer needed ({@link LeaseCleaner}).
  * <p>
  * It owns one Vert.x event-loop context: its state is touched there only, the lease table's answers arrive there
- * ({@link LeaseTable}), its timers (renewal, taking, give-up) are timers of that context, and the
+ * ({@link LeaseTable}), its timers (renewal, taking, give-up, clean-up) are timers of that context, and the
  * {@link OwnershipListener} is called there. Calls from the channel hop onto it; their Unis complete on it.
  */
 final class LeaseCoordinator {
@@ -35,6 +35,7 @@ final class LeaseCoordinator {
     private final LeaseHealth health;
     private final HeldLeases held;
     private final LeaseTaker taker;
+    private final LeaseCleaner cleaner;
     private final List<UniEmitter<? super Void>> waitingForTable = new ArrayList<>();
     private boolean started;
     private boolean tableReady;
@@ -47,7 +48,8 @@ final class LeaseCoordinator {
         this.table = new LeaseTable(client, settings, context);
         this.health = new LeaseHealth(settings);
         this.held = new HeldLeases(settings, table, health, listener, context);
-        this.taker = new LeaseTaker(settings, table, context, held, health, listener);
+        this.cleaner = new LeaseCleaner(settings, table, new ListedShards(), held::deleted);
+        this.taker = new LeaseTaker(settings, table, context, held, health, listener, cleaner::scanned);
     }
 
     List<String> problems() {
@@ -107,6 +109,10 @@ final class LeaseCoordinator {
         timers.add(context.setPeriodic(settings.renewInterval().toMillis(), held::renewAll));
         timers.add(context.setPeriodic(settings.takeInterval().toMillis(), taker::scanAndTake));
         timers.add(context.setPeriodic(settings.giveUpCheckInterval().toMillis(), held::giveUpStale));
+        if (settings.cleanupEnabled()) {
+            timers.add(context.setPeriodic(settings.cleanupInterval().toMillis(), cleaner::cleanCompleted));
+            timers.add(context.setPeriodic(settings.garbageCleanupInterval().toMillis(), cleaner::cleanGarbage));
+        }
         taker.start();
         List<UniEmitter<? super Void>> waiting = List.copyOf(waitingForTable);
         waitingForTable.clear();
@@ -128,9 +134,15 @@ final class LeaseCoordinator {
             return Uni.createFrom().item(claimOf(takenMeanwhile));
         }
         if (found.isEmpty()) {
-            Lease created = Lease.unowned(shard.shardId(), settings.initialCheckpoint(), shard.parentShardIds(),
-                    shard.startingHashKey(), shard.endingHashKey());
-            return table.create(created).invoke(taker::takeSoon).map(ignored -> ShardClaim.notOwned());
+            return cleaner.startedDescendant(shard.shardId()).chain(descendant -> {
+                if (descendant.isPresent()) {
+                    KinesisLeaseLogging.log.cleanedShardNotRead(settings.channel(), shard.shardId(), descendant.get());
+                    return Uni.createFrom().item(ShardClaim.alreadyEnded());
+                }
+                Lease created = Lease.unowned(shard.shardId(), settings.initialCheckpoint(), shard.parentShardIds(),
+                        shard.startingHashKey(), shard.endingHashKey());
+                return table.create(created).invoke(taker::takeSoon).map(ignored -> ShardClaim.notOwned());
+            });
         }
         Lease lease = found.get();
         if (lease.ended()) {
@@ -148,6 +160,11 @@ final class LeaseCoordinator {
      */
     private static ShardClaim claimOf(HeldLease mine) {
         return System.nanoTime() < mine.readableAfterNanos ? ShardClaim.notOwned() : mine.lease.claim();
+    }
+
+    /** A complete listing of the stream's shards, from the channel: for lease clean-up and lineage. */
+    void listed(List<ShardInfo> shards) {
+        context.execute(() -> cleaner.listed(shards));
     }
 
     Uni<Void> save(String shardId, ShardPosition position) {
@@ -183,6 +200,7 @@ final class LeaseCoordinator {
         return onContext(() -> {
             closed = true;
             taker.close();
+            cleaner.close();
             timers.forEach(context::cancelTimer);
             timers.clear();
             return held.releaseAll();

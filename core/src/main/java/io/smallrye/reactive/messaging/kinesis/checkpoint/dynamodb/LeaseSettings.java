@@ -10,10 +10,24 @@ import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
 
 /**
  * The validated lease settings of one incoming channel. Holders renew every third of the failover time, so a lease
- * survives two lost renewals; nodes look for leases to take every half of it.
+ * survives two lost renewals; nodes look for leases to take every half of it. Leases of finished shards are cleaned
+ * every {@code cleanupInterval}, leases of shards gone from the stream every {@code garbageCleanupInterval}
+ * ({@link LeaseCleaner}).
  */
 record LeaseSettings(String channel, String stream, String tableName, String workerId, Duration failoverTime,
-        boolean provisioned, long capacity, String initialCheckpoint) {
+        boolean provisioned, long capacity, String initialCheckpoint, boolean cleanupEnabled, Duration cleanupInterval,
+        Duration garbageCleanupInterval) {
+
+    /** The KCL's defaults (completed and garbage lease clean-up intervals of its LeaseManagementConfig). */
+    static final Duration DEFAULT_CLEANUP_INTERVAL = Duration.ofMinutes(5);
+    static final Duration DEFAULT_GARBAGE_CLEANUP_INTERVAL = Duration.ofMinutes(30);
+
+    /** Settings with the default lease clean-up. */
+    LeaseSettings(String channel, String stream, String tableName, String workerId, Duration failoverTime,
+            boolean provisioned, long capacity, String initialCheckpoint) {
+        this(channel, stream, tableName, workerId, failoverTime, provisioned, capacity, initialCheckpoint, true,
+                DEFAULT_CLEANUP_INTERVAL, DEFAULT_GARBAGE_CLEANUP_INTERVAL);
+    }
 
     /** DynamoDB table names: 3 to 255 characters of a-z, A-Z, 0-9, '_', '-' and '.'. */
     private static final String TABLE_NAME = "[a-zA-Z0-9_.-]{3,255}";
@@ -45,8 +59,11 @@ record LeaseSettings(String channel, String stream, String tableName, String wor
         if (worker.isEmpty()) {
             throw KinesisExceptions.ex.invalidAttribute(channel, "worker-id", "", "a non-empty name, unique per node");
         }
+        Duration cleanup = check.positiveDuration("lease-cleanup-interval", conf.getLeaseCleanupInterval());
+        Duration garbage = check.positiveDuration("garbage-lease-cleanup-interval",
+                conf.getGarbageLeaseCleanupInterval());
         return new LeaseSettings(channel, stream, table, worker, failover, billing.equals("provisioned"), capacity,
-                initialCheckpoint(conf.getStartingPosition()));
+                initialCheckpoint(conf.getStartingPosition()), conf.getLeaseCleanupEnabled(), cleanup, garbage);
     }
 
     /** The checkpoint of a new lease: the channel's starting position, as the KCL writes it. */
@@ -86,6 +103,12 @@ record LeaseSettings(String channel, String stream, String tableName, String wor
     /** How often held leases are checked for {@link #holdWithoutRenewal()}: a tenth of the failover time. */
     Duration giveUpCheckInterval() {
         return failoverTime.dividedBy(10);
+    }
+
+    /** A copy with other lease clean-up settings. */
+    LeaseSettings withCleanup(boolean enabled, Duration interval, Duration garbageInterval) {
+        return new LeaseSettings(channel, stream, tableName, workerId, failoverTime, provisioned, capacity,
+                initialCheckpoint, enabled, interval, garbageInterval);
     }
 
     private static String defaultWorkerId() {

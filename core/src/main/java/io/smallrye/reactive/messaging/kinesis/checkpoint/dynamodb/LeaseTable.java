@@ -175,6 +175,19 @@ final class LeaseTable {
         return conditional(() -> client.updateItem(update.request(name, key, worker)));
     }
 
+    /**
+     * Deletes a lease no longer needed, only while its checkpoint is still {@code checkpoint} (SHARD_END for a
+     * finished shard; the one last seen for a shard gone from the stream): a lease written meanwhile is kept.
+     * {@code false} when it was kept (or is gone already).
+     */
+    Uni<Boolean> delete(String key, String checkpoint) {
+        return conditional(() -> client.deleteItem(b -> b.tableName(name).key(Map.of(Lease.LEASE_KEY, s(key)))
+                .conditionExpression(checkpoint == null ? "attribute_exists(#key) AND attribute_not_exists(#checkpoint)"
+                        : "attribute_exists(#key) AND #checkpoint = :checkpoint")
+                .expressionAttributeNames(Map.of("#key", Lease.LEASE_KEY, "#checkpoint", Lease.CHECKPOINT))
+                .expressionAttributeValues(checkpoint == null ? null : Map.of(":checkpoint", s(checkpoint)))));
+    }
+
     /** {@code true} when the write was made, {@code false} when its condition failed. */
     private <T> Uni<Boolean> conditional(Supplier<CompletableFuture<T>> write) {
         return call(write).map(ignored -> true)

@@ -4,6 +4,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import io.smallrye.reactive.messaging.kinesis.checkpoint.CheckpointStore.OwnershipListener;
 import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
@@ -25,14 +26,17 @@ final class LeaseTaker {
     private final OwnershipListener listener;
     private final LeaseObservations observations;
     private final LeaseBalancer balancer;
+    private final Consumer<List<Lease>> scans;
     private final Set<String> endedSeen = new HashSet<>();
     private boolean scanning;
     private boolean takeSoon;
     private boolean started;
     private boolean closed;
 
+    /** @param scans told of every scan of the table (the lease cleaner) */
     LeaseTaker(LeaseSettings settings, LeaseTable table, ChannelContext context, HeldLeases held, LeaseHealth health,
-            OwnershipListener listener) {
+            OwnershipListener listener, Consumer<List<Lease>> scans) {
+        this.scans = scans;
         this.settings = settings;
         this.table = table;
         this.context = context;
@@ -86,6 +90,7 @@ final class LeaseTaker {
             return;
         }
         health.worked();
+        scans.accept(leases);
         Set<String> expired = observations.update(leases, now);
         Set<String> heldKeys = new HashSet<>();
         for (Lease lease : leases) {
