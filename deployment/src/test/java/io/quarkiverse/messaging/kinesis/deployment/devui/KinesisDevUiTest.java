@@ -74,6 +74,8 @@ class KinesisDevUiTest {
 
     private JsonNode runBrowser() throws IOException, InterruptedException {
         Path script = Path.of("src/test/js/devui-check.mjs").toAbsolutePath();
+        assertThat(Path.of("../node_modules/playwright-core/package.json").toAbsolutePath().normalize())
+                .as("playwright-core installed: run `npm ci` at the project root (package.json)").exists();
         Path screenshots = Path.of("target/devui-screenshots").toAbsolutePath();
         deleteOldScreenshots(screenshots);
         ProcessBuilder builder = new ProcessBuilder(System.getProperty("emulators.node", "node"), script.toString())
