@@ -40,6 +40,7 @@ import io.smallrye.reactive.messaging.kinesis.client.StreamProbe;
 import io.smallrye.reactive.messaging.kinesis.config.UnknownAttributes;
 import io.smallrye.reactive.messaging.kinesis.fault.KinesisFailureHandler;
 import io.smallrye.reactive.messaging.kinesis.incoming.KinesisInboundChannel;
+import io.smallrye.reactive.messaging.kinesis.inspect.ChannelStream;
 import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
 import io.smallrye.reactive.messaging.kinesis.outgoing.KinesisOutboundChannel;
 import io.smallrye.reactive.messaging.kinesis.outgoing.OutgoingSettings;
@@ -156,6 +157,8 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
 
     private final List<KinesisInboundChannel> inboundChannels = new CopyOnWriteArrayList<>();
     private final List<KinesisOutboundChannel> outboundChannels = new CopyOnWriteArrayList<>();
+    /** The streams of the channels, with their clients, in the order the channels were created: for tools. */
+    private final List<ChannelStream> channelStreams = new CopyOnWriteArrayList<>();
     /** Readiness probes of the channels' streams, by channel; only with health on and a probe interval set. */
     private final Map<String, StreamProbe> streamProbes = new ConcurrentHashMap<>();
 
@@ -194,8 +197,19 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
                 executionHolder.vertx().getDelegate(), failureHandlers, checkpointStores, payloadCodecs, metrics(),
                 tracer(conf.getTracingEnabled()));
         inboundChannels.add(channel);
+        channelStreams.add(new ChannelStream(conf.getChannel(), true, channel.stream(), client));
         probeStream(client, conf.getChannel(), conf.getStream().orElse(conf.getChannel()), conf.getHealthEnabled());
         return channel.getStream();
+    }
+
+    /** The incoming channels this connector created, for tools (their {@code snapshot()} is safe from any thread). */
+    public List<KinesisInboundChannel> incomingChannels() {
+        return List.copyOf(inboundChannels);
+    }
+
+    /** The streams of the channels this connector created, incoming and outgoing, with the channels' clients. */
+    public List<ChannelStream> channelStreams() {
+        return List.copyOf(channelStreams);
     }
 
     /** The incoming channel of that name, if this connector created it. */
@@ -215,6 +229,7 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
                 executionHolder.vertx().getDelegate(), metrics(), objectEncoder,
                 new OutgoingTracing(tracer(settings.tracingEnabled()), settings.tracingPropagation()));
         outboundChannels.add(channel);
+        channelStreams.add(new ChannelStream(settings.channel(), false, settings.stream(), client));
         probeStream(client, settings.channel(), settings.stream(), settings.healthEnabled());
         return channel;
     }
@@ -244,6 +259,7 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
         outboundChannels.forEach(KinesisOutboundChannel::beginShutdown);
         outboundChannels.forEach(KinesisOutboundChannel::finishShutdown);
         outboundChannels.clear();
+        channelStreams.clear();
         clients.close();
     }
 

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.smallrye.reactive.messaging.kinesis.checkpoint.dynamodb.DynaliteTables;
+import io.smallrye.reactive.messaging.kinesis.checkpoint.dynamodb.DynamoDbCheckpointStore;
 import io.smallrye.reactive.messaging.kinesis.test.Dynalite;
 import io.smallrye.reactive.messaging.kinesis.test.KinesisMock;
 import io.smallrye.reactive.messaging.kinesis.test.KinesisMock.ShardRecord;
@@ -153,6 +154,17 @@ class IncomingLeaseTableTest extends WeldTestBase {
         Consumer first = runApplication(channel(stream, table, "first"), Consumer.class);
         await().atMost(Duration.ofSeconds(30)).until(() -> first.received().size() >= 30);
         assertThat(first.received()).containsExactlyInAnyOrderElementsOf(payloads(0, 30));
+        // what the Dev UI's Consumers page shows of the table: the items as the KCL reads them
+        DynamoDbCheckpointStore store = (DynamoDbCheckpointStore) connector().inboundChannel("orders-in")
+                .checkpointStore();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            Map<String, Lease> kcl = leases(table);
+            assertThat(store.leaseItems().await().atMost(Duration.ofSeconds(10))).hasSize(2).allSatisfy(item -> {
+                assertThat(item.owner()).isEqualTo("first");
+                assertThat(item.counter()).isEqualTo(kcl.get(item.shardId()).leaseCounter());
+                assertThat(item.checkpoint()).isEqualTo(kcl.get(item.shardId()).checkpoint().sequenceNumber());
+            });
+        });
         container.shutdown();
         assertThat(leases(table)).hasSize(2).allSatisfy((shard, lease) -> {
             assertThat(lease.leaseOwner()).as("released").isNull();

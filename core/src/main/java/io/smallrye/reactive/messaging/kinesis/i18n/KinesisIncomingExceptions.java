@@ -8,7 +8,7 @@ import org.jboss.logging.annotations.Message;
 import org.jboss.logging.annotations.MessageBundle;
 
 /**
- * Exceptions of the incoming channels. Ids 2100-2199.
+ * Exceptions of the incoming channels. Ids 2100-2199, and 2800-2809 for what tools (the Dev UI) ask.
  */
 @MessageBundle(projectCode = "SRKIN", length = 4)
 public interface KinesisIncomingExceptions {
@@ -44,4 +44,13 @@ public interface KinesisIncomingExceptions {
 
     @Message(id = 2131, value = "Channel '%s': %s got no answer from the channel's Vert.x context within %d ms")
     IllegalStateException contextReadTimedOut(String channel, String what, long timeoutMs);
+
+    @Message(id = 2800, value = "Channel '%s' cannot show its state: its Vert.x context no longer runs tasks (the application is stopping)")
+    IllegalStateException channelContextGone(String channel);
+
+    @Message(id = 2801, value = "No channel of the application uses stream '%s' (the channels' streams: %s)")
+    IllegalArgumentException noChannelUsesStream(String stream, String streams);
+
+    @Message(id = 2802, value = "Invalid %s '%s': %s")
+    IllegalArgumentException invalidToolInput(String what, String value, String expected);
 }

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.smallrye.reactive.messaging.kinesis.inspect.ShardSnapshot;
 import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
 
 /**
@@ -68,6 +69,12 @@ final class ActiveReaders {
     List<ShardProgress> progresses() {
         List<ShardProgress> all = new ArrayList<>(readers.size());
         readers.values().forEach(reader -> all.add(reader.progress()));
+        return all;
+    }
+
+    List<ShardSnapshot> snapshots() {
+        List<ShardSnapshot> all = new ArrayList<>(readers.size());
+        readers.values().forEach(reader -> all.add(reader.snapshot()));
         return all;
     }
 

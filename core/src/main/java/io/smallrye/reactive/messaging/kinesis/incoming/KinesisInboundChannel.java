@@ -14,6 +14,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 
 import io.opentelemetry.api.trace.Tracer;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.health.HealthReport;
@@ -30,6 +31,7 @@ import io.smallrye.reactive.messaging.kinesis.fault.KinesisFailureHandler;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
+import io.smallrye.reactive.messaging.kinesis.inspect.ChannelSnapshot;
 import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
 import io.smallrye.reactive.messaging.kinesis.payload.PayloadCodecs;
 import io.smallrye.reactive.messaging.kinesis.payload.PayloadDecoder;
@@ -353,6 +355,43 @@ public class KinesisInboundChannel {
     /** Shards being read now. Read on the channel context, as {@link #pendingRecords()}. */
     public int activeShards() {
         return context.read("activeShards()", supervisor::activeReaders);
+    }
+
+    /**
+     * What the channel and its shard readers show now, for tools (the Dev UI). Made on the channel context (from any
+     * thread, without blocking): the Uni completes there.
+     */
+    public Uni<ChannelSnapshot> snapshot() {
+        return Uni.createFrom().emitter(emitter -> {
+            if (!context.submit(() -> emitter.complete(snapshotNow()))) {
+                emitter.fail(KinesisIncomingExceptions.ex.channelContextGone(settings.channel()));
+            }
+        });
+    }
+
+    private ChannelSnapshot snapshotNow() {
+        ChannelStatus.Snapshot now = status.current();
+        String state;
+        String problem = null;
+        if (failure != null) {
+            state = "failed";
+            problem = AwsErrors.summary(failure);
+        } else if (now.closed()) {
+            state = "closed";
+        } else if (!subscribed) {
+            state = "waiting-for-subscription";
+        } else if (!now.listed()) {
+            state = "starting";
+            problem = now.startProblem();
+        } else {
+            state = "running";
+        }
+        return new ChannelSnapshot(settings.channel(), settings.stream(), state, problem, supervisor.snapshots());
+    }
+
+    /** The stream the channel reads, as configured (a name or an ARN). */
+    public String stream() {
+        return settings.stream();
     }
 
     public CheckpointStore checkpointStore() {

@@ -25,6 +25,11 @@ final class ShardCursor {
         this.skipping = initial.after() != null;
     }
 
+    /** The position of the last record fetched, as text; null before the first one. */
+    String lastFetched() {
+        return lastFetched == null ? null : lastFetched.toString();
+    }
+
     /** Where the iterator about to be requested starts. */
     IteratorStart iteratorRequested() {
         if (start.type() == ShardIteratorType.LATEST) {

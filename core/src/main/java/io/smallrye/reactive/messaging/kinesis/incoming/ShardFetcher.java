@@ -65,6 +65,9 @@ final class ShardFetcher {
     private boolean positioned;
     /** The not-found answer that showed the stream deleted while the reader stood at a position; null otherwise. */
     private Throwable goneWith;
+    /** GetRecords calls made, and the millisBehindLatest of the last answer (-1 before it): for snapshots. */
+    private long getRecordsCalls;
+    private long millisBehindLatest = -1;
 
     /** @param statusChanged runs when what health shows of the shard changed (a problem, the first iterator) */
     ShardFetcher(IncomingSettings settings, KinesisAsyncClient client, StreamRef stream, String shardId,
@@ -111,6 +114,20 @@ final class ShardFetcher {
     /** Whether Kinesis answered the last call that the shard or its stream does not exist. */
     boolean missing() {
         return trouble.missing();
+    }
+
+    long getRecordsCalls() {
+        return getRecordsCalls;
+    }
+
+    /** The millisBehindLatest of the last GetRecords answer; -1 before the first one. */
+    long millisBehindLatest() {
+        return millisBehindLatest;
+    }
+
+    /** The position of the last record fetched; null before the first one. */
+    String lastFetched() {
+        return cursor.lastFetched();
     }
 
     /** No more calls; the answer of a call under way is dropped. */
@@ -177,6 +194,7 @@ final class ShardFetcher {
 
     private void getRecords(long now, int limit) {
         inFlight = true;
+        getRecordsCalls++;
         pacer.callStarted(now);
         String current = iterator;
         client.getRecords(request -> request.shardIterator(current).limit(limit).streamARN(stream.arn()))
@@ -196,6 +214,7 @@ final class ShardFetcher {
             return;
         }
         long behind = response.millisBehindLatest() == null ? 0 : response.millisBehindLatest();
+        millisBehindLatest = behind;
         countPage(response, behind);
         buffer.add(response.records(), behind);
         trouble.succeeded("GetRecords");

@@ -7,9 +7,11 @@ import java.util.concurrent.TimeUnit;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.reactive.messaging.kinesis.aggregation.HashRange;
+import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
 import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
 import io.smallrye.reactive.messaging.kinesis.client.StreamRef;
 import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
+import io.smallrye.reactive.messaging.kinesis.inspect.ShardSnapshot;
 import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.ChildShard;
@@ -160,6 +162,18 @@ final class ShardReader implements Flow.Subscription {
     /** A description of the failures in a row, when reading is not going well; null otherwise. */
     String problem() {
         return fetcher.problem();
+    }
+
+    /** What the reader shows now, for tools. */
+    ShardSnapshot snapshot() {
+        String problem = fetcher.problem();
+        String state = terminated || stopped ? "stopped"
+                : closed ? "closed"
+                        : problem != null ? "retrying" : fetcher.positioned() ? "reading" : "positioning";
+        ShardPosition completed = progress.completedPosition();
+        return new ShardSnapshot(shardId, state, fetcher.lastFetched(), completed == null ? null : completed.toString(),
+                fetcher.millisBehindLatest(), progress.fetchedCount(), fetcher.getRecordsCalls(), progress.pending(),
+                problem);
     }
 
     /** Whether Kinesis answered the last call that the shard or its stream does not exist. */

@@ -18,6 +18,7 @@ import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
 import io.smallrye.reactive.messaging.kinesis.incoming.ShardLineage.State;
+import io.smallrye.reactive.messaging.kinesis.inspect.ShardSnapshot;
 import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.ChildShard;
@@ -301,6 +302,11 @@ final class ShardSupervisor implements ShardReader.Listener {
     /** Records fetched since the start, all shards together. */
     long fetchedRecords() {
         return readers.fetchedRecords();
+    }
+
+    /** What the readers show now, for tools. */
+    List<ShardSnapshot> snapshots() {
+        return readers.snapshots();
     }
 
     /** Shards being read now. */

@@ -16,6 +16,7 @@ import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardInfo;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
 import io.smallrye.reactive.messaging.kinesis.client.KinesisClients;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLeaseExceptions;
+import io.smallrye.reactive.messaging.kinesis.inspect.LeaseItem;
 import io.smallrye.reactive.messaging.providers.connectors.ExecutionHolder;
 
 /**
@@ -97,6 +98,15 @@ public class DynamoDbCheckpointStore implements CheckpointStore {
     @Override
     public Uni<Void> release(String shardId, ShardPosition position) {
         return coordinator.release(shardId, position);
+    }
+
+    /** The items of the lease table now (a Scan), for tools (the Dev UI); the Uni completes on any thread. */
+    public Uni<List<LeaseItem>> leaseItems() {
+        return coordinator.scanTable().map(leases -> leases.stream()
+                .map(lease -> new LeaseItem(lease.key(), lease.owner(), lease.counter(),
+                        lease.subSequenceNumber() == 0 ? lease.checkpoint()
+                                : lease.checkpoint() + "/" + lease.subSequenceNumber()))
+                .toList());
     }
 
     @Override

@@ -66,6 +66,11 @@ final class LeaseCoordinator {
         return Uni.createFrom().deferred(action::get).runSubscriptionOn(context);
     }
 
+    /** Every item of the lease table (a Scan), for tools; touches no state of the coordinator. */
+    Uni<List<Lease>> scanTable() {
+        return table.scan();
+    }
+
     /** Runs the action on the context once the table is ready (making sure it is, the first time). */
     private <T> Uni<T> whenReady(Supplier<Uni<T>> action) {
         return onContext(() -> {

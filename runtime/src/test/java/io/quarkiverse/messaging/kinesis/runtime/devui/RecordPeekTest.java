@@ -1,0 +1,80 @@
+package io.quarkiverse.messaging.kinesis.runtime.devui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkiverse.messaging.kinesis.runtime.devui.DevUiViews.PeekView;
+import io.quarkiverse.messaging.kinesis.runtime.devui.DevUiViews.PeekedRecord;
+import io.smallrye.reactive.messaging.kinesis.ScriptedKinesis;
+import io.smallrye.reactive.messaging.kinesis.aggregation.AggregatedRecordWriter;
+import io.smallrye.reactive.messaging.kinesis.aggregation.PackedRecord;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
+
+/** The Records page's peek against {@link ScriptedKinesis} (GetRecords pages of 7 records). */
+class RecordPeekTest {
+
+    private static final String SHARD = "shardId-000000000000";
+
+    private final ScriptedKinesis kinesis = new ScriptedKinesis();
+
+    private PeekView peek(int count) {
+        return RecordPeek.peek(kinesis, "scripted-stream", SHARD, count).await().atMost(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void theLatestRecordsAreKeptAcrossPagesWithTheUserRecordsOfAnAggregatedRecordUnpacked() {
+        ScriptedKinesis.ScriptedShard shard = kinesis.addShard(SHARD).withRecords(10);
+        AggregatedRecordWriter writer = new AggregatedRecordWriter(1024 * 1024);
+        writer.tryAdd("user-a", null, SdkBytes.fromUtf8String("{\"n\":1}"));
+        writer.tryAdd("user-b", null, SdkBytes.fromUtf8String("{\"n\":2}"));
+        PackedRecord packed = writer.build();
+        String aggregatedSequence = shard.withData(packed.partitionKey(), packed.data());
+
+        PeekView view = peek(3);
+
+        assertThat(view.error()).isNull();
+        assertThat(view.complete()).as("the tip of the shard was reached").isTrue();
+        assertThat(view.scannedRecords()).isEqualTo(11);
+        assertThat(view.records()).extracting(PeekedRecord::partitionKey, PeekedRecord::text)
+                .containsExactly(
+                        tuple("key-4", SHARD + ":9"),
+                        tuple("user-a", "{\"n\":1}"),
+                        tuple("user-b", "{\"n\":2}"));
+        assertThat(view.records().get(0).aggregated()).isFalse();
+        assertThat(view.records().get(0).hex()).startsWith("73 68 61 72 64"); // "shard"
+        assertThat(view.records().subList(1, 3)).allSatisfy(record -> {
+            assertThat(record.aggregated()).isTrue();
+            assertThat(record.sequenceNumber()).isEqualTo(aggregatedSequence);
+        });
+        assertThat(view.records().get(2).subSequenceNumber()).isEqualTo(1);
+    }
+
+    @Test
+    void aShardTooLargeForTheCallBudgetShowsTheLatestOfWhatWasReadAndSaysMoreFollow() {
+        kinesis.addShard(SHARD).withRecords(RecordPeek.MAX_CALLS * 7 + 60);
+
+        PeekView view = peek(2);
+
+        assertThat(view.complete()).isFalse();
+        assertThat(view.scannedRecords()).isEqualTo(RecordPeek.MAX_CALLS * 7);
+        assertThat(view.records()).extracting(PeekedRecord::text)
+                .containsExactly(SHARD + ":" + (RecordPeek.MAX_CALLS * 7 - 2), SHARD + ":" + (RecordPeek.MAX_CALLS * 7 - 1));
+    }
+
+    @Test
+    void aFailedCallIsOneLineWithTheAwsErrorCode() {
+        kinesis.addShard(SHARD).withRecords(1);
+        kinesis.failNextIteratorRequest(() -> ResourceNotFoundException
+                .builder().message("Stream scripted-stream under account 000000000000 not found.").build());
+
+        PeekView view = peek(5);
+
+        assertThat(view.records()).isEmpty();
+        assertThat(view.error()).contains("not found").doesNotContain("\n");
+    }
+}
