@@ -12,6 +12,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.Properties;
 
+import io.quarkiverse.messaging.kinesis.emulator.KinesisEmulatorClient;
+
 /**
  * Where dev-mode applications find an emulator to share: a file per service name in {@code <cache-dir>/shared},
  * written by the application that started the emulator and removed when it stops it. A registration counts only
@@ -42,9 +44,13 @@ public final class SharedEmulators {
             Registration registration = new Registration(Long.parseLong(properties.getProperty("pid")),
                     properties.getProperty("endpoint"), properties.getProperty("region"));
             boolean alive = ProcessHandle.of(registration.pid()).map(ProcessHandle::isAlive).orElse(false);
-            return alive && new EmulatorRequests(URI.create(registration.endpoint()), registration.region()).answers()
-                    ? Optional.of(registration)
-                    : Optional.empty();
+            if (!alive) {
+                return Optional.empty();
+            }
+            try (KinesisEmulatorClient client = new KinesisEmulatorClient(URI.create(registration.endpoint()),
+                    registration.region())) {
+                return client.answers() ? Optional.of(registration) : Optional.empty();
+            }
         } catch (RuntimeException e) {
             return Optional.empty(); // incomplete or foreign file
         }
