@@ -107,7 +107,7 @@ class NpmPackageInstallerTest {
             public void close() {
             }
         };
-        Logger logger = Logger.getLogger("io.quarkiverse.messaging.kinesis.deployment");
+        Logger logger = Logger.getLogger("io.quarkiverse.messaging.kinesis.emulator");
         logger.addHandler(handler);
         try {
             assertThat(installer.ensureInstalled()).isEqualTo(cacheDir.resolve("dynalite-4.0.0/node_modules/dynalite"));

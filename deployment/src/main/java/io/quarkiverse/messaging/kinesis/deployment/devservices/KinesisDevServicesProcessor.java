@@ -18,6 +18,7 @@ import io.quarkiverse.messaging.kinesis.emulator.KinesisLocalProcess;
 import io.quarkus.deployment.IsDevServicesSupportedByLaunchMode;
 import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.annotations.BuildSteps;
+import io.quarkus.deployment.builditem.ApplicationInstanceIdBuildItem;
 import io.quarkus.deployment.builditem.DevServicesResultBuildItem;
 import io.quarkus.deployment.builditem.DockerStatusBuildItem;
 import io.quarkus.deployment.builditem.LaunchModeBuildItem;
@@ -53,7 +54,8 @@ public class KinesisDevServicesProcessor {
 
     @BuildStep
     DevServicesResultBuildItem startKinesis(KinesisDevServicesBuildTimeConfig buildTimeConfig,
-            List<ConnectorManagedChannelBuildItem> channels, LaunchModeBuildItem launchMode, DockerStatusBuildItem dockerStatus,
+            List<ConnectorManagedChannelBuildItem> channels, LaunchModeBuildItem launchMode,
+            ApplicationInstanceIdBuildItem applicationId, DockerStatusBuildItem dockerStatus,
             Optional<ConsoleInstalledBuildItem> console, LoggingSetupBuildItem logging) {
         KinesisDevServicesBuildTimeConfig.DevServices config = buildTimeConfig.devservices();
         Config appConfig = ConfigProvider.getConfig();
@@ -102,10 +104,11 @@ public class KinesisDevServicesProcessor {
                     .build();
         }
         boolean sharing = launchMode.getLaunchMode() == LaunchMode.DEVELOPMENT && config.shared();
+        String owner = applicationId.getUUID().toString();
         if (sharing) {
             Optional<SharedEmulators.Registration> other = new SharedEmulators(settings.cacheDir())
                     .find(config.serviceName())
-                    .filter(registration -> registration.region().equals(region) && !isOwnProcess(registration));
+                    .filter(registration -> registration.region().equals(region) && !registration.owner().equals(owner));
             if (other.isPresent()) {
                 useShared(other.get(), settings, config.serviceName());
                 return DevServicesResultBuildItem.discovered().feature(FEATURE)
@@ -114,7 +117,7 @@ public class KinesisDevServicesProcessor {
             }
         }
         KinesisLocalStartable.Identity identity = new KinesisLocalStartable.Identity(settings,
-                sharing ? config.serviceName() : null);
+                sharing ? config.serviceName() : null, owner);
         return owned(config, region).serviceConfig(identity)
                 .description("kinesis-mock (Node.js process)")
                 .startable(() -> new KinesisLocalStartable(identity, status))
@@ -127,14 +130,6 @@ public class KinesisDevServicesProcessor {
         return DevServicesResultBuildItem.<Startable> owned().feature(FEATURE).serviceName(config.serviceName())
                 .config(config(null, region))
                 .configProvider(Map.of(ENDPOINT, Startable::getConnectionInfo));
-    }
-
-    /**
-     * Whether an emulator registered for sharing runs under this JVM: this application's own, registered by an
-     * earlier build; the framework keeps it while its identity is unchanged.
-     */
-    private static boolean isOwnProcess(SharedEmulators.Registration registration) {
-        return ProcessHandle.current().descendants().anyMatch(process -> process.pid() == registration.pid());
     }
 
     /** Creates this application's streams on an emulator another application started; that one stops it. */

@@ -14,8 +14,9 @@ final class KinesisLocalStartable implements Startable {
      * What makes two starts the same service: the framework compares it to reuse a running one.
      *
      * @param sharedAs the service name it is registered under for other applications; null when not shared
+     * @param owner the application instance id it is registered with (stable across live reloads)
      */
-    record Identity(KinesisLocalProcess.Settings settings, String sharedAs) {
+    record Identity(KinesisLocalProcess.Settings settings, String sharedAs, String owner) {
     }
 
     private final Identity identity;
@@ -33,7 +34,7 @@ final class KinesisLocalStartable implements Startable {
         status.during("kinesis-mock", process::start);
         if (identity.sharedAs() != null) {
             registry().register(identity.sharedAs(), new SharedEmulators.Registration(process.processHandle().pid(),
-                    process.getConnectionInfo(), identity.settings().region()));
+                    process.getConnectionInfo(), identity.settings().region(), identity.owner()));
         }
     }
 

@@ -22,8 +22,15 @@ import io.quarkiverse.messaging.kinesis.emulator.KinesisEmulatorClient;
  */
 public final class SharedEmulators {
 
-    /** A registered emulator: the process running it, its endpoint and the region it was started for. */
-    public record Registration(long pid, String endpoint, String region) {
+    /**
+     * A registered emulator: the process running it, its endpoint, the region it was started for, and the application
+     * that owns it (its Dev Services application instance id, stable across live reloads; empty when unknown).
+     */
+    public record Registration(long pid, String endpoint, String region, String owner) {
+
+        public Registration(long pid, String endpoint, String region) {
+            this(pid, endpoint, region, "");
+        }
     }
 
     private final Path directory;
@@ -42,7 +49,8 @@ public final class SharedEmulators {
         }
         try {
             Registration registration = new Registration(Long.parseLong(properties.getProperty("pid")),
-                    properties.getProperty("endpoint"), properties.getProperty("region"));
+                    properties.getProperty("endpoint"), properties.getProperty("region"),
+                    properties.getProperty("owner", ""));
             boolean alive = ProcessHandle.of(registration.pid()).map(ProcessHandle::isAlive).orElse(false);
             if (!alive) {
                 return Optional.empty();
@@ -62,6 +70,7 @@ public final class SharedEmulators {
         properties.setProperty("pid", String.valueOf(registration.pid()));
         properties.setProperty("endpoint", registration.endpoint());
         properties.setProperty("region", registration.region());
+        properties.setProperty("owner", registration.owner());
         try {
             Files.createDirectories(directory);
             // written aside and moved: a reader never sees half a file

@@ -7,8 +7,8 @@ import org.jboss.logging.annotations.Message;
 import org.jboss.logging.annotations.MessageBundle;
 
 /**
- * Exceptions of the extension's build steps (Dev Services). Ids 2303-2306 (kept from when they lived in the connector
- * core) and 2370-2379.
+ * Exceptions of the extension's build steps (Dev Services). Ids 2305, 2306 (kept from when they lived in the connector
+ * core) and 2372-2379 (2303, 2304, 2370, 2371 are the emulator launcher's, EmulatorExceptions).
  */
 @MessageBundle(projectCode = "SRKIN", length = 4)
 public interface DeploymentExceptions {

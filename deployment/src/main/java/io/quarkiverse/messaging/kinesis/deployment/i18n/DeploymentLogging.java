@@ -10,8 +10,9 @@ import org.jboss.logging.annotations.Message;
 import org.jboss.logging.annotations.MessageLogger;
 
 /**
- * Log messages of the extension's build steps: Dev Services and payload type detection. Ids 1300-1309 and 1409 (kept
- * from when they lived in the connector core), 1370-1379.
+ * Log messages of the extension's build steps: Dev Services and payload type detection. Ids 1302, 1305-1308 (kept from
+ * when they lived in the connector core), 1360, 1370-1379 (1300, 1301, 1303, 1370, 1371, 1409 are the emulator
+ * launcher's, EmulatorLogging).
  */
 @MessageLogger(projectCode = "SRKIN", length = 4)
 public interface DeploymentLogging extends BasicLogger {
