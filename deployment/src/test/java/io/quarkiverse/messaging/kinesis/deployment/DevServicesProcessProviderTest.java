@@ -17,8 +17,8 @@ import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.quarkiverse.messaging.kinesis.deployment.devservices.KinesisDevServicesProcessor;
 import io.quarkiverse.messaging.kinesis.deployment.devservices.SharedEmulators;
+import io.quarkiverse.messaging.kinesis.emulator.EmulatorCache;
 import io.quarkus.test.QuarkusUnitTest;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -60,7 +60,7 @@ class DevServicesProcessProviderTest {
     @Test
     void testsDoNotShareTheirEmulator() {
         String endpoint = ConfigProvider.getConfig().getValue("quarkus.messaging.kinesis.endpoint-override", String.class);
-        assertThat(new SharedEmulators(KinesisDevServicesProcessor.defaultCacheDir()).find("kinesis")
+        assertThat(new SharedEmulators(EmulatorCache.defaultDirectory()).find("kinesis")
                 .filter(registration -> registration.endpoint().equals(endpoint)))
                 .as("a registration of this test's emulator").isEmpty();
     }

@@ -2,7 +2,7 @@ package io.quarkiverse.messaging.kinesis.test;
 
 import java.net.URI;
 
-import io.quarkiverse.messaging.kinesis.deployment.devservices.KinesisLocalProcess;
+import io.quarkiverse.messaging.kinesis.emulator.KinesisLocalProcess;
 
 /**
  * The kinesis-mock process a {@link KinesisTestResource} started, for tests of what the application does when Kinesis

@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.quarkiverse.messaging.kinesis.deployment.devservices.KinesisDevServicesProcessor;
-import io.quarkiverse.messaging.kinesis.deployment.devservices.KinesisLocalProcess;
+import io.quarkiverse.messaging.kinesis.emulator.EmulatorCache;
+import io.quarkiverse.messaging.kinesis.emulator.KinesisLocalProcess;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
@@ -64,7 +64,7 @@ public class KinesisTestResource implements QuarkusTestResourceLifecycleManager 
     @Override
     public Map<String, String> start() {
         process = new KinesisLocalProcess(new KinesisLocalProcess.Settings(node, npm,
-                cacheDir != null ? cacheDir : KinesisDevServicesProcessor.defaultCacheDir(), KINESIS_LOCAL_VERSION, 0,
+                cacheDir != null ? cacheDir : EmulatorCache.defaultDirectory(), KINESIS_LOCAL_VERSION, 0,
                 REGION, Map.copyOf(streams), STARTUP_TIMEOUT));
         process.start();
         emulator = new KinesisTestEmulator(process, REGION);

@@ -8,14 +8,15 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import io.quarkiverse.messaging.kinesis.deployment.KinesisDevServicesBuildTimeConfig;
+import io.quarkiverse.messaging.kinesis.emulator.DynaliteProcess;
+import io.quarkiverse.messaging.kinesis.emulator.EmulatorCache;
 import io.quarkus.deployment.IsDevServicesSupportedByLaunchMode;
 import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.annotations.BuildSteps;
-import io.quarkus.deployment.builditem.CuratedApplicationShutdownBuildItem;
 import io.quarkus.deployment.builditem.DevServicesResultBuildItem;
 import io.quarkus.deployment.builditem.LaunchModeBuildItem;
+import io.quarkus.deployment.builditem.Startable;
 import io.quarkus.deployment.console.ConsoleInstalledBuildItem;
-import io.quarkus.deployment.console.StartupLogCompressor;
 import io.quarkus.deployment.dev.devservices.DevServicesConfig;
 import io.quarkus.deployment.logging.LoggingSetupBuildItem;
 import io.quarkus.smallrye.reactivemessaging.deployment.items.ConnectorManagedChannelBuildItem;
@@ -25,7 +26,8 @@ import io.smallrye.reactive.messaging.kinesis.checkpoint.dynamodb.DynamoDbCheckp
 /**
  * Dev Services for the lease tables: in dev and test mode, when an incoming {@code smallrye-kinesis} channel has
  * {@code checkpoint-store=dynamodb} and no DynamoDB endpoint or client bean, runs dynalite and points the connector's
- * {@code dynamodb-endpoint-override} at it (the lowest-priority value: explicit configuration wins).
+ * {@code dynamodb-endpoint-override} at it (the lowest-priority value: explicit configuration wins). An owned,
+ * startable service of the Dev Services framework: kept across live reloads while its settings are equal.
  */
 @BuildSteps(onlyIf = { IsDevServicesSupportedByLaunchMode.class, DevServicesConfig.Enabled.class })
 public class DynaliteDevServicesProcessor {
@@ -34,37 +36,27 @@ public class DynaliteDevServicesProcessor {
     static final String CONNECTOR_PREFIX = "mp.messaging.connector." + KinesisConnector.CONNECTOR_NAME + ".";
     static final String ENDPOINT = CONNECTOR_PREFIX + "dynamodb-endpoint-override";
 
-    private static final KeptEmulator<DynaliteProcess.Settings, DynaliteProcess> DYNALITE = new KeptEmulator<>(
-            settings -> {
-                DynaliteProcess started = new DynaliteProcess(settings);
-                started.start();
-                return started;
-            }, DynaliteProcess::isAlive, DynaliteProcess::close);
-
     @BuildStep
     DevServicesResultBuildItem startDynalite(KinesisDevServicesBuildTimeConfig buildTimeConfig,
-            List<ConnectorManagedChannelBuildItem> channels, CuratedApplicationShutdownBuildItem shutdown,
-            LaunchModeBuildItem launchMode, Optional<ConsoleInstalledBuildItem> console, LoggingSetupBuildItem logging) {
+            List<ConnectorManagedChannelBuildItem> channels, LaunchModeBuildItem launchMode,
+            Optional<ConsoleInstalledBuildItem> console, LoggingSetupBuildItem logging) {
         KinesisDevServicesBuildTimeConfig.DevServices config = buildTimeConfig.devservices();
         Config appConfig = ConfigProvider.getConfig();
         if (!config.enabled().orElse(true) || !needsDynalite(appConfig, channels)) {
-            DYNALITE.stop();
             return null;
         }
         DynaliteProcess.Settings settings = new DynaliteProcess.Settings(config.node(), config.npm(),
-                config.cacheDir().orElseGet(KinesisDevServicesProcessor::defaultCacheDir), config.dynaliteVersion(),
+                config.cacheDir().orElseGet(EmulatorCache::defaultDirectory), config.dynaliteVersion(),
                 config.startupTimeout(), config.installTimeout(), config.npmRegistry());
-        StartupLogCompressor status = StartupStatus.open("dynalite", launchMode, console, logging);
-        DynaliteProcess process;
-        try {
-            process = DYNALITE.startOrReuse(settings);
-            status.close();
-        } catch (RuntimeException | Error e) {
-            status.closeAndDumpCaptured();
-            throw e;
-        }
-        DYNALITE.stopWith(shutdown);
-        return new DevServicesResultBuildItem(SERVICE_NAME, null, Map.of(ENDPOINT, process.endpoint()));
+        StartupStatus status = new StartupStatus(launchMode, console, logging);
+        return DevServicesResultBuildItem.<Startable> owned()
+                .feature(KinesisDevServicesProcessor.FEATURE)
+                .serviceName(SERVICE_NAME)
+                .serviceConfig(settings)
+                .description("dynalite, a DynamoDB emulator for the lease tables (Node.js process)")
+                .startable(() -> new DynaliteStartable(settings, status))
+                .configProvider(Map.of(ENDPOINT, Startable::getConnectionInfo))
+                .build();
     }
 
     /** Whether an incoming Kinesis channel keeps its leases in DynamoDB without saying where. */

@@ -8,14 +8,17 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
 
-import io.quarkiverse.messaging.kinesis.deployment.i18n.DeploymentExceptions;
 import io.quarkiverse.messaging.kinesis.deployment.i18n.DeploymentLogging;
+import io.quarkiverse.messaging.kinesis.emulator.KinesisEmulatorClient;
+import io.quarkiverse.messaging.kinesis.emulator.i18n.EmulatorExceptions;
+import io.quarkus.deployment.builditem.Startable;
 
 /**
  * kinesis-mock as a container (the {@code container} provider), through Testcontainers: its plain HTTP port mapped
- * to a free host port, the streams created once it answers. Testcontainers' Ryuk removes it if this JVM dies.
+ * to a free host port, the streams created once it answers. Owned by Dev Services (kept across live reloads while its
+ * settings are equal, closed with the application); Testcontainers' Ryuk removes it if this JVM dies.
  */
-final class KinesisMockContainer implements AutoCloseable {
+final class KinesisMockContainer implements Startable {
 
     /** What the container runs and creates. */
     record Settings(String image, String region, Map<String, Integer> streams, Duration startupTimeout) {
@@ -30,7 +33,8 @@ final class KinesisMockContainer implements AutoCloseable {
         this.settings = settings;
     }
 
-    synchronized void start() {
+    @Override
+    public synchronized void start() {
         long started = System.nanoTime();
         GenericContainer<?> starting = new GenericContainer<>(DockerImageName.parse(settings.image()))
                 .withExposedPorts(PLAIN_PORT)
@@ -44,14 +48,16 @@ final class KinesisMockContainer implements AutoCloseable {
             starting.start();
         } catch (RuntimeException e) {
             starting.close();
-            throw DeploymentExceptions.ex.emulatorStartFailed("the container " + settings.image() + " did not start ("
+            throw EmulatorExceptions.ex.emulatorStartFailed("the container " + settings.image() + " did not start ("
                     + e.getMessage() + ")", "the container's output", "");
         }
         container = starting;
         String failure;
         try {
-            failure = new EmulatorRequests(URI.create(endpoint()), settings.region())
-                    .createStreams(settings.streams(), settings.startupTimeout());
+            try (KinesisEmulatorClient client = new KinesisEmulatorClient(URI.create(getConnectionInfo()),
+                    settings.region())) {
+                failure = client.createStreams(settings.streams(), settings.startupTimeout());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             failure = "interrupted";
@@ -59,19 +65,21 @@ final class KinesisMockContainer implements AutoCloseable {
         if (failure != null) {
             String logs = container.getLogs();
             close();
-            throw DeploymentExceptions.ex.emulatorStartFailed(failure, "the container's output", logs);
+            throw EmulatorExceptions.ex.emulatorStartFailed(failure, "the container's output", logs);
         }
-        DeploymentLogging.log.devServicesContainerStarted(settings.image(), container.getContainerId(), endpoint(),
+        DeploymentLogging.log.devServicesContainerStarted(settings.image(), container.getContainerId(), getConnectionInfo(),
                 Duration.ofNanos(System.nanoTime() - started).toMillis(), settings.region(),
                 settings.streams().toString());
     }
 
-    String endpoint() {
+    @Override
+    public String getConnectionInfo() {
         return "http://" + container.getHost() + ":" + container.getMappedPort(PLAIN_PORT);
     }
 
-    synchronized boolean isAlive() {
-        return container != null && container.isRunning();
+    @Override
+    public synchronized String getContainerId() {
+        return container == null ? null : container.getContainerId();
     }
 
     @Override

@@ -5,19 +5,11 @@ import java.util.function.BooleanSupplier;
 import io.quarkiverse.messaging.kinesis.deployment.KinesisDevServicesBuildTimeConfig;
 import io.quarkiverse.messaging.kinesis.deployment.KinesisDevServicesBuildTimeConfig.Provider;
 import io.quarkiverse.messaging.kinesis.deployment.i18n.DeploymentExceptions;
-import io.quarkus.deployment.builditem.CuratedApplicationShutdownBuildItem;
 
 /**
- * The container provider: whether it is chosen, and its container, kept across live reloads.
+ * The container provider: whether it is chosen.
  */
 final class KinesisMockContainers {
-
-    private static final KeptEmulator<KinesisMockContainer.Settings, KinesisMockContainer> CONTAINER = new KeptEmulator<>(
-            settings -> {
-                KinesisMockContainer started = new KinesisMockContainer(settings);
-                started.start();
-                return started;
-            }, KinesisMockContainer::isAlive, KinesisMockContainer::close);
 
     private KinesisMockContainers() {
     }
@@ -36,16 +28,5 @@ final class KinesisMockContainers {
             return true;
         }
         return config.provider() == Provider.AUTO && runtimeReachable.getAsBoolean();
-    }
-
-    /** @return the endpoint of a running container with these settings */
-    static String startOrReuse(KinesisMockContainer.Settings settings, CuratedApplicationShutdownBuildItem shutdown) {
-        KinesisMockContainer container = CONTAINER.startOrReuse(settings);
-        CONTAINER.stopWith(shutdown);
-        return container.endpoint();
-    }
-
-    static void stop() {
-        CONTAINER.stop();
     }
 }

@@ -12,6 +12,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.Properties;
 
+import io.quarkiverse.messaging.kinesis.emulator.KinesisEmulatorClient;
+
 /**
  * Where dev-mode applications find an emulator to share: a file per service name in {@code <cache-dir>/shared},
  * written by the application that started the emulator and removed when it stops it. A registration counts only
@@ -20,8 +22,15 @@ import java.util.Properties;
  */
 public final class SharedEmulators {
 
-    /** A registered emulator: the process running it, its endpoint and the region it was started for. */
-    public record Registration(long pid, String endpoint, String region) {
+    /**
+     * A registered emulator: the process running it, its endpoint, the region it was started for, and the application
+     * that owns it (its Dev Services application instance id, stable across live reloads; empty when unknown).
+     */
+    public record Registration(long pid, String endpoint, String region, String owner) {
+
+        public Registration(long pid, String endpoint, String region) {
+            this(pid, endpoint, region, "");
+        }
     }
 
     private final Path directory;
@@ -40,11 +49,16 @@ public final class SharedEmulators {
         }
         try {
             Registration registration = new Registration(Long.parseLong(properties.getProperty("pid")),
-                    properties.getProperty("endpoint"), properties.getProperty("region"));
+                    properties.getProperty("endpoint"), properties.getProperty("region"),
+                    properties.getProperty("owner", ""));
             boolean alive = ProcessHandle.of(registration.pid()).map(ProcessHandle::isAlive).orElse(false);
-            return alive && new EmulatorRequests(URI.create(registration.endpoint()), registration.region()).answers()
-                    ? Optional.of(registration)
-                    : Optional.empty();
+            if (!alive) {
+                return Optional.empty();
+            }
+            try (KinesisEmulatorClient client = new KinesisEmulatorClient(URI.create(registration.endpoint()),
+                    registration.region())) {
+                return client.answers() ? Optional.of(registration) : Optional.empty();
+            }
         } catch (RuntimeException e) {
             return Optional.empty(); // incomplete or foreign file
         }
@@ -56,6 +70,7 @@ public final class SharedEmulators {
         properties.setProperty("pid", String.valueOf(registration.pid()));
         properties.setProperty("endpoint", registration.endpoint());
         properties.setProperty("region", registration.region());
+        properties.setProperty("owner", registration.owner());
         try {
             Files.createDirectories(directory);
             // written aside and moved: a reader never sees half a file

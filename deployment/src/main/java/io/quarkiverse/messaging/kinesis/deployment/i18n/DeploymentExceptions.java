@@ -7,19 +7,13 @@ import org.jboss.logging.annotations.Message;
 import org.jboss.logging.annotations.MessageBundle;
 
 /**
- * Exceptions of the extension's build steps (Dev Services). Ids 2303-2306 (kept from when they lived in the connector
- * core) and 2370-2379.
+ * Exceptions of the extension's build steps (Dev Services). Ids 2305, 2306 (kept from when they lived in the connector
+ * core) and 2372-2379 (2303, 2304, 2370, 2371 are the emulator launcher's, EmulatorExceptions).
  */
 @MessageBundle(projectCode = "SRKIN", length = 4)
 public interface DeploymentExceptions {
 
     DeploymentExceptions ex = Messages.getBundle(MethodHandles.lookup(), DeploymentExceptions.class);
-
-    @Message(id = 2303, value = "Dev Services for Kinesis could not install the emulator: `%s` %s; output ends with:%n%s%nInstall Node.js 20+ and npm, set quarkus.messaging.kinesis.devservices.node / .npm, or configure quarkus.messaging.kinesis.endpoint-override")
-    IllegalStateException emulatorInstallFailed(String command, String outcome, String output);
-
-    @Message(id = 2304, value = "Dev Services for Kinesis could not start the emulator: %s; log %s ends with:%n%s")
-    IllegalStateException emulatorStartFailed(String reason, String logFile, String tail);
 
     @Message(id = 2305, value = "Dev Services for Kinesis could not use the shared emulator at %s (service name '%s'): %s; set quarkus.messaging.kinesis.devservices.shared=false to start one of this application's own")
     IllegalStateException sharedEmulatorUnusable(String endpoint, String serviceName, String reason);
@@ -27,11 +21,4 @@ public interface DeploymentExceptions {
     @Message(id = 2306, value = "Dev Services for Kinesis: quarkus.messaging.kinesis.devservices.provider is 'container' but no container runtime (Docker, Podman) is reachable; start one, or use the provider 'process' (Node.js) or 'auto'")
     IllegalStateException containerRuntimeMissing();
 
-    @Message(id = 2370, value = "Dev Services for Kinesis could not fetch the npm package %s@%s from %s: this machine looks offline or the registry is unreachable. Point npm at a reachable registry or mirror (`npm config set registry <url>`, the environment variable npm_config_registry, or quarkus.messaging.kinesis.devservices.npm-registry), or run the emulator in a container (quarkus.messaging.kinesis.devservices.provider=container, needs Docker or Podman), or configure quarkus.messaging.kinesis.endpoint-override. npm output (%s) ends with:%n%s")
-    IllegalStateException emulatorPackageUnreachable(String packageName, String version, String registry, String logFile,
-            String output);
-
-    @Message(id = 2371, value = "Dev Services for Kinesis could not install the npm package %s@%s: `%s` did not finish within %d s (quarkus.messaging.kinesis.devservices.install-timeout); output (%s) ends with:%n%s")
-    IllegalStateException emulatorInstallTimedOut(String packageName, String version, String command, long seconds,
-            String logFile, String output);
 }

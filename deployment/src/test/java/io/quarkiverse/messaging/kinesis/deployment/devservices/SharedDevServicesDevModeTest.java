@@ -13,6 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkiverse.messaging.kinesis.deployment.OrdersApp;
+import io.quarkiverse.messaging.kinesis.emulator.EmulatorCache;
+import io.quarkiverse.messaging.kinesis.emulator.KinesisEmulatorClient;
+import io.quarkiverse.messaging.kinesis.emulator.KinesisLocalProcess;
 import io.quarkus.test.QuarkusDevModeTest;
 
 /**
@@ -37,7 +40,7 @@ class SharedDevServicesDevModeTest {
             .setLogRecordPredicate(record -> record.getMessage() != null && record.getMessage().contains("SRKIN13"));
 
     private static SharedEmulators register() {
-        SharedEmulators registry = new SharedEmulators(KinesisDevServicesProcessor.defaultCacheDir());
+        SharedEmulators registry = new SharedEmulators(EmulatorCache.defaultDirectory());
         registry.register(SERVICE_NAME, new SharedEmulators.Registration(OTHER.processHandle().pid(),
                 OTHER.getConnectionInfo(), SharedEmulatorFixture.REGION));
         return registry;
@@ -51,9 +54,11 @@ class SharedDevServicesDevModeTest {
 
     @Test
     void theApplicationUsesTheSharedEmulatorAndCreatesItsStreamThere() throws Exception {
-        EmulatorRequests other = new EmulatorRequests(URI.create(OTHER.getConnectionInfo()),
-                SharedEmulatorFixture.REGION);
-        assertThat(other.isActive(OrdersApp.CHANNEL)).as("the application's stream on the shared emulator").isTrue();
+        try (KinesisEmulatorClient other = new KinesisEmulatorClient(URI.create(OTHER.getConnectionInfo()),
+                SharedEmulatorFixture.REGION)) {
+            assertThat(other.isActive(OrdersApp.CHANNEL)).as("the application's stream on the shared emulator")
+                    .isTrue();
+        }
         // the records hold the message pattern, with the values as parameters
         assertThat(test.getLogRecords()).anySatisfy(record -> {
             assertThat(record.getMessage()).contains("SRKIN1307");

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkiverse.messaging.kinesis.deployment.OrdersApp;
+import io.quarkiverse.messaging.kinesis.emulator.EmulatorCache;
+import io.quarkiverse.messaging.kinesis.emulator.KinesisEmulatorClient;
 import io.quarkus.test.QuarkusDevModeTest;
 
 /**
@@ -29,12 +31,14 @@ class SharedDevServicesOwnerDevModeTest {
 
     @Test
     void theApplicationRegistersTheEmulatorItStarted() throws Exception {
-        SharedEmulators.Registration registration = new SharedEmulators(KinesisDevServicesProcessor.defaultCacheDir())
+        SharedEmulators.Registration registration = new SharedEmulators(EmulatorCache.defaultDirectory())
                 .find(SERVICE_NAME).orElseThrow();
         // the emulator is a child of this JVM (the application's build started it), and it has the app's stream
         assertThat(ProcessHandle.current().descendants().mapToLong(ProcessHandle::pid))
                 .contains(registration.pid());
-        assertThat(new EmulatorRequests(URI.create(registration.endpoint()), registration.region())
-                .isActive(OrdersApp.CHANNEL)).isTrue();
+        try (KinesisEmulatorClient client = new KinesisEmulatorClient(URI.create(registration.endpoint()),
+                registration.region())) {
+            assertThat(client.isActive(OrdersApp.CHANNEL)).isTrue();
+        }
     }
 }

@@ -2,9 +2,7 @@ package io.quarkiverse.messaging.kinesis.deployment.devservices;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
@@ -12,9 +10,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.quarkiverse.messaging.kinesis.emulator.KinesisLocalProcess;
+
 /**
  * The registry of shared emulators, with a real kinesis-mock: a registration is found while its emulator runs, a
- * stale one is not, only its owner removes it; a sharing application's streams are created on the emulator.
+ * stale one is not, only its owner removes it.
  */
 class SharedEmulatorsTest {
 
@@ -81,18 +81,5 @@ class SharedEmulatorsTest {
 
         shared.unregister("kinesis", registration().pid());
         assertThat(shared.find("kinesis")).isEmpty();
-    }
-
-    @Test
-    void streamsAreCreatedOnTheSharedEmulatorAndExistingOnesKept() throws Exception {
-        EmulatorRequests requests = new EmulatorRequests(URI.create(emulator.getConnectionInfo()),
-                SharedEmulatorFixture.REGION);
-
-        assertThat(requests.createStreams(Map.of("first", 1, "second", 2), Duration.ofSeconds(30))).isNull();
-
-        assertThat(requests.isActive("first")).isTrue();
-        assertThat(requests.isActive("second")).isTrue();
-        assertThat(requests.post("DescribeStreamSummary", "{\"StreamName\":\"second\"}").body())
-                .contains("\"OpenShardCount\":2");
     }
 }

@@ -1,4 +1,4 @@
-package io.quarkiverse.messaging.kinesis.deployment.devservices;
+package io.quarkiverse.messaging.kinesis.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -107,7 +107,7 @@ class NpmPackageInstallerTest {
             public void close() {
             }
         };
-        Logger logger = Logger.getLogger("io.quarkiverse.messaging.kinesis.deployment");
+        Logger logger = Logger.getLogger("io.quarkiverse.messaging.kinesis.emulator");
         logger.addHandler(handler);
         try {
             assertThat(installer.ensureInstalled()).isEqualTo(cacheDir.resolve("dynalite-4.0.0/node_modules/dynalite"));

@@ -1,4 +1,4 @@
-package io.quarkiverse.messaging.kinesis.deployment.devservices;
+package io.quarkiverse.messaging.kinesis.emulator;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-import io.quarkiverse.messaging.kinesis.deployment.i18n.DeploymentExceptions;
-import io.quarkiverse.messaging.kinesis.deployment.i18n.DeploymentLogging;
-import io.quarkus.deployment.builditem.Startable;
+import io.quarkiverse.messaging.kinesis.emulator.i18n.EmulatorExceptions;
+import io.quarkiverse.messaging.kinesis.emulator.i18n.EmulatorLogging;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * kinesis-mock (npm package {@code kinesis-local}) run by the machine's Node.js as a child process of the build (dev
@@ -26,7 +26,7 @@ import io.quarkus.deployment.builditem.Startable;
  * on first use. The process exits with this JVM: a preloaded script ends it when its stdin (a pipe from this JVM)
  * closes, and {@link #close()} stops it and its descendants.
  */
-public final class KinesisLocalProcess implements Startable {
+public final class KinesisLocalProcess implements AutoCloseable {
 
     /**
      * What kinesis-mock is told and created.
@@ -79,7 +79,7 @@ public final class KinesisLocalProcess implements Startable {
         this.settings = settings;
     }
 
-    @Override
+    /** Installs kinesis-mock if needed, starts it and waits until it answers and its streams are ACTIVE. */
     public synchronized void start() {
         if (process != null) {
             return;
@@ -95,7 +95,7 @@ public final class KinesisLocalProcess implements Startable {
             process = launch(packageDir, tlsPort);
             String failure = awaitReady();
             if (failure == null) {
-                DeploymentLogging.log.devServicesStarted(process.pid(), getConnectionInfo(),
+                EmulatorLogging.log.devServicesStarted(process.pid(), getConnectionInfo(),
                         Duration.ofNanos(System.nanoTime() - started).toMillis(), settings.region(),
                         settings.streams().toString(), logFile.toString());
                 return;
@@ -105,26 +105,20 @@ public final class KinesisLocalProcess implements Startable {
             if (attempt < START_ATTEMPTS && settings.port() <= 0 && tail.contains("EADDRINUSE")) {
                 continue; // a chosen port was taken meanwhile
             }
-            throw DeploymentExceptions.ex.emulatorStartFailed(failure, String.valueOf(logFile), tail);
+            throw EmulatorExceptions.ex.emulatorStartFailed(failure, String.valueOf(logFile), tail);
         }
     }
 
     /** The emulator's endpoint, {@code http://localhost:<port>}. */
-    @Override
     public String getConnectionInfo() {
         return "http://localhost:" + port;
-    }
-
-    @Override
-    public String getContainerId() {
-        return null;
     }
 
     public synchronized boolean isAlive() {
         return process != null && process.isAlive();
     }
 
-    Settings settings() {
+    public Settings settings() {
         return settings;
     }
 
@@ -167,7 +161,7 @@ public final class KinesisLocalProcess implements Startable {
         try {
             return builder.start();
         } catch (IOException e) {
-            throw DeploymentExceptions.ex.emulatorStartFailed("could not run " + command + " (" + e.getMessage()
+            throw EmulatorExceptions.ex.emulatorStartFailed("could not run " + command + " (" + e.getMessage()
                     + "); install Node.js 20+ or set quarkus.messaging.kinesis.devservices.node", String.valueOf(logFile),
                     "");
         }
@@ -177,35 +171,34 @@ public final class KinesisLocalProcess implements Startable {
     private String awaitReady() {
         long deadline = System.nanoTime() + settings.startupTimeout().toNanos();
         List<String> pending = new ArrayList<>(settings.streams().keySet());
-        EmulatorRequests emulator = new EmulatorRequests(URI.create("http://127.0.0.1:" + port), settings.region());
-        while (true) {
-            if (!process.isAlive()) {
-                return "it exited with code " + process.exitValue() + " before answering";
-            }
-            try {
-                if (pending.isEmpty()) {
-                    if (emulator.post("ListStreams", "{}").statusCode() == 200) {
-                        return null;
-                    }
-                } else if (emulator.isActive(pending.get(0))) {
-                    pending.remove(0);
-                    continue;
+        try (KinesisEmulatorClient emulator = new KinesisEmulatorClient(URI.create("http://127.0.0.1:" + port),
+                settings.region())) {
+            while (true) {
+                if (!process.isAlive()) {
+                    return "it exited with code " + process.exitValue() + " before answering";
                 }
-            } catch (IOException notYet) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return "the start was interrupted";
-            }
-            if (System.nanoTime() > deadline) {
-                return "it did not answer, or create the streams " + pending + ", within "
-                        + settings.startupTimeout().toSeconds() + " s";
-            }
-            try {
-                Thread.sleep(POLL.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return "the start was interrupted";
+                try {
+                    if (pending.isEmpty()) {
+                        if (emulator.answers()) {
+                            return null;
+                        }
+                    } else if (emulator.isActive(pending.get(0))) {
+                        pending.remove(0);
+                        continue;
+                    }
+                } catch (SdkException notYet) {
+                    // not listening yet
+                }
+                if (System.nanoTime() > deadline) {
+                    return "it did not answer, or create the streams " + pending + ", within "
+                            + settings.startupTimeout().toSeconds() + " s";
+                }
+                try {
+                    Thread.sleep(POLL.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return "the start was interrupted";
+                }
             }
         }
     }
@@ -236,7 +229,7 @@ public final class KinesisLocalProcess implements Startable {
     }
 
     /** Distinct free loopback ports (their sockets closed before returning). */
-    static int[] freePorts(int count) {
+    public static int[] freePorts(int count) {
         List<ServerSocket> sockets = new ArrayList<>();
         try {
             int[] ports = new int[count];

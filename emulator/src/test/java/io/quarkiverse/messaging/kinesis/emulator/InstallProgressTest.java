@@ -1,4 +1,4 @@
-package io.quarkiverse.messaging.kinesis.deployment.devservices;
+package io.quarkiverse.messaging.kinesis.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

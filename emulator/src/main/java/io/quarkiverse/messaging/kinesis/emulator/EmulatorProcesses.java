@@ -1,4 +1,4 @@
-package io.quarkiverse.messaging.kinesis.deployment.devservices;
+package io.quarkiverse.messaging.kinesis.emulator;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.quarkiverse.messaging.kinesis.deployment.i18n.DeploymentLogging;
+import io.quarkiverse.messaging.kinesis.emulator.i18n.EmulatorLogging;
 
 /** What the emulator processes (kinesis-mock, dynalite) share: their log files, and how they are stopped. */
 final class EmulatorProcesses {
@@ -48,7 +48,7 @@ final class EmulatorProcesses {
                 process.destroyForcibly();
                 descendants.forEach(ProcessHandle::destroyForcibly);
                 if (!process.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS)) {
-                    DeploymentLogging.log.emulatorDidNotStop(process.pid());
+                    EmulatorLogging.log.emulatorDidNotStop(process.pid());
                 }
             }
         } catch (InterruptedException e) {

@@ -1,4 +1,4 @@
-package io.quarkiverse.messaging.kinesis.deployment.devservices;
+package io.quarkiverse.messaging.kinesis.emulator;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.quarkiverse.messaging.kinesis.deployment.i18n.DeploymentExceptions;
-import io.quarkiverse.messaging.kinesis.deployment.i18n.DeploymentLogging;
+import io.quarkiverse.messaging.kinesis.emulator.i18n.EmulatorExceptions;
+import io.quarkiverse.messaging.kinesis.emulator.i18n.EmulatorLogging;
 
 /**
  * Installs an emulator's npm package (a pinned version: {@code kinesis-local}, {@code dynalite}) into
@@ -81,7 +81,7 @@ final class NpmPackageInstaller {
         registry.ifPresent(url -> command.add("--registry=" + url));
         command.add(packageName + "@" + version);
         Path output = EmulatorProcesses.newLogFile(cacheDir, "npm-install-" + packageName + "-");
-        DeploymentLogging.log.installingEmulator(packageName, version, registry.orElse("npm's configured registry"),
+        EmulatorLogging.log.installingEmulator(packageName, version, registry.orElse("npm's configured registry"),
                 prefix.toString(), output.toString());
         long started = System.nanoTime();
         Process process;
@@ -89,35 +89,35 @@ final class NpmPackageInstaller {
             process = new ProcessBuilder(command).directory(prefix.toFile()).redirectErrorStream(true)
                     .redirectOutput(output.toFile()).start();
         } catch (IOException e) {
-            throw DeploymentExceptions.ex.emulatorInstallFailed(String.join(" ", command), "could not run",
+            throw EmulatorExceptions.ex.emulatorInstallFailed(String.join(" ", command), "could not run",
                     String.valueOf(e.getMessage()));
         }
         InstallProgress progress = new InstallProgress(System::nanoTime, InstallProgress.INTERVAL, timeout,
-                elapsed -> DeploymentLogging.log.installInProgress(packageName, version, elapsed.toSeconds(),
+                elapsed -> EmulatorLogging.log.installInProgress(packageName, version, elapsed.toSeconds(),
                         timeout.toSeconds(), output.toString()));
         try {
             if (!progress.await(nanos -> process.waitFor(nanos, TimeUnit.NANOSECONDS))) {
                 EmulatorProcesses.stop(process);
-                throw DeploymentExceptions.ex.emulatorInstallTimedOut(packageName, version, String.join(" ", command),
+                throw EmulatorExceptions.ex.emulatorInstallTimedOut(packageName, version, String.join(" ", command),
                         timeout.toSeconds(), output.toString(), EmulatorProcesses.tail(output, 20));
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw DeploymentExceptions.ex.emulatorInstallFailed(String.join(" ", command), "was interrupted", "");
+            throw EmulatorExceptions.ex.emulatorInstallFailed(String.join(" ", command), "was interrupted", "");
         }
         if (process.exitValue() != 0
                 || !Files.isRegularFile(prefix.resolve("node_modules").resolve(packageName).resolve(mainFile))) {
             String all = EmulatorProcesses.tail(output, Integer.MAX_VALUE);
             String tail = EmulatorProcesses.tail(output, 20);
             if (UNREACHABLE.matcher(all).find()) {
-                throw DeploymentExceptions.ex.emulatorPackageUnreachable(packageName, version, registryOf(all),
+                throw EmulatorExceptions.ex.emulatorPackageUnreachable(packageName, version, registryOf(all),
                         output.toString(), tail);
             }
-            throw DeploymentExceptions.ex.emulatorInstallFailed(String.join(" ", command),
+            throw EmulatorExceptions.ex.emulatorInstallFailed(String.join(" ", command),
                     "exited with code " + process.exitValue(), tail);
         }
-        DeploymentLogging.log.installed(packageName, version, Duration.ofNanos(System.nanoTime() - started).toSeconds());
+        EmulatorLogging.log.installed(packageName, version, Duration.ofNanos(System.nanoTime() - started).toSeconds());
         Files.deleteIfExists(output);
     }
 
