@@ -11,7 +11,8 @@ const out = process.env.DEVUI_OUT_DIR;
 const stream = process.env.DEVUI_STREAM;
 const body = process.env.DEVUI_BODY;
 const executablePath = process.env.DEVUI_CHROMIUM || '/usr/bin/chromium';
-const TIMEOUT = 30_000;
+// generous: on a loaded 2-core machine the Dev UI's first page load (its many modules) has taken more than 30 s
+const TIMEOUT = 60_000;
 
 mkdirSync(out, { recursive: true });
 const seen = {};
@@ -37,10 +38,11 @@ async function shot(name) {
 async function openPage(title) {
     step = 'open ' + title;
     if (seen.cardPageUrl) {
-        await page.goto(seen.cardPageUrl.replace(/[^/]+$/, title.toLowerCase()));
+        await page.goto(seen.cardPageUrl.replace(/[^/]+$/, title.toLowerCase()), { waitUntil: 'domcontentloaded' });
         return;
     }
-    await page.goto(base + '/q/dev-ui/extensions');
+    // not 'load': the page's elements are awaited below, and 'load' also waits for requests they do not need
+    await page.goto(base + '/q/dev-ui/extensions', { waitUntil: 'domcontentloaded' });
     const card = page.locator('qwc-extension', { hasText: 'Amazon Kinesis' });
     await card.locator('qwc-extension-link', { hasText: title }).locator('a').click();
     await page.waitForURL(url => !String(url).endsWith('/extensions'));

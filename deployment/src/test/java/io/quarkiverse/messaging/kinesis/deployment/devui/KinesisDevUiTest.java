@@ -91,9 +91,9 @@ class KinesisDevUiTest {
         builder.environment().put("DEVUI_CHROMIUM", CHROMIUM.toString());
         Process browser = builder.start();
         String output = new String(browser.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!browser.waitFor(3, TimeUnit.MINUTES)) {
+        if (!browser.waitFor(5, TimeUnit.MINUTES)) {
             browser.destroyForcibly();
-            throw new AssertionError("the browser script did not finish in 3 minutes: " + output);
+            throw new AssertionError("the browser script did not finish in 5 minutes: " + output);
         }
         String json = output.lines().filter(line -> line.startsWith("{")).reduce((first, last) -> last).orElse("");
         assertThat(browser.exitValue()).as("browser script (screenshots in %s): %s", screenshots, output).isZero();
