@@ -71,12 +71,20 @@ public final class KinesisLocalProcess implements AutoCloseable {
             """;
 
     private final Settings settings;
+    private final String startedBy;
     private Process process;
     private int port;
     private Path logFile;
 
+    /** Started by Dev Services. */
     public KinesisLocalProcess(Settings settings) {
+        this(settings, "Dev Services for Kinesis");
+    }
+
+    /** @param startedBy who starts it, for its log line ({@code SRKIN1301}) */
+    public KinesisLocalProcess(Settings settings, String startedBy) {
         this.settings = settings;
+        this.startedBy = startedBy;
     }
 
     /** Installs kinesis-mock if needed, starts it and waits until it answers and its streams are ACTIVE. */
@@ -95,7 +103,7 @@ public final class KinesisLocalProcess implements AutoCloseable {
             process = launch(packageDir, tlsPort);
             String failure = awaitReady();
             if (failure == null) {
-                EmulatorLogging.log.devServicesStarted(process.pid(), getConnectionInfo(),
+                EmulatorLogging.log.emulatorStarted(startedBy, process.pid(), getConnectionInfo(),
                         Duration.ofNanos(System.nanoTime() - started).toMillis(), settings.region(),
                         settings.streams().toString(), logFile.toString());
                 return;

@@ -65,7 +65,7 @@ public class KinesisTestResource implements QuarkusTestResourceLifecycleManager 
     public Map<String, String> start() {
         process = new KinesisLocalProcess(new KinesisLocalProcess.Settings(node, npm,
                 cacheDir != null ? cacheDir : EmulatorCache.defaultDirectory(), KINESIS_LOCAL_VERSION, 0,
-                REGION, Map.copyOf(streams), STARTUP_TIMEOUT));
+                REGION, Map.copyOf(streams), STARTUP_TIMEOUT), "The Kinesis test resource");
         process.start();
         emulator = new KinesisTestEmulator(process, REGION);
         companion = new KinesisCompanion(emulator.endpoint(), REGION, ACCESS_KEY_ID, SECRET_ACCESS_KEY);

@@ -24,8 +24,9 @@ public interface EmulatorLogging extends BasicLogger {
     void installingEmulator(String packageName, String version, String registry, String directory, String logFile);
 
     @LogMessage(level = Level.INFO)
-    @Message(id = 1301, value = "Dev Services for Kinesis started kinesis-mock (process %d) on %s in %d ms, region %s, streams %s (log %s). Channels without endpoint-override use it.")
-    void devServicesStarted(long pid, String endpoint, long millis, String region, String streams, String logFile);
+    @Message(id = 1301, value = "%s started kinesis-mock (process %d) on %s in %d ms, region %s, streams %s (log %s)")
+    void emulatorStarted(String startedBy, long pid, String endpoint, long millis, String region, String streams,
+            String logFile);
 
     @LogMessage(level = Level.WARN)
     @Message(id = 1303, value = "Dev Services for Kinesis: the emulator process %d did not stop")
