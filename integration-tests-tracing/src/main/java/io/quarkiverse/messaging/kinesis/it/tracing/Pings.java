@@ -15,8 +15,9 @@ import io.opentelemetry.api.trace.SpanContext;
 
 /**
  * Sends pings through two streams and takes them back: {@code pings} with tracing and the trace envelope,
- * {@code quiet} with {@code tracing-enabled=false} on both channels. Each received ping is kept with the span that was
- * current in the {@code @Incoming} method.
+ * {@code quiet} with {@code tracing-enabled=false} on both channels, {@code batched} (envelope) read with
+ * {@code batch=true}. Each received ping (or batch) is kept with the span that was current in the {@code @Incoming}
+ * method.
  */
 @ApplicationScoped
 public class Pings {
@@ -33,8 +34,13 @@ public class Pings {
     @Channel("quiet-out")
     Emitter<String> quiet;
 
+    @Inject
+    @Channel("batched-out")
+    Emitter<String> batched;
+
     private final List<Received> receivedPings = new CopyOnWriteArrayList<>();
     private final List<Received> receivedQuiet = new CopyOnWriteArrayList<>();
+    private final List<Received> receivedBatches = new CopyOnWriteArrayList<>();
 
     public Emitter<String> pings() {
         return pings;
@@ -42,6 +48,10 @@ public class Pings {
 
     public Emitter<String> quiet() {
         return quiet;
+    }
+
+    public Emitter<String> batched() {
+        return batched;
     }
 
     @Incoming("pings")
@@ -52,6 +62,16 @@ public class Pings {
     @Incoming("quiet")
     void quiet(String payload) {
         receivedQuiet.add(new Received(payload, Span.current().getSpanContext()));
+    }
+
+    /** A batch's payloads, joined with commas. */
+    @Incoming("batched")
+    void batch(List<String> payloads) {
+        receivedBatches.add(new Received(String.join(",", payloads), Span.current().getSpanContext()));
+    }
+
+    public List<Received> receivedBatches() {
+        return receivedBatches;
     }
 
     public List<Received> receivedPings() {

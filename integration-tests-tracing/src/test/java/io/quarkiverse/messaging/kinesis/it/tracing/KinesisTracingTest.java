@@ -28,7 +28,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * off: the test companion's resource runs kinesis-mock and points the connector at it.
  */
 @QuarkusTest
-@QuarkusTestResource(value = KinesisTestResource.class, restrictToAnnotatedClass = true, initArgs = @ResourceArg(name = "streams", value = "pings:1,quiet:1"))
+@QuarkusTestResource(value = KinesisTestResource.class, restrictToAnnotatedClass = true, initArgs = @ResourceArg(name = "streams", value = "pings:1,quiet:1,batched:1"))
 class KinesisTracingTest {
 
     private static final AttributeKey<String> DESTINATION = AttributeKey.stringKey("messaging.destination.name");
@@ -63,6 +63,30 @@ class KinesisTracingTest {
         assertThat(consumer.getParentSpanId()).isEqualTo(producer.getSpanId());
         assertThat(received.current().getTraceId()).isEqualTo(traceId);
         assertThat(received.current().getSpanId()).isEqualTo(consumer.getSpanId());
+    }
+
+    @Test
+    void theIncomingMethodOfABatchRunsInTheBatchSpanWhichLinksTheRecordsSpanInTheProducersTrace() {
+        Span request = tracer.spanBuilder("test request").startSpan();
+        try (Scope ignored = request.makeCurrent()) {
+            pings.batched().send("batched-1").toCompletableFuture().join();
+        } finally {
+            request.end();
+        }
+        String traceId = request.getSpanContext().getTraceId();
+
+        Pings.Received batch = await().atMost(TIMEOUT).until(() -> pings.receivedBatches().stream()
+                .filter(r -> r.payload().contains("batched-1")).findFirst().orElse(null), r -> r != null);
+        SpanData record = await().atMost(TIMEOUT).until(() -> span(traceId, SpanKind.CONSUMER), s -> s != null);
+        SpanData batchSpan = await().atMost(TIMEOUT).until(() -> exporter.getFinishedSpanItems().stream()
+                .filter(s -> s.getSpanId().equals(batch.current().getSpanId())).findFirst().orElse(null), s -> s != null);
+
+        assertThat(record.getName()).isEqualTo("receive batched");
+        assertThat(batchSpan.getName()).isEqualTo("receive batched");
+        assertThat(batchSpan.getKind()).isEqualTo(SpanKind.CONSUMER);
+        assertThat(batchSpan.getTraceId()).isNotEqualTo(traceId);
+        assertThat(batchSpan.getLinks()).extracting(link -> link.getSpanContext().getSpanId())
+                .contains(record.getSpanId());
     }
 
     @Test
