@@ -139,7 +139,8 @@ export class QwcKinesisRecords extends LitElement {
             return html`<span class="error">${p.error}</span>`;
         }
         return html`
-            <div class="peek-summary">${p.records.length} record(s) of ${p.shardId}, ${p.scannedRecords} read
+            <div class="peek-summary">${p.records.length} record(s) of ${p.shardId}: ${p.window} read,
+                ${p.scannedRecords} record(s)
                 ${p.complete ? '(up to the tip of the shard)' : '(the shard holds more after these)'}</div>
             <table class="records">
               <tr><th>Sequence number</th><th>Partition key</th><th>Arrival</th><th>Size</th><th>Data</th></tr>

@@ -72,6 +72,11 @@ public class ScriptedKinesis implements KinesisAsyncClient {
 
         /** Appends records whose data is {@code shardId:index}, partition keys {@code key-(index % 5)}. */
         public ScriptedShard withRecords(int count) {
+            return withRecords(count, Instant.now());
+        }
+
+        /** {@link #withRecords(int)}, the records stamped as arrived at that instant (AT_TIMESTAMP reads by it). */
+        public ScriptedShard withRecords(int count, Instant arrival) {
             int shardNumber = Integer.parseInt(id.substring(id.lastIndexOf('-') + 1));
             for (int i = 0; i < count; i++) {
                 int index = records.size();
@@ -80,7 +85,7 @@ public class ScriptedKinesis implements KinesisAsyncClient {
                                 .toString())
                         .partitionKey("key-" + (index % 5))
                         .data(SdkBytes.fromUtf8String(id + ":" + index))
-                        .approximateArrivalTimestamp(Instant.now())
+                        .approximateArrivalTimestamp(arrival)
                         .build());
             }
             return this;

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -50,7 +51,7 @@ import software.amazon.kinesis.retrieval.KinesisClientRecord;
 /**
  * Tracing against kinesis-mock, with an OpenTelemetry bean recording spans in memory: the trace carried from producer
  * to consumer in envelopes (plain and aggregated records), records left exactly as sent without propagation, records
- * that merely look like envelopes, tracing turned off.
+ * that merely look like envelopes, tracing turned off, batches.
  */
 @ExtendWith(KinesisMockExtension.class)
 class TracingEmulatorTest extends WeldTestBase {
@@ -68,6 +69,7 @@ class TracingEmulatorTest extends WeldTestBase {
     void clearSpans() {
         SPANS.reset();
         Receiver.received.clear();
+        BatchReceiver.received.clear();
     }
 
     private static String newStream(int shards) {
@@ -212,6 +214,58 @@ class TracingEmulatorTest extends WeldTestBase {
         assertThat(SPANS.getFinishedSpanItems()).isEmpty();
     }
 
+    @Test
+    void aBatchMessageHasItsOwnReceiveSpanLinkedToTheSpansOfItsRecordsEachInItsProducersTrace() {
+        String stream = newStream(1);
+        MapBasedConfig config = new MapBasedConfig();
+        for (String direction : new String[] { "outgoing.traced-out", "incoming.traced-batch" }) {
+            String prefix = "mp.messaging." + direction + ".";
+            config.with(prefix + "connector", KinesisConnector.CONNECTOR_NAME)
+                    .with(prefix + "stream", stream)
+                    .with(prefix + "region", kinesis.region())
+                    .with(prefix + "endpoint-override", kinesis.endpoint().toString());
+        }
+        config.with("mp.messaging.outgoing.traced-out.tracing-propagation", "envelope")
+                .with("mp.messaging.incoming.traced-batch.starting-position", "trim_horizon")
+                .with("mp.messaging.incoming.traced-batch.batch", true);
+        addBeans(BatchReceiver.class, Telemetry.class);
+        Sender app = runApplication(config, Sender.class);
+        List<CompletableFuture<KinesisSendResult>> sends = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            sends.add(app.send("order-" + i, "customer-" + i));
+        }
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).orTimeout(30, TimeUnit.SECONDS).join();
+        List<String> producerTraces = spans(SpanKind.PRODUCER).stream().map(SpanData::getTraceId).toList();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> BatchReceiver.received.stream()
+                .mapToInt(batch -> batch.getPayload().size()).sum() == 3);
+
+        for (Message<List<byte[]>> received : BatchReceiver.received) {
+            assertThat(received).isInstanceOf(IncomingKinesisBatchMessage.class);
+            IncomingKinesisBatchMessage<?> batch = (IncomingKinesisBatchMessage<?>) received;
+            List<String> recordSpans = new ArrayList<>();
+            for (IncomingKinesisMessage<?> record : batch.getRecords()) {
+                Span recordSpan = Span.fromContext(
+                        record.getMetadata(TracingMetadata.class).orElseThrow().getCurrentContext());
+                assertThat(producerTraces).contains(recordSpan.getSpanContext().getTraceId());
+                recordSpans.add(recordSpan.getSpanContext().getSpanId());
+            }
+            String batchSpanId = Span.fromContext(batch.getMetadata(TracingMetadata.class).orElseThrow()
+                    .getCurrentContext()).getSpanContext().getSpanId();
+            SpanData batchSpan = SPANS.getFinishedSpanItems().stream()
+                    .filter(span -> span.getSpanId().equals(batchSpanId)).findFirst().orElseThrow();
+            assertThat(batchSpan.getKind()).isEqualTo(SpanKind.CONSUMER);
+            assertThat(batchSpan.getName()).isEqualTo("receive " + stream);
+            assertThat(producerTraces).doesNotContain(batchSpan.getTraceId());
+            assertThat(batchSpan.getLinks()).extracting(link -> link.getSpanContext().getSpanId())
+                    .containsExactlyElementsOf(recordSpans);
+            assertThat(batchSpan.getAttributes().asMap().toString())
+                    .contains("messaging.batch.message_count=" + recordSpans.size());
+        }
+        // every record's receive span, plus one per batch
+        assertThat(spans(SpanKind.CONSUMER)).hasSize(3 + BatchReceiver.received.size());
+    }
+
     /** The application's OpenTelemetry, as quarkus-opentelemetry provides one. */
     @ApplicationScoped
     public static class Telemetry {
@@ -256,6 +310,18 @@ class TracingEmulatorTest extends WeldTestBase {
         CompletableFuture<Void> receive(Message<byte[]> message) {
             received.add(message);
             return message.ack().toCompletableFuture();
+        }
+    }
+
+    @ApplicationScoped
+    public static class BatchReceiver {
+
+        static final List<Message<List<byte[]>>> received = new CopyOnWriteArrayList<>();
+
+        @Incoming("traced-batch")
+        CompletionStage<Void> receive(Message<List<byte[]>> batch) {
+            received.add(batch);
+            return batch.ack();
         }
     }
 }

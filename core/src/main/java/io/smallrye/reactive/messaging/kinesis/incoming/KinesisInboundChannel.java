@@ -183,7 +183,17 @@ public class KinesisInboundChannel {
         if (records.isEmpty()) {
             return UNREADABLE;
         }
-        return new IncomingKinesisBatchMessage<>(records, failureHandler, context.context().duplicate());
+        IncomingKinesisBatchMessage<Object> message = new IncomingKinesisBatchMessage<>(records, failureHandler,
+                context.context().duplicate());
+        if (tracing.enabled()) {
+            List<TracingMetadata> traced = new ArrayList<>(records.size());
+            for (IncomingKinesisMessage<Object> record : records) {
+                record.getMetadata(TracingMetadata.class).ifPresent(traced::add);
+            }
+            message.injectMetadata(tracing.receiveBatch(settings.stream(),
+                    records.get(0).getKinesisMetadata().getShardId(), traced));
+        }
+        return message;
     }
 
     /**

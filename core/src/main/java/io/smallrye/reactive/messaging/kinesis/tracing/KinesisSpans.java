@@ -19,6 +19,7 @@ public final class KinesisSpans {
     static final AttributeKey<String> OPERATION_NAME = AttributeKey.stringKey("messaging.operation.name");
     static final AttributeKey<String> PARTITION_ID = AttributeKey.stringKey("messaging.destination.partition.id");
     static final AttributeKey<String> MESSAGE_ID = AttributeKey.stringKey("messaging.message.id");
+    static final AttributeKey<Long> BATCH_MESSAGE_COUNT = AttributeKey.longKey("messaging.batch.message_count");
     static final AttributeKey<Long> BODY_SIZE = AttributeKey.longKey("messaging.message.body.size");
     static final AttributeKey<String> PARTITION_KEY = AttributeKey.stringKey("aws.kinesis.partition_key");
     static final AttributeKey<String> SEQUENCE_NUMBER = AttributeKey.stringKey("aws.kinesis.sequence_number");

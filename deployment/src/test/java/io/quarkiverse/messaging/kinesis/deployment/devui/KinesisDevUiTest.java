@@ -67,7 +67,8 @@ class KinesisDevUiTest {
         assertThat(seen.path("lastFetchedOfPublishedShard").asText())
                 .as("the reader's last fetched position on the Consumers page")
                 .isEqualTo(seen.path("publishedSequence").asText());
-        assertThat(seen.path("peekSummary").asText()).contains(shard);
+        assertThat(seen.path("peekSummary").asText()).contains(shard).as("the window the peek read")
+                .containsPattern("(the last (minute|10 minutes|hour|day)|the whole shard \\(from its oldest record\\)) read");
         assertThat(seen.path("peekedData").toString()).as("the peeked record, shown as JSON")
                 .contains("\\\"order\\\": \\\"" + ORDER + "\\\"");
 

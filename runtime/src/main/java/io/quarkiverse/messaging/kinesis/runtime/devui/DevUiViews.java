@@ -60,10 +60,12 @@ public final class DevUiViews {
     /**
      * The latest records of a shard.
      *
-     * @param scannedRecords the Kinesis records read to find them (the shard is read from its oldest record)
+     * @param window what was read to find them: {@code the last minute}, {@code the last 10 minutes}, {@code the last
+     *        hour}, {@code the last day} or {@code the whole shard (from its oldest record)}
+     * @param scannedRecords the Kinesis records read in that window
      * @param complete whether the tip of the shard was reached (otherwise the records are the latest of those scanned)
      */
-    public record PeekView(String stream, String shardId, int scannedRecords, boolean complete,
+    public record PeekView(String stream, String shardId, String window, int scannedRecords, boolean complete,
             List<PeekedRecord> records, String error) {
     }
 

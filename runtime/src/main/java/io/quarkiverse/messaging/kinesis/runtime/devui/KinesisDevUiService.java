@@ -121,7 +121,7 @@ public class KinesisDevUiService {
             }
             return RecordPeek.peek(clientFor(stream), stream, shardId, count);
         } catch (IllegalArgumentException e) {
-            return Uni.createFrom().item(new PeekView(stream, shardId, 0, false, List.of(), e.getMessage()));
+            return Uni.createFrom().item(new PeekView(stream, shardId, null, 0, false, List.of(), e.getMessage()));
         }
     }
 

@@ -3,7 +3,10 @@ package io.quarkiverse.messaging.kinesis.runtime.devui;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +18,10 @@ import io.smallrye.reactive.messaging.kinesis.aggregation.PackedRecord;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 
-/** The Records page's peek against {@link ScriptedKinesis} (GetRecords pages of 7 records). */
+/**
+ * The Records page's peek against {@link ScriptedKinesis} (GetRecords pages of 7 records, AT_TIMESTAMP by the records'
+ * arrival times).
+ */
 class RecordPeekTest {
 
     private static final String SHARD = "shardId-000000000000";
@@ -61,9 +67,65 @@ class RecordPeekTest {
         PeekView view = peek(2);
 
         assertThat(view.complete()).isFalse();
+        assertThat(view.window()).isEqualTo("the last minute");
         assertThat(view.scannedRecords()).isEqualTo(RecordPeek.MAX_CALLS * 7);
         assertThat(view.records()).extracting(PeekedRecord::text)
                 .containsExactly(SHARD + ":" + (RecordPeek.MAX_CALLS * 7 - 2), SHARD + ":" + (RecordPeek.MAX_CALLS * 7 - 1));
+    }
+
+    @Test
+    void onABigShardTheWindowIsWidenedFromTheLastMinuteUntilItHoldsTheRecordsAsked() {
+        Instant now = Instant.parse("2026-05-01T12:00:00Z");
+        ScriptedKinesis.ScriptedShard shard = kinesis.addShard(SHARD)
+                .withRecords(RecordPeek.MAX_CALLS * 7 * 3, now.minus(Duration.ofDays(2)))
+                .withRecords(3, now.minus(Duration.ofMinutes(30)))
+                .withRecords(2, now.minusSeconds(30));
+        int total = RecordPeek.MAX_CALLS * 7 * 3 + 5;
+
+        PeekView view = RecordPeek.peek(kinesis, "scripted-stream", SHARD, 4, Clock.fixed(now, ZoneOffset.UTC))
+                .await().atMost(Duration.ofSeconds(10));
+
+        assertThat(view.error()).isNull();
+        assertThat(view.window()).isEqualTo("the last hour");
+        assertThat(view.complete()).isTrue();
+        assertThat(view.scannedRecords()).isEqualTo(5);
+        assertThat(view.records()).extracting(PeekedRecord::text).containsExactly(
+                SHARD + ":" + (total - 4), SHARD + ":" + (total - 3), SHARD + ":" + (total - 2), SHARD + ":" + (total - 1));
+        assertThat(kinesis.iteratorRequests()).containsExactly(
+                SHARD + " AT_TIMESTAMP " + now.minus(Duration.ofMinutes(1)),
+                SHARD + " AT_TIMESTAMP " + now.minus(Duration.ofMinutes(10)),
+                SHARD + " AT_TIMESTAMP " + now.minus(Duration.ofHours(1)));
+        assertThat(shard.calls()).isLessThanOrEqualTo(RecordPeek.MAX_CALLS);
+    }
+
+    @Test
+    void whenTheWholeShardIsTooBigForTheCallBudgetTheLatestRecordsOfTheWidestWindowReadAreShown() {
+        Instant now = Instant.parse("2026-05-01T12:00:00Z");
+        kinesis.addShard(SHARD)
+                .withRecords(RecordPeek.MAX_CALLS * 7 * 3, now.minus(Duration.ofDays(2)))
+                .withRecords(3, now.minus(Duration.ofHours(5)));
+
+        PeekView view = RecordPeek.peek(kinesis, "scripted-stream", SHARD, 10, Clock.fixed(now, ZoneOffset.UTC))
+                .await().atMost(Duration.ofSeconds(10));
+
+        assertThat(view.window()).isEqualTo("the last day");
+        assertThat(view.complete()).isTrue();
+        assertThat(view.records()).hasSize(3);
+        assertThat(kinesis.iteratorRequests()).hasSize(5).last().asString().endsWith("TRIM_HORIZON");
+    }
+
+    @Test
+    void aSmallShardIsReadWhole() {
+        Instant now = Instant.parse("2026-05-01T12:00:00Z");
+        kinesis.addShard(SHARD).withRecords(3, now.minus(Duration.ofDays(3)));
+
+        PeekView view = RecordPeek.peek(kinesis, "scripted-stream", SHARD, 5, Clock.fixed(now, ZoneOffset.UTC))
+                .await().atMost(Duration.ofSeconds(10));
+
+        assertThat(view.window()).isEqualTo("the whole shard (from its oldest record)");
+        assertThat(view.complete()).isTrue();
+        assertThat(view.records()).extracting(PeekedRecord::text)
+                .containsExactly(SHARD + ":0", SHARD + ":1", SHARD + ":2");
     }
 
     @Test
