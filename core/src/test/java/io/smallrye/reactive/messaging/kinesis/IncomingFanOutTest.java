@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.smallrye.reactive.messaging.health.HealthReport;
+import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
 import io.smallrye.reactive.messaging.kinesis.test.ClientBean;
 import io.smallrye.reactive.messaging.test.common.config.MapBasedConfig;
 
@@ -190,6 +191,51 @@ class IncomingFanOutTest extends WeldTestBase {
         await().atMost(Duration.ofSeconds(10)).until(() -> app.received().size() >= 5);
         assertThat(app.received()).containsExactlyElementsOf(expected(SHARD_0, 5));
         assertThat(kinesis.registerCalls()).isEqualTo(4);
+    }
+
+    private Collector resumeFromCheckpointAtRecord(int index, MapBasedConfig extra) {
+        ScriptedKinesis.ScriptedShard shard = kinesis.addShard(SHARD_0).withRecords(30);
+        IncomingCustomCheckpointStoreTest.WorkerPoolStore store = new IncomingCustomCheckpointStoreTest.WorkerPoolStore();
+        IncomingCustomCheckpointStoreTest.WorkerPoolStore.current = store;
+        store.checkpoints.put(SHARD_0, ShardPosition.of(shard.records.get(index).sequenceNumber()));
+        addBeans(IncomingCustomCheckpointStoreTest.WorkerPoolStore.Factory.class);
+        MapBasedConfig config = channel().with("mp.messaging.incoming.scripted-in.checkpoint-store", "worker-pool-store");
+        extra.forEach(config::with);
+        return runApplication(config, Collector.class);
+    }
+
+    @Test
+    void aCheckpointIsResumedAfterWithoutRepeatingItsRecord() {
+        Collector app = resumeFromCheckpointAtRecord(9, new MapBasedConfig());
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.received().size() >= 20);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(3)).until(() -> app.received().size() == 20);
+        assertThat(app.received()).containsExactlyElementsOf(expected(SHARD_0, 30).subList(10, 30));
+        assertThat(kinesis.subscriptions().get(0))
+                .isEqualTo(new ScriptedFanOut.Subscribed(SHARD_0, "AT_SEQUENCE_NUMBER", sequenceOf(SHARD_0, 9)));
+    }
+
+    @Test
+    void aCheckpointThatNoLongerExistsFollowsTheLostPositionStrategy() {
+        kinesis.failSubscriptions(SHARD_0, 1, ScriptedKinesis::invalidStartingSequenceNumber);
+
+        Collector app = resumeFromCheckpointAtRecord(9, new MapBasedConfig()); // trim_horizon by default
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.received().size() >= 30);
+        assertThat(app.received()).containsExactlyElementsOf(expected(SHARD_0, 30));
+        assertThat(kinesis.subscriptions()).extracting(ScriptedFanOut.Subscribed::type)
+                .startsWith("AT_SEQUENCE_NUMBER", "TRIM_HORIZON");
+    }
+
+    @Test
+    void aLostCheckpointFailsTheChannelWithLostPositionStrategyFail() {
+        kinesis.failSubscriptions(SHARD_0, 1, ScriptedKinesis::invalidStartingSequenceNumber);
+
+        resumeFromCheckpointAtRecord(9, new MapBasedConfig()
+                .with("mp.messaging.incoming.scripted-in.lost-position-strategy", "fail"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !connector().getLiveness().isOk());
+        assertThat(message(connector().getLiveness())).contains(SHARD_0).contains(sequenceOf(SHARD_0, 9));
     }
 
     @ApplicationScoped

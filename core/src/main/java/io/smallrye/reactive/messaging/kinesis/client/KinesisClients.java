@@ -306,10 +306,13 @@ public class KinesisClients {
      */
     static Protocol fanOutProtocol(String channel, KinesisClientSettings defaults) {
         if (KinesisClientSettings.CRT.equals(defaults.httpClient())) {
-            throw KinesisFanOutExceptions.ex.fanOutNeedsHttp2(channel, "http-client", KinesisClientSettings.CRT);
+            throw KinesisFanOutExceptions.ex.fanOutNeedsHttp2(channel,
+                    "the HTTP client (quarkus.messaging.kinesis.http-client.type under Quarkus)", KinesisClientSettings.CRT);
         }
         if (defaults.httpProtocol().filter(KinesisClientSettings.HTTP1_1::equals).isPresent()) {
-            throw KinesisFanOutExceptions.ex.fanOutNeedsHttp2(channel, "http-protocol", KinesisClientSettings.HTTP1_1);
+            throw KinesisFanOutExceptions.ex.fanOutNeedsHttp2(channel,
+                    "the HTTP protocol (quarkus.messaging.kinesis.http-client.protocol under Quarkus)",
+                    KinesisClientSettings.HTTP1_1);
         }
         return Protocol.HTTP2;
     }

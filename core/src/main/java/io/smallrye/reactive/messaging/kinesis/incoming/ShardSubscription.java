@@ -72,6 +72,8 @@ final class ShardSubscription implements ShardSource {
     /** After the last event: where a renewed subscription starts; null before the first event. */
     private String continuation;
     private boolean subscribedOnce;
+    /** Where the current subscription started when the cursor placed it (not a continuation); else null. */
+    private IteratorStart placedAt;
     private boolean stopped;
     private boolean closed;
     private boolean positioned;
@@ -165,6 +167,7 @@ final class ShardSubscription implements ShardSource {
 
     /** Where the next subscription starts: after the last event, else where the cursor stands. */
     private StartingPosition startingPosition() {
+        placedAt = null;
         if (continuation != null) {
             return StartingPosition.builder().type(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
                     .sequenceNumber(continuation).build();
@@ -173,6 +176,7 @@ final class ShardSubscription implements ShardSource {
             cursor.expired(); // after the last fetched record, or where the first subscription started
         }
         IteratorStart start = cursor.iteratorRequested();
+        placedAt = start;
         StartingPosition.Builder position = StartingPosition.builder().type(start.type());
         if (start.after() != null) {
             position.sequenceNumber(start.after().sequenceNumberAsString());
@@ -215,12 +219,6 @@ final class ShardSubscription implements ShardSource {
         }
         subscribing = false;
         subscription = opened;
-        trouble.succeeded(SUBSCRIBE);
-        backoff.pageReceived(System.nanoTime(), true, false); // failures in a row end
-        if (!positioned) {
-            positioned = true;
-            statusChanged.run();
-        }
         answers.answered();
     }
 
@@ -230,7 +228,16 @@ final class ShardSubscription implements ShardSource {
         }
         awaitingEvent = false;
         events++;
-        eventsOfSubscription++;
+        if (eventsOfSubscription++ == 0) {
+            // the SDK opens the event stream before Kinesis refuses a subscription (ResourceInUseException): the
+            // first event, not the stream, shows that the subscription works
+            trouble.succeeded(SUBSCRIBE);
+            backoff.pageReceived(System.nanoTime(), true, false);
+            if (!positioned) {
+                positioned = true;
+                statusChanged.run();
+            }
+        }
         long behind = event.millisBehindLatest() == null ? 0 : event.millisBehindLatest();
         millisBehindLatest = behind;
         count(event.records(), behind);
@@ -280,6 +287,10 @@ final class ShardSubscription implements ShardSource {
         }
         end();
         FailureKind kind = AwsErrors.classify(failure);
+        if (placedAt != null && placedAt.after() != null && ReaderTrouble.positionLost(failure)) {
+            onPositionLost(placedAt, failure);
+            return;
+        }
         if (kind == FailureKind.PERMANENT) {
             Throwable cause = AwsErrors.unwrap(failure);
             answers.failed(FanOutConsumer.accessDenied(cause)
@@ -295,6 +306,24 @@ final class ShardSubscription implements ShardSource {
             trouble.failed(SUBSCRIBE, failure, kind == FailureKind.EXPIRED_ITERATOR ? FailureKind.TRANSIENT : kind,
                     backoff.failuresInARow(), TimeUnit.NANOSECONDS.toMillis(wait));
         }
+        answers.answered();
+    }
+
+    /**
+     * The checkpoint the subscription started at no longer exists (trimmed, or the stream recreated): as polling does,
+     * logs it once and starts again where lost-position-strategy says, or ends the reader.
+     */
+    private void onPositionLost(IteratorStart from, Throwable failure) {
+        LostPositionStrategy strategy = settings.lostPositionStrategy();
+        String position = from.after().toString();
+        trouble.positionLost(position, failure, strategy);
+        if (strategy == LostPositionStrategy.FAIL) {
+            answers.positionLost(position, failure);
+            return;
+        }
+        cursor.reset(strategy == LostPositionStrategy.TRIM_HORIZON ? IteratorStart.trimHorizon()
+                : IteratorStart.latest());
+        subscribedOnce = false; // the next subscription starts where the cursor now stands
         answers.answered();
     }
 
