@@ -90,6 +90,35 @@ class IncomingFanOutTest extends WeldTestBase {
                 sequenceOf(SHARD_0, 29)));
         assertThat(connector().getLiveness().isOk()).isTrue();
         assertThat(connector().getReadiness().isOk()).isTrue();
+        container.shutdown();
+        assertThat(kinesis.registered("scripted-in")).as("kept: consumer-deregister-on-stop is off").isTrue();
+    }
+
+    @Test
+    void theConsumerIsDeregisteredAtStopOnlyWhenAsked() {
+        kinesis.addShard(SHARD_0).withRecords(5);
+
+        Collector app = runApplication(channel().with("mp.messaging.incoming.scripted-in.consumer-deregister-on-stop",
+                true), Collector.class);
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.received().size() >= 5);
+        assertThat(kinesis.registered("scripted-in")).isTrue();
+
+        container.shutdown();
+        assertThat(kinesis.registered("scripted-in")).isFalse();
+    }
+
+    @Test
+    void aConsumerArnOfAnotherStreamIsRefusedNamingBothStreams() {
+        kinesis.addShard(SHARD_0).withRecords(5);
+        String otherStream = "arn:aws:kinesis:us-east-1:000000000000:stream/other-stream";
+
+        runApplication(channel().with("mp.messaging.incoming.scripted-in.consumer-arn",
+                otherStream + "/consumer/billing:1"), Collector.class);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !connector().getLiveness().isOk());
+        assertThat(message(connector().getLiveness())).contains("consumer-arn").contains(otherStream)
+                .contains("scripted-stream");
+        assertThat(kinesis.subscriptions()).isEmpty();
     }
 
     @Test

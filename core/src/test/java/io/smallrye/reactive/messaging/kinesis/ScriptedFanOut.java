@@ -24,6 +24,8 @@ import software.amazon.awssdk.services.kinesis.model.ChildShard;
 import software.amazon.awssdk.services.kinesis.model.Consumer;
 import software.amazon.awssdk.services.kinesis.model.ConsumerDescription;
 import software.amazon.awssdk.services.kinesis.model.ConsumerStatus;
+import software.amazon.awssdk.services.kinesis.model.DeregisterStreamConsumerRequest;
+import software.amazon.awssdk.services.kinesis.model.DeregisterStreamConsumerResponse;
 import software.amazon.awssdk.services.kinesis.model.DescribeStreamConsumerRequest;
 import software.amazon.awssdk.services.kinesis.model.DescribeStreamConsumerResponse;
 import software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryRequest;
@@ -170,6 +172,15 @@ public class ScriptedFanOut extends ScriptedKinesis {
             return RegisterStreamConsumerResponse.builder().consumer(Consumer.builder()
                     .consumerName(request.consumerName()).consumerARN(arn).consumerStatus(ConsumerStatus.CREATING)
                     .build()).build();
+        }, pump);
+    }
+
+    @Override
+    public CompletableFuture<DeregisterStreamConsumerResponse> deregisterStreamConsumer(
+            DeregisterStreamConsumerRequest request) {
+        return CompletableFuture.supplyAsync(() -> {
+            consumers.values().removeIf(consumer -> consumer.consumerARN().equals(request.consumerARN()));
+            return DeregisterStreamConsumerResponse.builder().build();
         }, pump);
     }
 

@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
+import io.smallrye.reactive.messaging.kinesis.client.FailureKind;
 import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisFanOutExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisFanOutLogging;
@@ -73,7 +74,7 @@ final class FanOutConsumer {
             }
         }).whenComplete((response, failure) -> context.execute(() -> {
             if (failure != null) {
-                if (AwsErrors.classify(failure) == io.smallrye.reactive.messaging.kinesis.client.FailureKind.NOT_FOUND
+                if (AwsErrors.classify(failure) == FailureKind.NOT_FOUND
                         && settings.consumerArn() == null) {
                     shards.succeeded(DESCRIBE);
                     register(result, 1);

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 
 import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
@@ -14,16 +13,12 @@ import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisFanOutExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisFanOutLogging;
 import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
-import software.amazon.awssdk.core.async.SdkPublisher;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.StartingPosition;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEvent;
-import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEventStream;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardRequest;
-import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponse;
-import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHandler;
 
 /**
  * Enhanced fan-out for one shard: a SubscribeToShard subscription of the channel's stream consumer, whose events are
@@ -43,7 +38,7 @@ import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHan
  * The SDK calls back on its event loops; every callback hops onto the channel context, and callbacks of a
  * subscription that was replaced or stopped are dropped (each subscription has its own generation).
  */
-final class ShardSubscription implements ShardSource {
+final class ShardSubscription implements ShardSource, SubscriptionHandler.Callbacks {
 
     static final String SUBSCRIBE = "SubscribeToShard";
 
@@ -175,16 +170,8 @@ final class ShardSubscription implements ShardSource {
         if (subscribedOnce) {
             cursor.expired(); // after the last fetched record, or where the first subscription started
         }
-        IteratorStart start = cursor.iteratorRequested();
-        placedAt = start;
-        StartingPosition.Builder position = StartingPosition.builder().type(start.type());
-        if (start.after() != null) {
-            position.sequenceNumber(start.after().sequenceNumberAsString());
-        }
-        if (start.timestamp() != null) {
-            position.timestamp(start.timestamp());
-        }
-        return position.build();
+        placedAt = cursor.iteratorRequested();
+        return placedAt.toStartingPosition();
     }
 
     private void subscribe() {
@@ -193,26 +180,22 @@ final class ShardSubscription implements ShardSource {
         StartingPosition from = startingPosition();
         subscribedOnce = true;
         eventsOfSubscription = 0;
-        KinesisFanOutLogging.log.subscribed(settings.channel(), shardId, describe(from));
+        KinesisFanOutLogging.log.subscribed(settings.channel(), shardId,
+                placedAt != null ? placedAt.toString() : "after " + continuation);
         SubscribeToShardRequest request = SubscribeToShardRequest.builder().consumerARN(consumerArn).shardId(shardId)
                 .startingPosition(from).build();
-        client.subscribeToShard(request, new Handler(current))
+        client.subscribeToShard(request, new SubscriptionHandler(current, context, this))
                 .whenComplete((ignored, failure) -> context.execute(() -> {
                     if (failure != null) {
-                        onFailure(current, failure);
+                        failed(current, failure);
                     } else {
-                        onCompleted(current);
+                        completed(current);
                     }
                 }));
     }
 
-    private static String describe(StartingPosition position) {
-        return position.sequenceNumber() != null ? position.type() + " " + position.sequenceNumber()
-                : position.timestamp() != null ? position.type() + " " + position.timestamp()
-                        : String.valueOf(position.type());
-    }
-
-    private void onSubscribed(long current, Subscription opened) {
+    @Override
+    public void subscribed(long current, Subscription opened) {
         if (current != generation || stopped) {
             opened.cancel();
             return;
@@ -222,7 +205,8 @@ final class ShardSubscription implements ShardSource {
         answers.answered();
     }
 
-    private void onEvent(long current, SubscribeToShardEvent event) {
+    @Override
+    public void event(long current, SubscribeToShardEvent event) {
         if (current != generation || stopped) {
             return;
         }
@@ -253,7 +237,8 @@ final class ShardSubscription implements ShardSource {
     }
 
     /** An event of a kind this reader does not know (newer API): ask for the next one instead. */
-    private void onOtherEvent(long current) {
+    @Override
+    public void otherEvent(long current) {
         if (current == generation && subscription != null && awaitingEvent) {
             subscription.request(1);
         }
@@ -271,17 +256,22 @@ final class ShardSubscription implements ShardSource {
     }
 
     /** The subscription completed normally (after 5 minutes): the reader's next fetch renews it. */
-    private void onCompleted(long current) {
+    @Override
+    public void completed(long current) {
         if (current != generation || stopped || closed) {
             return;
         }
         KinesisFanOutLogging.log.subscriptionEnded(settings.channel(), shardId, eventsOfSubscription,
                 continuation == null ? "where it started" : "after " + continuation);
+        if (eventsOfSubscription == 0) {
+            backoff.failed(System.nanoTime()); // ended at once: renewed after a backoff, not in a tight loop
+        }
         end();
         answers.answered();
     }
 
-    private void onFailure(long current, Throwable failure) {
+    @Override
+    public void failed(long current, Throwable failure) {
         if (current != generation || stopped || closed) {
             return;
         }
@@ -336,58 +326,6 @@ final class ShardSubscription implements ShardSource {
         subscription = null;
         if (open != null) {
             open.cancel();
-        }
-    }
-
-    /** The SDK's callbacks for one subscription; each hops onto the channel context. */
-    private final class Handler implements SubscribeToShardResponseHandler {
-        private final long current;
-
-        Handler(long current) {
-            this.current = current;
-        }
-
-        @Override
-        public void responseReceived(SubscribeToShardResponse response) {
-        }
-
-        @Override
-        public void onEventStream(SdkPublisher<SubscribeToShardEventStream> publisher) {
-            publisher.subscribe(new Subscriber<SubscribeToShardEventStream>() {
-                @Override
-                public void onSubscribe(Subscription subscription) {
-                    context.execute(() -> onSubscribed(current, subscription));
-                }
-
-                @Override
-                public void onNext(SubscribeToShardEventStream event) {
-                    if (event instanceof SubscribeToShardEvent records) {
-                        context.execute(() -> onEvent(current, records));
-                    } else {
-                        context.execute(() -> onOtherEvent(current));
-                    }
-                }
-
-                @Override
-                public void onError(Throwable failure) {
-                    context.execute(() -> onFailure(current, failure));
-                }
-
-                @Override
-                public void onComplete() {
-                    context.execute(() -> onCompleted(current));
-                }
-            });
-        }
-
-        @Override
-        public void exceptionOccurred(Throwable failure) {
-            context.execute(() -> onFailure(current, failure));
-        }
-
-        @Override
-        public void complete() {
-            context.execute(() -> onCompleted(current));
         }
     }
 }
