@@ -22,6 +22,7 @@ import io.smallrye.reactive.messaging.kinesis.KinesisConnectorCommonConfiguratio
 import io.smallrye.reactive.messaging.kinesis.KinesisConnectorIncomingConfiguration;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisCredentialsLogging;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisFanOutExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLeaseExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisRetryLogging;
@@ -73,7 +74,7 @@ public class KinesisClients {
     Instance<AwsCredentialsProvider> credentialsBeans;
 
     /** What a built client is shared by: equal region, endpoint and credentials. */
-    private record ClientKey(String region, URI endpoint, CredentialsSpec credentials) {
+    private record ClientKey(String region, URI endpoint, CredentialsSpec credentials, Protocol protocol) {
     }
 
     private final Map<ClientKey, KinesisAsyncClient> owned = new ConcurrentHashMap<>();
@@ -120,8 +121,10 @@ public class KinesisClients {
                                 defaults.endpointOverrideSource(), value, allowed)))
                         .orElse(null);
         CredentialsSpec credentials = credentials(conf.config());
-        return owned.computeIfAbsent(new ClientKey(region, endpoint, credentials),
-                key -> build(defaults, region, endpoint, credentials));
+        Protocol protocol = fanOut(conf) ? fanOutProtocol(conf.getChannel(), defaults)
+                : kinesisProtocol(defaults, endpoint);
+        return owned.computeIfAbsent(new ClientKey(region, endpoint, credentials, protocol),
+                key -> build(defaults, region, endpoint, credentials, protocol));
     }
 
     /**
@@ -210,9 +213,9 @@ public class KinesisClients {
     }
 
     private KinesisAsyncClient build(KinesisClientSettings defaults, String region, URI endpoint,
-            CredentialsSpec credentials) {
+            CredentialsSpec credentials, Protocol protocol) {
         KinesisCredentialsLogging.log.clientBuilt("Kinesis", region, String.valueOf(endpoint), credentials.toString());
-        return configure(KinesisAsyncClient.builder(), defaults, region, endpoint, kinesisProtocol(defaults, endpoint),
+        return configure(KinesisAsyncClient.builder(), defaults, region, endpoint, protocol,
                 credentialsProviders.provider(credentials, region)).build();
     }
 
@@ -239,7 +242,7 @@ public class KinesisClients {
                         "dynamodb-endpoint-override", value, allowed)))
                 .orElse(null);
         CredentialsSpec credentials = dynamoDbCredentials(conf.config());
-        return ownedDynamoDb.computeIfAbsent(new ClientKey(region, endpoint, credentials), key -> {
+        return ownedDynamoDb.computeIfAbsent(new ClientKey(region, endpoint, credentials, null), key -> {
             KinesisCredentialsLogging.log.clientBuilt("DynamoDB", region, String.valueOf(endpoint),
                     credentials.toString());
             return configure(DynamoDbAsyncClient.builder(), defaults, region, endpoint, null,
@@ -289,6 +292,29 @@ public class KinesisClients {
             return KinesisClientSettings.HTTP2.equals(configured.get()) ? Protocol.HTTP2 : Protocol.HTTP1_1;
         }
         return endpoint != null && "http".equalsIgnoreCase(endpoint.getScheme()) ? Protocol.HTTP1_1 : null;
+    }
+
+    /** Whether the channel reads with enhanced fan-out (consumer-mode fan-out), which needs HTTP/2. */
+    private static boolean fanOut(KinesisConnectorCommonConfiguration conf) {
+        return conf instanceof KinesisConnectorIncomingConfiguration incoming
+                && "fan-out".equalsIgnoreCase(incoming.getConsumerMode().trim());
+    }
+
+    /**
+     * HTTP/2 for a fan-out channel's client (SubscribeToShard needs it; over a plain http:// endpoint that is h2c),
+     * whatever the endpoint; a host setting that rules HTTP/2 out fails, naming it.
+     */
+    static Protocol fanOutProtocol(String channel, KinesisClientSettings defaults) {
+        if (KinesisClientSettings.CRT.equals(defaults.httpClient())) {
+            throw KinesisFanOutExceptions.ex.fanOutNeedsHttp2(channel,
+                    "the HTTP client (quarkus.messaging.kinesis.http-client.type under Quarkus)", KinesisClientSettings.CRT);
+        }
+        if (defaults.httpProtocol().filter(KinesisClientSettings.HTTP1_1::equals).isPresent()) {
+            throw KinesisFanOutExceptions.ex.fanOutNeedsHttp2(channel,
+                    "the HTTP protocol (quarkus.messaging.kinesis.http-client.protocol under Quarkus)",
+                    KinesisClientSettings.HTTP1_1);
+        }
+        return Protocol.HTTP2;
     }
 
     /** The AWS CRT client, found through its SdkAsyncHttpService so that it stays an optional dependency. */

@@ -11,6 +11,8 @@ import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
 /**
  * The validated settings of one incoming channel. Limits follow the Kinesis service: at most 10,000 records per
  * GetRecords call and 5 calls per second per shard.
+ *
+ * @param fanOut the enhanced fan-out settings; null when {@code consumerMode} is polling
  */
 public record IncomingSettings(
         String channel,
@@ -28,7 +30,9 @@ public record IncomingSettings(
         boolean deaggregation,
         boolean healthEnabled,
         LostPositionStrategy lostPositionStrategy,
-        boolean batch) {
+        boolean batch,
+        ConsumerMode consumerMode,
+        FanOutSettings fanOut) {
 
     public static final int GET_RECORDS_MAX_RECORDS = 10_000;
 
@@ -46,6 +50,7 @@ public record IncomingSettings(
             throw KinesisExceptions.ex.invalidAttribute(channel, "starting-position", conf.getStartingPosition(),
                     "at_timestamp, since starting-timestamp is set");
         }
+        ConsumerMode mode = ConsumerMode.parse(channel, conf.getConsumerMode());
         Duration retryBackoff = check.positiveDuration("retry-backoff", conf.getRetryBackoff());
         Duration maxRetryBackoff = check.positiveDuration("max-retry-backoff", conf.getMaxRetryBackoff());
         if (maxRetryBackoff.compareTo(retryBackoff) < 0) {
@@ -68,7 +73,9 @@ public record IncomingSettings(
                 conf.getDeaggregation(),
                 conf.getHealthEnabled(),
                 check.enumValue("lost-position-strategy", conf.getLostPositionStrategy(), LostPositionStrategy.class),
-                conf.getBatch());
+                conf.getBatch(),
+                mode,
+                FanOutSettings.from(conf, mode));
     }
 
     private static Instant timestamp(String channel, String value) {

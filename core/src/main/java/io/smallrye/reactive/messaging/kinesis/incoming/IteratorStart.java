@@ -5,6 +5,7 @@ import java.time.Instant;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
 import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.kinesis.model.StartingPosition;
 
 /**
  * Where a shard iterator starts. Resuming after a position asks for an iterator {@code AT_SEQUENCE_NUMBER} of it and
@@ -46,6 +47,18 @@ record IteratorStart(ShardIteratorType type, ShardPosition after, Instant timest
         if (timestamp != null) {
             request.timestamp(timestamp);
         }
+    }
+
+    /** The same start for SubscribeToShard (enhanced fan-out). */
+    StartingPosition toStartingPosition() {
+        StartingPosition.Builder position = StartingPosition.builder().type(type);
+        if (after != null) {
+            position.sequenceNumber(after.sequenceNumberAsString());
+        }
+        if (timestamp != null) {
+            position.timestamp(timestamp);
+        }
+        return position.build();
     }
 
     @Override

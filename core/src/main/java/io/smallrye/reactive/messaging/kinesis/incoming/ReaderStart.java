@@ -22,26 +22,37 @@ final class ReaderStart {
     private final ChannelContext context;
     private final ShardLineage lineage;
     private final KinesisMetrics metrics;
+    private final FanOutConsumer consumer;
 
+    /** @param consumer the registered stream consumer of a fan-out channel; null when the channel polls */
     ReaderStart(IncomingSettings settings, KinesisAsyncClient client, StreamRef stream, ChannelContext context,
-            ShardLineage lineage, KinesisMetrics metrics) {
+            ShardLineage lineage, KinesisMetrics metrics, FanOutConsumer consumer) {
         this.settings = settings;
         this.client = client;
         this.stream = stream;
         this.context = context;
         this.lineage = lineage;
         this.metrics = metrics;
+        this.consumer = consumer;
     }
 
     ShardReader reader(String shardId, Optional<ShardPosition> checkpoint, boolean fromOldest,
             ShardReader.Listener listener) {
         IteratorStart start = checkpoint.map(IteratorStart::after)
                 .orElseGet(() -> fromOldest ? IteratorStart.trimHorizon() : startOf(shardId));
-        ShardReader reader = new ShardReader(settings, client, stream,
-                new ShardProgress(shardId, checkpoint.orElse(null)), lineage.hashRange(shardId), start, context,
-                listener, metrics);
+        ShardReader reader = new ShardReader(settings, this::source, new ShardProgress(shardId, checkpoint.orElse(null)),
+                lineage.hashRange(shardId), start, context, listener);
         KinesisIncomingLogging.log.shardReaderStarted(settings.channel(), shardId, start.toString());
         return reader;
+    }
+
+    /** GetRecords calls (polling), or the events of SubscribeToShard (fan-out). */
+    private ShardSource source(String shardId, ShardCursor cursor, FetchedRecords buffer, Runnable statusChanged) {
+        if (consumer == null) {
+            return new ShardFetcher(settings, client, stream, shardId, cursor, buffer, context, metrics, statusChanged);
+        }
+        return new ShardSubscription(settings, client, stream, consumer.arn(), shardId, cursor, buffer, context,
+                metrics, statusChanged);
     }
 
     /** Shards listed at start begin at the starting position; later shards (children) at their first record. */

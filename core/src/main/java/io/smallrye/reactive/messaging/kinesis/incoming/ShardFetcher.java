@@ -10,13 +10,12 @@ import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
 import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
-import software.amazon.awssdk.services.kinesis.model.ChildShard;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.GetShardIteratorResponse;
 import software.amazon.awssdk.services.kinesis.model.Record;
 
 /**
- * The Kinesis calls that read one shard, one at a time: GetShardIterator when there is no iterator, else GetRecords,
+ * The Kinesis calls that read one shard by polling, one at a time: GetShardIterator when there is no iterator, else GetRecords,
  * whose records go to the shard's {@link FetchedRecords}. The {@link ShardReader} decides when a call starts; this
  * class makes it and interprets the answer.
  * <p>
@@ -29,22 +28,7 @@ import software.amazon.awssdk.services.kinesis.model.Record;
  * <p>
  * Channel context only: the SDK's answers hop onto it.
  */
-final class ShardFetcher {
-
-    /** What a call's answer means for the reader; on the channel context. */
-    interface Answers {
-        /** A call answered (records buffered, a failure noted and its backoff set): the reader may go on. */
-        void answered();
-
-        /** The shard is closed (no next iterator); Kinesis named these children, or none. */
-        void shardClosed(List<ChildShard> children);
-
-        /** A failure retrying cannot fix: the reader stops. */
-        void failed(Throwable failure);
-
-        /** The position no longer exists and the lost-position-strategy is fail: the reader stops. */
-        void positionLost(String position, Throwable failure);
-    }
+final class ShardFetcher implements ShardSource {
 
     private final IncomingSettings settings;
     private final KinesisAsyncClient client;
@@ -87,56 +71,67 @@ final class ShardFetcher {
         this.trouble = new ReaderTrouble(settings.channel(), settings.stream(), shardId, statusChanged);
     }
 
-    void answerTo(Answers answers) {
+    @Override
+    public void answerTo(Answers answers) {
         this.answers = answers;
     }
 
     /** Whether a call is under way. */
-    boolean inFlight() {
+    @Override
+    public boolean inFlight() {
         return inFlight;
     }
 
     /** Nanoseconds to wait before the next call may start; 0 when it may start now. */
-    long delayNanos(long now) {
+    @Override
+    public long delayNanos(long now) {
         return pacer.delayNanos(now);
     }
 
     /** Whether the reader got its first shard iterator: from then on, what is written to the shard will be read. */
-    boolean positioned() {
+    @Override
+    public boolean positioned() {
         return positioned;
     }
 
     /** A description of the failures in a row, when reading is not going well; null otherwise. */
-    String problem() {
+    @Override
+    public String problem() {
         return trouble.problem();
     }
 
     /** Whether Kinesis answered the last call that the shard or its stream does not exist. */
-    boolean missing() {
+    @Override
+    public boolean missing() {
         return trouble.missing();
     }
 
-    long getRecordsCalls() {
+    @Override
+    public long calls() {
         return getRecordsCalls;
     }
 
     /** The millisBehindLatest of the last GetRecords answer; -1 before the first one. */
-    long millisBehindLatest() {
+    @Override
+    public long millisBehindLatest() {
         return millisBehindLatest;
     }
 
     /** The position of the last record fetched; null before the first one. */
-    String lastFetched() {
+    @Override
+    public String lastFetched() {
         return cursor.lastFetched();
     }
 
     /** No more calls; the answer of a call under way is dropped. */
-    void stop() {
+    @Override
+    public void stop() {
         stopped = true;
     }
 
     /** Starts the next call, for about {@code room} user records. */
-    void fetch(long now, int room) {
+    @Override
+    public void fetch(long now, int room) {
         if (iterator == null) {
             requestIterator();
         } else {

@@ -9,11 +9,8 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.reactive.messaging.kinesis.aggregation.HashRange;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
 import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
-import io.smallrye.reactive.messaging.kinesis.client.StreamRef;
 import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
 import io.smallrye.reactive.messaging.kinesis.inspect.ShardSnapshot;
-import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
-import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.ChildShard;
 
 /**
@@ -22,7 +19,8 @@ import software.amazon.awssdk.services.kinesis.model.ChildShard;
  * <p>
  * At most max-pending-records user records of the shard are pending (emitted, not completed): a record is emitted
  * only when there is room ({@link ShardProgress#roomFor}), otherwise the reader waits for the completion that makes
- * room. GetRecords is called ({@link ShardFetcher}) only when the subscriber has requested records and nothing fetched
+ * room. The next page is asked for (GetRecords, {@link ShardFetcher}; or the next SubscribeToShard event,
+ * {@link ShardSubscription}) only when the subscriber has requested records and nothing fetched
  * is left to emit, when a quarter of the bound is free, and when the {@link ReadPacer} allows. GetRecords counts
  * Kinesis records, not user records: the reader asks for the room left divided by the user records per Kinesis record
  * of the previous page (1 for plain records, and for the first page). So with plain records, pending and fetched
@@ -30,7 +28,9 @@ import software.amazon.awssdk.services.kinesis.model.ChildShard;
  * left (about one aggregated record's worth when pages are alike; the first page of an aggregated stream, or a page of
  * larger aggregated records than the previous one, more). Those wait, fetched but not pending, as views of the page's
  * bytes, until completions make room; the reader fetches nothing more meanwhile. What a shard holds beyond the bound
- * is thus at most one GetRecords page.
+ * is thus at most one GetRecords page. Under fan-out a page is one SubscribeToShard event, asked for under the same
+ * conditions; Kinesis does not size events by the room left (up to 10,000 records), so a shard holds at most one
+ * event beyond the bound.
  * <p>
  * With {@code batch=true}, one request of the subscriber takes what is left of the page, up to the room under the
  * bound, as one {@link ReceivedBatch}: a page of plain records is one batch; its records are pending one by one.
@@ -65,7 +65,7 @@ final class ShardReader implements Flow.Subscription {
     private final ChannelContext context;
     private final Listener listener;
     private final FetchedRecords buffer;
-    private final ShardFetcher fetcher;
+    private final ShardSource fetcher;
     /**
      * The least room worth a GetRecords call: a quarter of the pending bound (or a full call, if smaller). A slow
      * consumer then lets the reader fetch in chunks rather than one record per call, which would spend the shard's
@@ -87,8 +87,8 @@ final class ShardReader implements Flow.Subscription {
     /**
      * @param range the hash keys the shard owns, to check the user records of aggregated records; null if unknown
      */
-    ShardReader(IncomingSettings settings, KinesisAsyncClient client, StreamRef stream, ShardProgress progress,
-            HashRange range, IteratorStart start, ChannelContext context, Listener listener, KinesisMetrics metrics) {
+    ShardReader(IncomingSettings settings, ShardSource.Factory sources, ShardProgress progress, HashRange range,
+            IteratorStart start, ChannelContext context, Listener listener) {
         this.maxPending = settings.maxPendingRecords();
         this.batch = settings.batch();
         this.shardId = progress.shardId();
@@ -97,8 +97,7 @@ final class ShardReader implements Flow.Subscription {
         this.buffer = new FetchedRecords(settings.channel(), shardId, range, settings.deaggregation(), cursor);
         this.context = context;
         this.listener = listener;
-        this.fetcher = new ShardFetcher(settings, client, stream, shardId, cursor, buffer, context, metrics,
-                () -> listener.statusChanged(this));
+        this.fetcher = sources.create(shardId, cursor, buffer, () -> listener.statusChanged(this));
         this.fetcher.answerTo(new FetcherAnswers());
         this.minimumFetch = Math.min(settings.recordsPerCall(), Math.max(1, maxPending / 4));
         this.wakeUp = () -> context.submit(this::drive);
@@ -172,7 +171,7 @@ final class ShardReader implements Flow.Subscription {
                         : problem != null ? "retrying" : fetcher.positioned() ? "reading" : "positioning";
         ShardPosition completed = progress.completedPosition();
         return new ShardSnapshot(shardId, state, fetcher.lastFetched(), completed == null ? null : completed.toString(),
-                fetcher.millisBehindLatest(), progress.fetchedCount(), fetcher.getRecordsCalls(), progress.pending(),
+                fetcher.millisBehindLatest(), progress.fetchedCount(), fetcher.calls(), progress.pending(),
                 problem);
     }
 
@@ -293,7 +292,7 @@ final class ShardReader implements Flow.Subscription {
     }
 
     /** The fetcher's answers, on the channel context. */
-    private final class FetcherAnswers implements ShardFetcher.Answers {
+    private final class FetcherAnswers implements ShardSource.Answers {
         @Override
         public void answered() {
             drive();

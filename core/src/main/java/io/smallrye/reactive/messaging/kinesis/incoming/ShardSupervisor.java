@@ -50,6 +50,8 @@ final class ShardSupervisor implements ShardReader.Listener {
     private final ActiveReaders readers;
     private final ShardDiscovery discovery;
     private final ReadingHealth health;
+    /** The registered stream consumer of a fan-out channel; null when the channel polls. */
+    private final FanOutConsumer consumer;
     /** Shards the store said were available while their claim was under way. */
     private final Set<String> availableWhileClaiming = new HashSet<>();
     private boolean stopped;
@@ -69,14 +71,17 @@ final class ShardSupervisor implements ShardReader.Listener {
         this.readers = new ActiveReaders(settings.channel(), settings.stream(), metrics);
         this.discovery = new ShardDiscovery(settings, shards, context, this::onListing, fatal, status::changed);
         this.lineage = new ShardLineage(settings.startingPosition() == StartingPosition.LATEST);
-        this.readerStart = new ReaderStart(settings, client, stream, context, lineage, metrics);
+        this.consumer = settings.fanOut() == null ? null : new FanOutConsumer(settings, client, shards, context);
+        this.readerStart = new ReaderStart(settings, client, stream, context, lineage, metrics, consumer);
         this.health = new ReadingHealth(shards, discovery, readers);
         status.readFrom(health);
     }
 
-    /** Checks the stream, then lists its shards and starts the readers. */
+    /** Checks the stream (and gets the fan-out consumer ACTIVE), then lists its shards and starts the readers. */
     void start() {
         context.execute(() -> shards.awaitReadable()
+                .thenCompose(ignored -> consumer == null || stopped ? CompletableFuture.completedFuture(null)
+                        : consumer.awaitActive())
                 .whenComplete((ignored, failure) -> context.execute(() -> {
                     if (stopped) {
                         return;
@@ -289,6 +294,8 @@ final class ShardSupervisor implements ShardReader.Listener {
             // last checkpoints include them and whoever reads these shards next does not process them again
             PendingDrain.of(progresses, drain ? DRAIN_TIMEOUT_MS : 0, context)
                     .thenCompose(ignored -> checkpointer.releaseAllAndClose(progresses))
+                    .thenCompose(ignored -> consumer == null ? CompletableFuture.completedFuture(null)
+                            : consumer.deregisterIfAsked())
                     .whenComplete((ignored, failure) -> done.complete(null));
         });
         return done;

@@ -48,6 +48,7 @@ final class StreamShards {
     private final Runnable statusChanged;
     private String problem;
     private StreamStatus lastStatus;
+    private String streamArn;
     private Instant waitingSince;
     private boolean stopped;
     private long timer = -1;
@@ -72,6 +73,15 @@ final class StreamShards {
     /** Why the stream cannot be read yet (for readiness); null when it can, or before the first answer. */
     String problem() {
         return problem;
+    }
+
+    /** The stream's ARN: as configured, else as DescribeStreamSummary answered; null before the answer. */
+    String streamArn() {
+        return stream.isArn() ? stream.arn() : streamArn;
+    }
+
+    String streamValue() {
+        return stream.value();
     }
 
     /** Stops waiting for the stream (the channel stops). */
@@ -109,6 +119,7 @@ final class StreamShards {
                         return;
                     }
                     failures.succeeded(DESCRIBE, target());
+                    streamArn = response.streamDescriptionSummary().streamARN();
                     onStatus(response.streamDescriptionSummary().streamStatus(), result);
                 }));
     }
@@ -199,7 +210,8 @@ final class StreamShards {
         return "of stream '" + stream.value() + "'";
     }
 
-    private void later(long delayMillis, Runnable action) {
+    /** Runs {@code action} on the context after a delay, unless stopped meanwhile. */
+    void later(long delayMillis, Runnable action) {
         if (stopped) {
             return;
         }

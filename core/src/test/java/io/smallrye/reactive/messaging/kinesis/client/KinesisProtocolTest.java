@@ -1,6 +1,7 @@
 package io.smallrye.reactive.messaging.kinesis.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.util.Optional;
@@ -35,5 +36,23 @@ class KinesisProtocolTest {
         assertThat(KinesisClients.kinesisProtocol(protocol(null), null)).isNull();
         assertThat(KinesisClients.kinesisProtocol(protocol(KinesisClientSettings.HTTP1_1), null))
                 .isEqualTo(Protocol.HTTP1_1);
+    }
+
+    @Test
+    void fanOutChannelsGetHttp2EvenOnPlainHttpAndRefuseSettingsThatRuleItOut() {
+        assertThat(KinesisClients.fanOutProtocol("orders", protocol(null))).isEqualTo(Protocol.HTTP2);
+        assertThat(KinesisClients.fanOutProtocol("orders", protocol(KinesisClientSettings.HTTP2)))
+                .isEqualTo(Protocol.HTTP2);
+        assertThatThrownBy(() -> KinesisClients.fanOutProtocol("orders", protocol(KinesisClientSettings.HTTP1_1)))
+                .hasMessageContaining("orders").hasMessageContaining("fan-out").hasMessageContaining("HTTP/2")
+                .hasMessageContaining("http1.1").hasMessageContaining("http-client.protocol");
+        KinesisClientSettings crt = new KinesisClientSettings() {
+            @Override
+            public String httpClient() {
+                return KinesisClientSettings.CRT;
+            }
+        };
+        assertThatThrownBy(() -> KinesisClients.fanOutProtocol("orders", crt))
+                .hasMessageContaining("crt").hasMessageContaining("http-client.type");
     }
 }

@@ -1,0 +1,331 @@
+package io.smallrye.reactive.messaging.kinesis.incoming;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.reactivestreams.Subscription;
+
+import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
+import io.smallrye.reactive.messaging.kinesis.client.FailureKind;
+import io.smallrye.reactive.messaging.kinesis.client.StreamRef;
+import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisFanOutExceptions;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisFanOutLogging;
+import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.kinesis.model.StartingPosition;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEvent;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardRequest;
+
+/**
+ * Enhanced fan-out for one shard: a SubscribeToShard subscription of the channel's stream consumer, whose events are
+ * the pages of the {@link ShardReader}. One event is requested from the SDK's publisher at a time, when the reader asks
+ * ({@link #fetch}: downstream demand and room under max-pending-records), so a slow consumer never buffers more than
+ * one event per shard; HTTP/2 flow control holds the rest at Kinesis.
+ * <p>
+ * A subscription lasts 5 minutes, then completes: it is renewed at once after the last event's
+ * {@code continuationSequenceNumber} (AFTER_SEQUENCE_NUMBER), so nothing is skipped or delivered twice. Before the first
+ * event, it starts where the reader's {@link ShardCursor} says (the checkpoint, the starting position). An event
+ * without continuation sequence number ends the shard (resharding): its child shards go to the reader. Failures that
+ * can heal (ResourceInUseException: another subscription of this consumer to this shard is live, e.g. a node that has
+ * not yet noticed it lost the lease; throttling; network trouble; not found) are retried after the channel's backoff
+ * from the same position, logged one line per run and shown by health ({@link ReaderTrouble}); access denied ends the
+ * reader naming the consumer, the stream and the action.
+ * <p>
+ * The SDK calls back on its event loops; every callback hops onto the channel context, and callbacks of a
+ * subscription that was replaced or stopped are dropped (each subscription has its own generation).
+ */
+final class ShardSubscription implements ShardSource, SubscriptionHandler.Callbacks {
+
+    static final String SUBSCRIBE = "SubscribeToShard";
+
+    private final IncomingSettings settings;
+    private final KinesisAsyncClient client;
+    private final StreamRef stream;
+    private final String consumerArn;
+    private final String shardId;
+    private final ShardCursor cursor;
+    private final FetchedRecords buffer;
+    private final ChannelContext context;
+    private final KinesisMetrics metrics;
+    private final ReadPacer backoff;
+    private final ReaderTrouble trouble;
+    private final Runnable statusChanged;
+    private Answers answers;
+
+    /** The current subscription's generation; callbacks of older ones are dropped. */
+    private long generation;
+    /** Whether a SubscribeToShard call is under way and its publisher not subscribed yet. */
+    private boolean subscribing;
+    /** The publisher's subscription, while one is open. */
+    private Subscription subscription;
+    /** Whether an event was requested and has not come yet. */
+    private boolean awaitingEvent;
+    /** After the last event: where a renewed subscription starts; null before the first event. */
+    private String continuation;
+    private boolean subscribedOnce;
+    /** Where the current subscription started when the cursor placed it (not a continuation); else null. */
+    private IteratorStart placedAt;
+    private boolean stopped;
+    private boolean closed;
+    private boolean positioned;
+    private long events;
+    private long eventsOfSubscription;
+    private long millisBehindLatest = -1;
+
+    /** @param statusChanged runs when what health shows of the shard changed (a problem, the first subscription) */
+    ShardSubscription(IncomingSettings settings, KinesisAsyncClient client, StreamRef stream, String consumerArn,
+            String shardId, ShardCursor cursor, FetchedRecords buffer, ChannelContext context, KinesisMetrics metrics,
+            Runnable statusChanged) {
+        this.settings = settings;
+        this.client = client;
+        this.stream = stream;
+        this.consumerArn = consumerArn;
+        this.shardId = shardId;
+        this.cursor = cursor;
+        this.buffer = buffer;
+        this.context = context;
+        this.metrics = metrics;
+        this.statusChanged = statusChanged;
+        // events need no pacing: only failures wait (the backoff), never the poll interval
+        this.backoff = new ReadPacer(Duration.ZERO, Duration.ZERO, settings.retryBackoff(),
+                settings.maxRetryBackoff());
+        this.trouble = new ReaderTrouble(settings.channel(), settings.stream(), shardId, statusChanged);
+    }
+
+    @Override
+    public void answerTo(Answers answers) {
+        this.answers = answers;
+    }
+
+    @Override
+    public boolean inFlight() {
+        return subscribing || awaitingEvent;
+    }
+
+    @Override
+    public long delayNanos(long now) {
+        return subscription == null ? backoff.delayNanos(now) : 0;
+    }
+
+    @Override
+    public void fetch(long now, int room) {
+        if (stopped || closed) {
+            return;
+        }
+        if (subscription == null) {
+            subscribe();
+        } else {
+            awaitingEvent = true;
+            subscription.request(1);
+        }
+    }
+
+    @Override
+    public void stop() {
+        stopped = true;
+        end();
+    }
+
+    @Override
+    public boolean positioned() {
+        return positioned;
+    }
+
+    @Override
+    public String problem() {
+        return trouble.problem();
+    }
+
+    @Override
+    public boolean missing() {
+        return trouble.missing();
+    }
+
+    @Override
+    public long calls() {
+        return events;
+    }
+
+    @Override
+    public long millisBehindLatest() {
+        return millisBehindLatest;
+    }
+
+    @Override
+    public String lastFetched() {
+        return cursor.lastFetched();
+    }
+
+    /** Where the next subscription starts: after the last event, else where the cursor stands. */
+    private StartingPosition startingPosition() {
+        placedAt = null;
+        if (continuation != null) {
+            return StartingPosition.builder().type(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
+                    .sequenceNumber(continuation).build();
+        }
+        if (subscribedOnce) {
+            cursor.expired(); // after the last fetched record, or where the first subscription started
+        }
+        placedAt = cursor.iteratorRequested();
+        return placedAt.toStartingPosition();
+    }
+
+    private void subscribe() {
+        subscribing = true;
+        long current = ++generation;
+        StartingPosition from = startingPosition();
+        subscribedOnce = true;
+        eventsOfSubscription = 0;
+        KinesisFanOutLogging.log.subscribed(settings.channel(), shardId,
+                placedAt != null ? placedAt.toString() : "after " + continuation);
+        SubscribeToShardRequest request = SubscribeToShardRequest.builder().consumerARN(consumerArn).shardId(shardId)
+                .startingPosition(from).build();
+        client.subscribeToShard(request, new SubscriptionHandler(current, context, this))
+                .whenComplete((ignored, failure) -> context.execute(() -> {
+                    if (failure != null) {
+                        failed(current, failure);
+                    } else {
+                        completed(current);
+                    }
+                }));
+    }
+
+    @Override
+    public void subscribed(long current, Subscription opened) {
+        if (current != generation || stopped) {
+            opened.cancel();
+            return;
+        }
+        subscribing = false;
+        subscription = opened;
+        answers.answered();
+    }
+
+    @Override
+    public void event(long current, SubscribeToShardEvent event) {
+        if (current != generation || stopped) {
+            return;
+        }
+        awaitingEvent = false;
+        events++;
+        if (eventsOfSubscription++ == 0) {
+            // the SDK opens the event stream before Kinesis refuses a subscription (ResourceInUseException): the
+            // first event, not the stream, shows that the subscription works
+            trouble.succeeded(SUBSCRIBE);
+            backoff.pageReceived(System.nanoTime(), true, false);
+            if (!positioned) {
+                positioned = true;
+                statusChanged.run();
+            }
+        }
+        long behind = event.millisBehindLatest() == null ? 0 : event.millisBehindLatest();
+        millisBehindLatest = behind;
+        count(event.records(), behind);
+        buffer.add(event.records(), behind);
+        continuation = event.continuationSequenceNumber();
+        if (continuation == null) {
+            // the shard ended: this event names its children (Kinesis sends none while the shard is open)
+            closed = true;
+            end();
+            answers.shardClosed(event.hasChildShards() ? event.childShards() : List.of());
+        }
+        answers.answered();
+    }
+
+    /** An event of a kind this reader does not know (newer API): ask for the next one instead. */
+    @Override
+    public void otherEvent(long current) {
+        if (current == generation && subscription != null && awaitingEvent) {
+            subscription.request(1);
+        }
+    }
+
+    private void count(List<Record> records, long behind) {
+        if (!records.isEmpty()) {
+            long bytes = 0;
+            for (Record record : records) {
+                bytes += record.data().asByteBuffer().remaining();
+            }
+            metrics.recordsReceived(settings.channel(), settings.stream(), records.size(), bytes);
+        }
+        metrics.millisBehindLatest(settings.channel(), settings.stream(), shardId, behind);
+    }
+
+    /** The subscription completed normally (after 5 minutes): the reader's next fetch renews it. */
+    @Override
+    public void completed(long current) {
+        if (current != generation || stopped || closed) {
+            return;
+        }
+        KinesisFanOutLogging.log.subscriptionEnded(settings.channel(), shardId, eventsOfSubscription,
+                continuation == null ? "where it started" : "after " + continuation);
+        if (eventsOfSubscription == 0) {
+            backoff.failed(System.nanoTime()); // ended at once: renewed after a backoff, not in a tight loop
+        }
+        end();
+        answers.answered();
+    }
+
+    @Override
+    public void failed(long current, Throwable failure) {
+        if (current != generation || stopped || closed) {
+            return;
+        }
+        end();
+        FailureKind kind = AwsErrors.classify(failure);
+        if (placedAt != null && placedAt.after() != null && ReaderTrouble.positionLost(failure)) {
+            onPositionLost(placedAt, failure);
+            return;
+        }
+        if (kind == FailureKind.PERMANENT) {
+            Throwable cause = AwsErrors.unwrap(failure);
+            answers.failed(FanOutConsumer.accessDenied(cause)
+                    ? KinesisFanOutExceptions.ex.fanOutAccessDenied(settings.channel(), SUBSCRIBE, consumerArn,
+                            stream.value(), AwsErrors.summary(cause), SUBSCRIBE, "the stream consumer", cause)
+                    : cause);
+            return;
+        }
+        long wait = backoff.failed(System.nanoTime());
+        if (kind == FailureKind.THROTTLED) {
+            trouble.throttled(SUBSCRIBE, failure, backoff.failuresInARow(), TimeUnit.NANOSECONDS.toMillis(wait));
+        } else {
+            trouble.failed(SUBSCRIBE, failure, kind == FailureKind.EXPIRED_ITERATOR ? FailureKind.TRANSIENT : kind,
+                    backoff.failuresInARow(), TimeUnit.NANOSECONDS.toMillis(wait));
+        }
+        answers.answered();
+    }
+
+    /**
+     * The checkpoint the subscription started at no longer exists (trimmed, or the stream recreated): as polling does,
+     * logs it once and starts again where lost-position-strategy says, or ends the reader.
+     */
+    private void onPositionLost(IteratorStart from, Throwable failure) {
+        LostPositionStrategy strategy = settings.lostPositionStrategy();
+        String position = from.after().toString();
+        trouble.positionLost(position, failure, strategy);
+        if (strategy == LostPositionStrategy.FAIL) {
+            answers.positionLost(position, failure);
+            return;
+        }
+        cursor.reset(strategy == LostPositionStrategy.TRIM_HORIZON ? IteratorStart.trimHorizon()
+                : IteratorStart.latest());
+        subscribedOnce = false; // the next subscription starts where the cursor now stands
+        answers.answered();
+    }
+
+    /** Forgets the current subscription (cancelled if open); its late callbacks are dropped. */
+    private void end() {
+        generation++;
+        subscribing = false;
+        awaitingEvent = false;
+        Subscription open = subscription;
+        subscription = null;
+        if (open != null) {
+            open.cancel();
+        }
+    }
+}
