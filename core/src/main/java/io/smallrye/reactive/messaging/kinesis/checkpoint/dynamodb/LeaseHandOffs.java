@@ -64,10 +64,6 @@ final class LeaseHandOffs {
         return Set.copyOf(waiting.keySet());
     }
 
-    boolean isWaiting(String key) {
-        return waiting.containsKey(key);
-    }
-
     /** Marks a lease held by a live worker, for balance. */
     void mark(Lease seen) {
         if (closed || waiting.containsKey(seen.key())) {
