@@ -49,6 +49,12 @@ class MultiNodeLeasesIT {
     /** Nodes look for leases to take every half of the failover time. */
     static final Duration TAKE_INTERVAL = FAILOVER.dividedBy(2);
 
+    /**
+     * {@code lease-graceful-handoff} of the nodes: true unless the build says otherwise ({@code -Dit.handoff=false}), to
+     * compare the duplicates of a balancing steal with and without the hand-off.
+     */
+    static final boolean HANDOFF = Boolean.parseBoolean(System.getProperty("it.handoff", "true"));
+
     static Dynalite dynalite;
     static DynamoDbAsyncClient dynamoDb;
 
@@ -89,6 +95,7 @@ class MultiNodeLeasesIT {
         properties.put("mp.messaging.incoming.orders.failover-time", FAILOVER.toSeconds() + "s");
         properties.put("mp.messaging.incoming.orders.checkpoint-interval", "1s");
         properties.put("mp.messaging.incoming.orders.dynamodb-endpoint-override", dynalite.endpoint().toString());
+        properties.put("mp.messaging.incoming.orders.lease-graceful-handoff", String.valueOf(HANDOFF));
         properties.put("orders.received-log", log.toString());
         return PackagedApp.start(table + "-" + worker, properties);
     }
@@ -271,6 +278,59 @@ class MultiNodeLeasesIT {
                     processedBefore.size(), readByD.size());
             assertThat(readByD).as("after a restart, only the records written since").containsExactlyInAnyOrderElementsOf(late);
             assertThat(d.terminate(Duration.ofSeconds(60))).isNotNull();
+        }
+    }
+
+    @Test
+    void aThirdNodeJoiningTwoNodesUnderLoadTakesItsShareWithoutProcessingARecordTwice(KinesisMock kinesis)
+            throws Exception {
+        String stream = newName("join");
+        String table = newName("join-leases");
+        kinesis.createStream(stream, 6);
+        try (PackagedApp a = node(kinesis, stream, table, "node-a");
+                PackagedApp b = node(kinesis, stream, table, "node-b")) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> countsByOwner(owners(table)).equals(Map.of("node-a", 3L, "node-b", 3L)));
+            List<String> written;
+            long joined;
+            try (StreamFeeder feeder = new StreamFeeder(kinesis.client(), stream, 64, 20, 200)) {
+                PackagedApp.sleep(4000);
+                // node-c joins under load: it takes two leases for balance, from running nodes
+                try (PackagedApp c = node(kinesis, stream, table, "node-c")) {
+                    joined = System.nanoTime();
+                    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                            .until(() -> countsByOwner(owners(table)).equals(
+                                    Map.of("node-a", 2L, "node-b", 2L, "node-c", 2L))
+                                    && items(table).stream().noneMatch(item -> item.containsKey("checkpointOwner")));
+                    System.out.printf("MultiNodeLeasesIT: node-c joined under load; 6 shards spread 2/2/2 %d ms "
+                            + "later (lease-graceful-handoff=%s)%n",
+                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - joined), HANDOFF);
+                    PackagedApp.sleep(4000);
+                    written = feeder.stop();
+                    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+                            .until(() -> processedPayloads().containsAll(written));
+                    PackagedApp.sleep(2000);
+                    // counted before any node stops: only what the balancing did
+                    List<Receipt> receipts = allReceipts();
+                    Map<String, List<Receipt>> byPayload = receipts.stream()
+                            .collect(Collectors.groupingBy(Receipt::payload));
+                    List<List<Receipt>> twice = byPayload.values().stream().filter(same -> same.size() > 1).toList();
+                    Map<String, String> readers = new TreeMap<>();
+                    receipts.forEach(receipt -> readers.merge(receipt.shardId(), receipt.node(),
+                            (x, y) -> x.contains(y) ? x : x + "+" + y));
+                    System.out.printf("MultiNodeLeasesIT: third node joining under load, lease-graceful-handoff=%s: "
+                            + "%d records written, %d processings, %d records processed twice; shards read by %s%n",
+                            HANDOFF, written.size(), receipts.size(), twice.size(), readers);
+                    assertThat(readers.values()).as("node-c reads shards handed over by the others")
+                            .anyMatch(nodes -> nodes.contains("node-c") && nodes.contains("+"));
+                    if (HANDOFF) {
+                        assertThat(twice).as("records processed twice around a graceful hand-off").isEmpty();
+                    }
+                    assertThat(c.terminate(Duration.ofSeconds(60))).isNotNull();
+                }
+            }
+            assertThat(a.terminate(Duration.ofSeconds(60))).isNotNull();
+            assertThat(b.terminate(Duration.ofSeconds(60))).isNotNull();
         }
     }
 

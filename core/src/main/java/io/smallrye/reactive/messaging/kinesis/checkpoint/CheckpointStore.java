@@ -1,5 +1,6 @@
 package io.smallrye.reactive.messaging.kinesis.checkpoint;
 
+import java.time.Duration;
 import java.util.List;
 
 import io.smallrye.mutiny.Uni;
@@ -12,7 +13,9 @@ import io.smallrye.reactive.messaging.kinesis.KinesisConnectorIncomingConfigurat
  * A store may also decide which shards a channel reads (a store shared by several nodes hands out leases): it answers
  * {@link #claim(String)} with {@link ShardClaim#notOwned()} for a shard read elsewhere, and tells the channel through
  * {@link OwnershipListener#shardLost(String)} when a shard it was reading is no longer its own; the channel then stops
- * that shard's reader without saving, and claims the shard again at its next shard discovery.
+ * that shard's reader without saving, and claims the shard again at its next shard discovery. A store that hands
+ * shards over gracefully calls {@link OwnershipListener#shardHandOff(String, Duration)} instead: the channel stops the
+ * reader, and releases the shard once the records in flight are processed.
  * <p>
  * The channel calls a store from its Vert.x event loop and subscribes at once to the {@link Uni} returned: methods
  * must not block, and the work is done when the Uni completes. Nothing is expected to happen before the subscription.
@@ -48,6 +51,17 @@ public interface CheckpointStore {
          * (so its children may be read). The channel claims it, unless it already reads it.
          */
         default void shardAvailable(String shardId) {
+        }
+
+        /**
+         * Another consumer takes the shard over gracefully (a lease handed over for balance): the channel stops its
+         * reader at once, waits for the records it handed on to complete (at most {@code drainTimeout}), then calls
+         * {@link CheckpointStore#release(String, ShardPosition)} with the last processed position, so that the next
+         * consumer starts right after it and processes no record twice. The default stops reading at once, as
+         * {@link #shardLost(String)}; the store then gives the shard up at its own time limit.
+         */
+        default void shardHandOff(String shardId, Duration drainTimeout) {
+            shardLost(shardId);
         }
     }
 
@@ -85,7 +99,8 @@ public interface CheckpointStore {
     }
 
     /**
-     * The channel stops reading the shard (shutdown). {@code position} is the last processed position, or {@code null}
+     * The channel stops reading the shard (shutdown, or a hand-off asked by the store). {@code position} is the last processed
+     * position, or {@code null}
      * when nothing was processed since the claim.
      */
     Uni<Void> release(String shardId, ShardPosition position);

@@ -79,4 +79,35 @@ public interface KinesisLeaseLogging extends BasicLogger {
     @Message(id = 1815, value = "Channel '%s': shard %s has no lease but its descendant %s has started: it was read to its end and its lease cleaned up; not read again")
     void cleanedShardNotRead(String channel, String shardId, String descendant);
 
+    @LogMessage(level = Level.INFO)
+    @Message(id = 1860, value = "Channel '%s': worker '%s' marked the lease of shard %s for a graceful hand-off from worker '%s' (balancing); it reads the shard once that worker wrote its last checkpoint")
+    void handOffMarked(String channel, String worker, String shardId, String holder);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 1861, value = "Channel '%s': worker '%s' takes the lease of shard %s over for balance; this worker stops reading the shard and hands the lease over after its last checkpoint (records in flight waited for at most %d ms)")
+    void handOffRequested(String channel, String taker, String shardId, long timeoutMs);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 1862, value = "Channel '%s': handed the lease of shard %s over to worker '%s' (last checkpoint %s)")
+    void handedOver(String channel, String shardId, String taker, String checkpoint);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 1863, value = "Channel '%s': worker '%s' holds the lease of shard %s, handed over by worker '%s' after %d ms; reading from checkpoint %s")
+    void handOffCompleted(String channel, String worker, String shardId, String holder, long afterMs, String checkpoint);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 1864, value = "Channel '%s': worker '%s' stopped renewing the lease of shard %s while handing it over (not renewed for %d ms): taking it from its last checkpoint; records it processed after that checkpoint are processed again")
+    void handOffHolderGone(String channel, String holder, String shardId, long sinceMs);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 1865, value = "Channel '%s': worker '%s' renews the lease of shard %s but did not hand it over within %d ms (it may not know graceful hand-offs, e.g. a KCL 2.x worker): taking it as a plain steal")
+    void handOffNotAnswered(String channel, String holder, String shardId, long waitedMs);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 1866, value = "Channel '%s': shard %s was not released within %d ms of the hand-off request: handing its lease over at the last checkpoint written; the records processed after it are processed again by worker '%s'")
+    void handOffNotReleased(String channel, String shardId, long waitedMs, String taker);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 1867, value = "Channel '%s': the hand-off of the lease of shard %s to this worker ended without it: %s")
+    void handOffAbandoned(String channel, String shardId, String why);
 }

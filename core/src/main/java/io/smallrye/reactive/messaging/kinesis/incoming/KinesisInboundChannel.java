@@ -1,5 +1,6 @@
 package io.smallrye.reactive.messaging.kinesis.incoming;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -127,6 +128,14 @@ public class KinesisInboundChannel {
                         ShardSupervisor current = supervisor;
                         if (current != null) {
                             current.shardAvailable(shardId);
+                        }
+                    }
+
+                    @Override
+                    public void shardHandOff(String shardId, Duration drainTimeout) {
+                        ShardSupervisor current = supervisor;
+                        if (current != null) {
+                            current.shardHandOff(shardId, drainTimeout);
                         }
                     }
                 });

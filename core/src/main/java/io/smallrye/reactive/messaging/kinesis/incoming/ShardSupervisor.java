@@ -1,5 +1,6 @@
 package io.smallrye.reactive.messaging.kinesis.incoming;
 
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -243,6 +244,29 @@ final class ShardSupervisor implements ShardReader.Listener {
                 lineage.moveTo(shardId, State.NOT_OWNED);
                 KinesisIncomingLogging.log.shardReleased(settings.channel(), shardId, "lost to another consumer");
             }
+        });
+    }
+
+    /**
+     * The checkpoint store hands the shard over to another consumer: its reader stops, the records it handed on may
+     * complete (within {@code drainTimeout}), then the last position is released to the store, where the next
+     * consumer resumes. The shard is claimed again after a listing, as a lost one.
+     */
+    void shardHandOff(String shardId, Duration drainTimeout) {
+        context.execute(() -> {
+            ShardReader reader = readers.remove(shardId);
+            if (reader == null) {
+                if (!stopped) {
+                    checkpointer.release(shardId, null); // held but not read (yet): nothing to wait for
+                }
+                return;
+            }
+            status.changed();
+            reader.stop();
+            lineage.moveTo(shardId, State.NOT_OWNED);
+            KinesisIncomingLogging.log.shardReleased(settings.channel(), shardId, "handed over to another consumer");
+            PendingDrain.of(List.of(reader.progress()), Math.max(1, drainTimeout.toMillis()), context)
+                    .thenCompose(ignored -> checkpointer.release(reader.progress()));
         });
     }
 

@@ -30,6 +30,8 @@ final class HeldLease {
     long lastWrittenNanos;
     /** Before this time (monotonic clock) the channel may not read the shard yet: a stolen lease's hand-over. */
     long readableAfterNanos;
+    /** Another worker marked the lease for a hand-off and the channel was asked to release it. */
+    boolean handOverRequested;
     /** Released, ended or lost: no further write, no renewal. */
     boolean finished;
     /** Failed attempts of the release or shard end under way (retried when throttled or transient). */

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -37,10 +38,13 @@ final class HeldLeases {
     private final OwnershipListener listener;
     private final Map<String, HeldLease> held = new HashMap<>();
     private final ChannelContext context;
+    private final Consumer<HeldLease> marked;
 
+    /** @param marked told when a renewal finds a held lease marked for a hand-off to another worker */
     HeldLeases(LeaseSettings settings, LeaseTable table, LeaseHealth health, OwnershipListener listener,
-            ChannelContext context) {
+            ChannelContext context, Consumer<HeldLease> marked) {
         this.context = context;
+        this.marked = marked;
         this.settings = settings;
         this.table = table;
         this.health = health;
@@ -72,11 +76,19 @@ final class HeldLeases {
                 lease -> lease.withCheckpoint(position, lease.counter() + 1), false);
     }
 
+    /** Gives the lease up, or hands it over when another worker marked it (its owner stays that worker's). */
     Uni<Void> release(String shardId, ShardPosition position) {
-        return write(shardId, "release",
-                lease -> table.release(shardId, lease.counter(), settings.workerId(), position),
+        return write(shardId, "release", lease -> lease.handingOff()
+                ? table.handOver(shardId, lease.counter(), settings.workerId(), position)
+                : table.release(shardId, lease.counter(), settings.workerId(), position),
                 lease -> {
-                    KinesisLeaseLogging.log.leaseReleased(settings.channel(), shardId, String.valueOf(position));
+                    String checkpoint = position != null ? position.toString() : lease.checkpoint();
+                    if (lease.handingOff()) {
+                        KinesisLeaseLogging.log.handedOver(settings.channel(), shardId, lease.owner(), checkpoint);
+                        listener.shardLost(shardId); // a reader started meanwhile (a claim under way) stops too
+                    } else {
+                        KinesisLeaseLogging.log.leaseReleased(settings.channel(), shardId, checkpoint);
+                    }
                     return lease.withOwner(null, lease.counter() + 1);
                 }, true);
     }
@@ -86,13 +98,24 @@ final class HeldLeases {
                 lease -> lease.withOwner(null, lease.counter() + 1), true);
     }
 
-    /** Renews every held lease that has no write under way (that write renews it). */
+    /**
+     * Renews every held lease that has no write under way (that write renews it). The lease as renewed tells whether
+     * another worker marked it for a hand-off.
+     */
     void renewAll() {
         for (HeldLease mine : all()) {
             if (!mine.finished && mine.pendingWrites() == 0) {
-                write(mine.key(), "renewal", lease -> table.renew(mine.key(), lease.counter(), settings.workerId()),
-                        lease -> lease.withCounter(lease.counter() + 1), false)
+                List<Lease> renewed = new ArrayList<>(1);
+                write(mine.key(), "renewal", lease -> table.renew(mine.key(), lease.counter(), settings.workerId())
+                        .map(answer -> {
+                            answer.ifPresent(renewed::add);
+                            return answer.isPresent();
+                        }), lease -> renewed.isEmpty() ? lease.withCounter(lease.counter() + 1) : renewed.get(0), false)
                         .subscribe().with(ignored -> {
+                            if (held.get(mine.key()) == mine && !mine.finished
+                                    && settings.workerId().equals(mine.lease.checkpointOwner())) {
+                                marked.accept(mine);
+                            }
                         }, failure -> {
                             // told by health, or the lease was lost (logged)
                         });

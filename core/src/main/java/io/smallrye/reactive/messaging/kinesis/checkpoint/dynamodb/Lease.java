@@ -13,7 +13,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * One item of the lease table, in the KCL's lease item format, so that a table written by a KCL 2.x/3.x application
  * can be continued and KCL tooling can read ours. Attributes the KCL has and we do not maintain (pending checkpoints,
- * throughput, KCL 3's checkpoint owner) are kept as they are by our conditional updates, never written.
+ * throughput) are kept as they are by our conditional updates, never written. KCL 3's {@code checkpointOwner} is
+ * maintained with the KCL 3's meaning: while a lease is handed over for balance, {@code leaseOwner} is the node taking
+ * it and {@code checkpointOwner} the node still holding it, until that node wrote its last checkpoint and removed the
+ * attribute ({@link LeaseHandOffs}).
  *
  * @param key the shard id ({@code leaseKey})
  * @param owner the worker holding the lease, null when nobody does ({@code leaseOwner})
@@ -25,9 +28,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * @param children the shards this one was split or merged into, written at its end ({@code childShardIds})
  * @param startingHashKey the shard's lowest hash key ({@code startingHashKey})
  * @param endingHashKey the shard's highest hash key ({@code endingHashKey})
+ * @param checkpointOwner during a graceful hand-off, the worker still reading the shard, which writes the last
+ *        checkpoint; null otherwise ({@code checkpointOwner})
  */
 record Lease(String key, String owner, long counter, String checkpoint, long subSequenceNumber, long ownerSwitches,
-        List<String> parents, List<String> children, String startingHashKey, String endingHashKey) {
+        List<String> parents, List<String> children, String startingHashKey, String endingHashKey,
+        String checkpointOwner) {
 
     static final String LEASE_KEY = "leaseKey";
     static final String LEASE_OWNER = "leaseOwner";
@@ -39,6 +45,7 @@ record Lease(String key, String owner, long counter, String checkpoint, long sub
     static final String CHILD_SHARD_IDS = "childShardIds";
     static final String STARTING_HASH_KEY = "startingHashKey";
     static final String ENDING_HASH_KEY = "endingHashKey";
+    static final String CHECKPOINT_OWNER = "checkpointOwner";
 
     static final String TRIM_HORIZON = "TRIM_HORIZON";
     static final String LATEST = "LATEST";
@@ -48,6 +55,18 @@ record Lease(String key, String owner, long counter, String checkpoint, long sub
     Lease {
         parents = parents == null ? List.of() : List.copyOf(parents);
         children = children == null ? List.of() : List.copyOf(children);
+    }
+
+    /** A lease not being handed over. */
+    Lease(String key, String owner, long counter, String checkpoint, long subSequenceNumber, long ownerSwitches,
+            List<String> parents, List<String> children, String startingHashKey, String endingHashKey) {
+        this(key, owner, counter, checkpoint, subSequenceNumber, ownerSwitches, parents, children, startingHashKey,
+                endingHashKey, null);
+    }
+
+    /** Whether a graceful hand-off is under way: {@link #checkpointOwner()} still reads, {@link #owner()} waits. */
+    boolean handingOff() {
+        return checkpointOwner != null;
     }
 
     /** A lease nobody holds yet, for a shard to be read from {@code checkpoint} (a sentinel). */
@@ -69,17 +88,17 @@ record Lease(String key, String owner, long counter, String checkpoint, long sub
     Lease withOwner(String newOwner, long newCounter) {
         return new Lease(key, newOwner, newCounter, checkpoint, subSequenceNumber,
                 newOwner != null && !newOwner.equals(owner) ? ownerSwitches + 1 : ownerSwitches, parents, children,
-                startingHashKey, endingHashKey);
+                startingHashKey, endingHashKey, null);
     }
 
     Lease withCheckpoint(ShardPosition position, long newCounter) {
         return new Lease(key, owner, newCounter, position.sequenceNumberAsString(), position.subSequenceNumber(), 0,
-                parents, children, startingHashKey, endingHashKey);
+                parents, children, startingHashKey, endingHashKey, checkpointOwner);
     }
 
     Lease withCounter(long newCounter) {
         return new Lease(key, owner, newCounter, checkpoint, subSequenceNumber, ownerSwitches, parents, children,
-                startingHashKey, endingHashKey);
+                startingHashKey, endingHashKey, checkpointOwner);
     }
 
     /** Where a channel holding this lease starts reading. */
@@ -119,6 +138,9 @@ record Lease(String key, String owner, long counter, String checkpoint, long sub
             item.put(STARTING_HASH_KEY, s(startingHashKey));
             item.put(ENDING_HASH_KEY, s(endingHashKey));
         }
+        if (checkpointOwner != null) {
+            item.put(CHECKPOINT_OWNER, s(checkpointOwner));
+        }
         return item;
     }
 
@@ -127,7 +149,7 @@ record Lease(String key, String owner, long counter, String checkpoint, long sub
         return new Lease(string(item, LEASE_KEY), string(item, LEASE_OWNER), number(item, LEASE_COUNTER),
                 string(item, CHECKPOINT), number(item, CHECKPOINT_SUB_SEQUENCE), number(item, OWNER_SWITCHES),
                 strings(item, PARENT_SHARD_IDS), strings(item, CHILD_SHARD_IDS), string(item, STARTING_HASH_KEY),
-                string(item, ENDING_HASH_KEY));
+                string(item, ENDING_HASH_KEY), string(item, CHECKPOINT_OWNER));
     }
 
     static AttributeValue s(String value) {

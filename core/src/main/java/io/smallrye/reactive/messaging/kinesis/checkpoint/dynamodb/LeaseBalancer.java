@@ -13,7 +13,8 @@ import java.util.Set;
  * Decides which leases a node takes after a scan. Every node aims at ceil(open leases / live nodes), a live node
  * being one holding a lease that is not expired. Below that, it takes leases nobody holds (or expired ones, or its
  * own from before a restart) first; when there are none, it steals one lease from the most loaded node, only if that
- * node holds more than the target, and only a lease seen renewed since the previous scan. Leases of shards read to
+ * node holds more than the target, and only a lease seen renewed since the previous scan and not being handed over
+ * already. Leases of shards read to
  * their end are not counted.
  */
 final class LeaseBalancer {
@@ -72,7 +73,9 @@ final class LeaseBalancer {
                 .max(Comparator.comparingInt(List::size))
                 .orElse(List.of());
         if (mostLoaded.size() > target) {
-            List<Lease> renewed = mostLoaded.stream().filter(lease -> moving.contains(lease.key())).toList();
+            List<Lease> renewed = mostLoaded.stream()
+                    .filter(lease -> moving.contains(lease.key()) && !lease.handingOff())
+                    .toList();
             if (!renewed.isEmpty()) {
                 return new Decision(List.of(renewed.get(random.nextInt(renewed.size()))), true, target);
             }

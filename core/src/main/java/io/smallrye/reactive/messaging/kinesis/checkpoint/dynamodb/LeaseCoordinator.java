@@ -19,7 +19,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 /**
  * The leases of one channel: takes leases (balancing with the other nodes, {@link LeaseTaker}), renews those held,
  * gives up those it can no longer renew, and writes checkpoints, releases and shard ends, each conditional on the lease
- * still being this node's ({@link HeldLeases}); deletes the leases no longer needed ({@link LeaseCleaner}).
+ * still being this node's ({@link HeldLeases}); deletes the leases no longer needed ({@link LeaseCleaner}). Leases
+ * taken for balance are handed over gracefully: marked by the taker ({@link LeaseHandOffs}), released by the holder
+ * after its last checkpoint ({@link LeaseHandOver}).
  * <p>
  * It owns one Vert.x event-loop context: its state is touched there only, the lease table's answers arrive there
  * ({@link LeaseTable}), its timers (renewal, taking, give-up, clean-up) are timers of that context, and the
@@ -36,6 +38,8 @@ final class LeaseCoordinator {
     private final HeldLeases held;
     private final LeaseTaker taker;
     private final LeaseCleaner cleaner;
+    private final LeaseHandOffs handOffs;
+    private final LeaseHandOver handOver;
     private final List<UniEmitter<? super Void>> waitingForTable = new ArrayList<>();
     private boolean started;
     private boolean tableReady;
@@ -47,9 +51,16 @@ final class LeaseCoordinator {
         this.context = new ChannelContext("lease coordinator of " + settings.channel(), vertx);
         this.table = new LeaseTable(client, settings, context);
         this.health = new LeaseHealth(settings);
-        this.held = new HeldLeases(settings, table, health, listener, context);
+        this.held = new HeldLeases(settings, table, health, listener, context, this::handOverRequested);
+        this.handOver = new LeaseHandOver(settings, held, listener, context);
+        this.handOffs = new LeaseHandOffs(settings, table, context, held, health, listener);
         this.cleaner = new LeaseCleaner(settings, table, new ListedShards(), held::deleted);
-        this.taker = new LeaseTaker(settings, table, context, held, health, listener, cleaner::scanned);
+        this.taker = new LeaseTaker(settings, table, context, held, health, listener, handOffs, cleaner::scanned);
+    }
+
+    /** A renewal found a held lease marked for a hand-off to another worker. */
+    private void handOverRequested(HeldLease mine) {
+        handOver.requested(mine);
     }
 
     List<String> problems() {
@@ -153,7 +164,7 @@ final class LeaseCoordinator {
         if (lease.ended()) {
             return Uni.createFrom().item(ShardClaim.alreadyEnded());
         }
-        if (!lease.owned() || settings.workerId().equals(lease.owner())) {
+        if (!lease.owned() || settings.workerId().equals(lease.owner()) && !lease.handingOff()) {
             taker.takeSoon();
         }
         return Uni.createFrom().item(ShardClaim.notOwned());
@@ -205,6 +216,7 @@ final class LeaseCoordinator {
         return onContext(() -> {
             closed = true;
             taker.close();
+            handOffs.close();
             cleaner.close();
             timers.forEach(context::cancelTimer);
             timers.clear();

@@ -9,24 +9,29 @@ import io.smallrye.reactive.messaging.kinesis.config.AttributeValidator;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
 
 /**
- * The validated lease settings of one incoming channel. Holders renew every third of the failover time, so a lease
+ * The validated lease settings of one incoming channel. With {@code gracefulHandOff}, a lease stolen for balance is
+ * handed over: the holder stops reading, waits up to {@code handOffTimeout} for the records in flight, writes its last
+ * checkpoint, and only then the new holder reads ({@link LeaseHandOffs}). Holders renew every third of the failover time, so a
+ * lease
  * survives two lost renewals; nodes look for leases to take every half of it. Leases of finished shards are cleaned
  * every {@code cleanupInterval}, leases of shards gone from the stream every {@code garbageCleanupInterval}
  * ({@link LeaseCleaner}).
  */
 record LeaseSettings(String channel, String stream, String tableName, String workerId, Duration failoverTime,
         boolean provisioned, long capacity, String initialCheckpoint, boolean cleanupEnabled, Duration cleanupInterval,
-        Duration garbageCleanupInterval) {
+        Duration garbageCleanupInterval, boolean gracefulHandOff, Duration handOffTimeout) {
 
     /** The KCL's defaults (completed and garbage lease clean-up intervals of its LeaseManagementConfig). */
     static final Duration DEFAULT_CLEANUP_INTERVAL = Duration.ofMinutes(5);
     static final Duration DEFAULT_GARBAGE_CLEANUP_INTERVAL = Duration.ofMinutes(30);
+    /** The KCL's default (gracefulLeaseHandoffTimeoutMillis of its GracefulLeaseHandoffConfig). */
+    static final Duration DEFAULT_HAND_OFF_TIMEOUT = Duration.ofSeconds(30);
 
-    /** Settings with the default lease clean-up. */
+    /** Settings with the default lease clean-up and hand-off. */
     LeaseSettings(String channel, String stream, String tableName, String workerId, Duration failoverTime,
             boolean provisioned, long capacity, String initialCheckpoint) {
         this(channel, stream, tableName, workerId, failoverTime, provisioned, capacity, initialCheckpoint, true,
-                DEFAULT_CLEANUP_INTERVAL, DEFAULT_GARBAGE_CLEANUP_INTERVAL);
+                DEFAULT_CLEANUP_INTERVAL, DEFAULT_GARBAGE_CLEANUP_INTERVAL, true, DEFAULT_HAND_OFF_TIMEOUT);
     }
 
     /** DynamoDB table names: 3 to 255 characters of a-z, A-Z, 0-9, '_', '-' and '.'. */
@@ -62,8 +67,10 @@ record LeaseSettings(String channel, String stream, String tableName, String wor
         Duration cleanup = check.positiveDuration("lease-cleanup-interval", conf.getLeaseCleanupInterval());
         Duration garbage = check.positiveDuration("garbage-lease-cleanup-interval",
                 conf.getGarbageLeaseCleanupInterval());
+        Duration handOff = check.positiveDuration("lease-handoff-timeout", conf.getLeaseHandoffTimeout());
         return new LeaseSettings(channel, stream, table, worker, failover, billing.equals("provisioned"), capacity,
-                initialCheckpoint(conf.getStartingPosition()), conf.getLeaseCleanupEnabled(), cleanup, garbage);
+                initialCheckpoint(conf.getStartingPosition()), conf.getLeaseCleanupEnabled(), cleanup, garbage,
+                conf.getLeaseGracefulHandoff(), handOff);
     }
 
     /** The checkpoint of a new lease: the channel's starting position, as the KCL writes it. */
@@ -105,10 +112,25 @@ record LeaseSettings(String channel, String stream, String tableName, String wor
         return failoverTime.dividedBy(10);
     }
 
+    /**
+     * How long a worker that marked a lease for a hand-off waits for the holder before it takes the lease anyway: the
+     * holder's own time limit, a renewal period for its last write, and the failover time (a holder that does not know
+     * the mark, e.g. a KCL 2.x worker, keeps renewing and never hands over).
+     */
+    Duration handOffGiveUp() {
+        return handOffTimeout.plus(renewInterval()).plus(failoverTime);
+    }
+
     /** A copy with other lease clean-up settings. */
     LeaseSettings withCleanup(boolean enabled, Duration interval, Duration garbageInterval) {
         return new LeaseSettings(channel, stream, tableName, workerId, failoverTime, provisioned, capacity,
-                initialCheckpoint, enabled, interval, garbageInterval);
+                initialCheckpoint, enabled, interval, garbageInterval, gracefulHandOff, handOffTimeout);
+    }
+
+    /** A copy with other hand-off settings. */
+    LeaseSettings withHandOff(boolean enabled, Duration timeout) {
+        return new LeaseSettings(channel, stream, tableName, workerId, failoverTime, provisioned, capacity,
+                initialCheckpoint, cleanupEnabled, cleanupInterval, garbageCleanupInterval, enabled, timeout);
     }
 
     private static String defaultWorkerId() {

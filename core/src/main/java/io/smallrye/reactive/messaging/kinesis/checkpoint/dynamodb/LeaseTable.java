@@ -4,7 +4,6 @@ import static io.smallrye.reactive.messaging.kinesis.checkpoint.dynamodb.Lease.n
 import static io.smallrye.reactive.messaging.kinesis.checkpoint.dynamodb.Lease.s;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +25,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughput;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
@@ -138,37 +138,77 @@ final class LeaseTable {
                 .expressionAttributeNames(Map.of("#key", Lease.LEASE_KEY))));
     }
 
-    /** Takes a lease as last seen (unowned, expired or stolen): conditional on the counter seen. */
+    /**
+     * Takes a lease as last seen (unowned, expired, stolen, or marked for a hand-off whose holder is gone): conditional
+     * on the counter seen. Ends any hand-off under way, as the KCL's take does.
+     */
     Uni<Boolean> take(Lease seen, String worker) {
-        Update update = new Update(seen.counter())
+        LeaseUpdate update = new LeaseUpdate(seen.counter())
                 .set(Lease.LEASE_OWNER, s(worker))
-                .set(Lease.OWNER_SWITCHES, n(seen.ownerSwitches() + (worker.equals(seen.owner()) ? 0 : 1)));
+                .set(Lease.OWNER_SWITCHES, n(seen.ownerSwitches() + (worker.equals(seen.owner()) ? 0 : 1)))
+                .removeMark();
         return conditional(() -> client.updateItem(update.request(name, seen.key(), null)));
     }
 
-    /** Shows the holder is alive. */
-    Uni<Boolean> renew(String key, long counter, String worker) {
-        return conditional(() -> client.updateItem(new Update(counter).request(name, key, worker)));
+    /**
+     * Starts a graceful hand-off of a lease held by another live worker, as KCL 3's initiateGracefulLeaseHandoff does:
+     * {@code leaseOwner} becomes {@code worker}, {@code checkpointOwner} the holder seen; conditional on the lease still
+     * being the holder's with no hand-off under way. The counter is not bumped, so the holder's renewals go on.
+     */
+    Uni<Boolean> mark(Lease seen, String worker) {
+        return conditional(() -> client.updateItem(b -> b.tableName(name)
+                .key(Map.of(Lease.LEASE_KEY, s(seen.key())))
+                .updateExpression("SET #owner = :worker, #mark = :holder")
+                .conditionExpression("attribute_exists(#key) AND #owner = :holder AND attribute_not_exists(#mark)")
+                .expressionAttributeNames(Map.of("#key", Lease.LEASE_KEY, "#owner", Lease.LEASE_OWNER, "#mark",
+                        Lease.CHECKPOINT_OWNER))
+                .expressionAttributeValues(Map.of(":worker", s(worker), ":holder", s(seen.owner())))));
+    }
+
+    /**
+     * Shows the holder is alive; the lease as written, or empty when it is no longer the holder's. The answer tells
+     * the holder when another worker marked the lease for a hand-off.
+     */
+    Uni<Optional<Lease>> renew(String key, long counter, String worker) {
+        UpdateItemRequest request = new LeaseUpdate(counter).request(name, key, worker).toBuilder()
+                .returnValues(ReturnValue.ALL_NEW).build();
+        return call(() -> client.updateItem(request))
+                .map(answer -> Optional.of(Lease.fromItem(answer.attributes())))
+                .onFailure(ConditionalCheckFailedException.class).recoverWithItem(Optional.empty());
     }
 
     /** Records the position up to which the shard was processed. */
     Uni<Boolean> checkpoint(String key, long counter, String worker, ShardPosition position) {
-        Update update = new Update(counter).checkpoint(position.sequenceNumberAsString(), position.subSequenceNumber());
+        LeaseUpdate update = new LeaseUpdate(counter).checkpoint(position.sequenceNumberAsString(),
+                position.subSequenceNumber());
         return conditional(() -> client.updateItem(update.request(name, key, worker)));
     }
 
     /** Gives the lease up (after a last checkpoint when {@code position} is not null), so others take it at once. */
     Uni<Boolean> release(String key, long counter, String worker, ShardPosition position) {
-        Update update = new Update(counter).removeOwner();
+        LeaseUpdate update = new LeaseUpdate(counter).removeOwner().removeMark();
         if (position != null) {
             update.checkpoint(position.sequenceNumberAsString(), position.subSequenceNumber());
         }
         return conditional(() -> client.updateItem(update.request(name, key, worker)));
     }
 
+    /**
+     * Ends a graceful hand-off from the holder's side, as KCL 3's transfer does: the last checkpoint (when
+     * {@code position} is not null), {@code checkpointOwner} removed, {@code leaseOwner} left to the worker taking the
+     * lease; conditional on the counter and on the hand-off still being from {@code worker}.
+     */
+    Uni<Boolean> handOver(String key, long counter, String worker, ShardPosition position) {
+        LeaseUpdate update = new LeaseUpdate(counter).removeMark();
+        if (position != null) {
+            update.checkpoint(position.sequenceNumberAsString(), position.subSequenceNumber());
+        }
+        return conditional(() -> client.updateItem(update.requestMarkedBy(name, key, worker)));
+    }
+
     /** Records that the shard was read to its end and fully processed, names its children, and gives it up. */
     Uni<Boolean> end(String key, long counter, String worker, List<String> children) {
-        Update update = new Update(counter).removeOwner().checkpoint(Lease.SHARD_END, 0);
+        LeaseUpdate update = new LeaseUpdate(counter).removeOwner().removeMark().checkpoint(Lease.SHARD_END, 0);
         if (!children.isEmpty()) {
             update.set(Lease.CHILD_SHARD_IDS, AttributeValue.fromSs(children));
         }
@@ -192,70 +232,5 @@ final class LeaseTable {
     private <T> Uni<Boolean> conditional(Supplier<CompletableFuture<T>> write) {
         return call(write).map(ignored -> true)
                 .onFailure(ConditionalCheckFailedException.class).recoverWithItem(false);
-    }
-
-    /** An update expression that bumps the counter, conditional on the expected counter (and owner). */
-    private static final class Update {
-        private final long expectedCounter;
-        private final List<String> sets = new ArrayList<>();
-        private final List<String> removes = new ArrayList<>();
-        private final Map<String, String> names = new HashMap<>();
-        private final Map<String, AttributeValue> values = new HashMap<>();
-
-        Update(long expectedCounter) {
-            this.expectedCounter = expectedCounter;
-            set(Lease.LEASE_COUNTER, n(expectedCounter + 1));
-        }
-
-        Update set(String attribute, AttributeValue value) {
-            String placeholder = "a" + names.size();
-            names.put("#" + placeholder, attribute);
-            values.put(":" + placeholder, value);
-            sets.add("#" + placeholder + " = :" + placeholder);
-            return this;
-        }
-
-        Update checkpoint(String checkpoint, long subSequenceNumber) {
-            return set(Lease.CHECKPOINT, s(checkpoint))
-                    .set(Lease.CHECKPOINT_SUB_SEQUENCE, n(subSequenceNumber))
-                    .set(Lease.OWNER_SWITCHES, n(0));
-        }
-
-        Update removeOwner() {
-            names.put("#owner", Lease.LEASE_OWNER);
-            removes.add("#owner");
-            return this;
-        }
-
-        /** The request; with a {@code worker}, also conditional on the lease being that worker's. */
-        UpdateItemRequest request(String table, String key, String worker) {
-            names.put("#counter", Lease.LEASE_COUNTER);
-            // a lease the KCL created may have no counter yet: it counts as 0
-            String condition = expectedCounter == 0
-                    ? "(attribute_not_exists(#counter) OR #counter = :expected)"
-                    : "#counter = :expected";
-            values.put(":expected", n(expectedCounter));
-            if (worker != null) {
-                condition += " AND #owner = :worker";
-                names.put("#owner", Lease.LEASE_OWNER);
-                values.put(":worker", s(worker));
-            }
-            String expression = "SET " + String.join(", ", sets)
-                    + (removes.isEmpty() ? "" : " REMOVE " + String.join(", ", removes));
-            return UpdateItemRequest.builder()
-                    .tableName(table)
-                    .key(Map.of(Lease.LEASE_KEY, s(key)))
-                    .updateExpression(expression)
-                    .conditionExpression("attribute_exists(" + "#key" + ") AND " + condition)
-                    .expressionAttributeNames(withKey(names))
-                    .expressionAttributeValues(values)
-                    .build();
-        }
-
-        private static Map<String, String> withKey(Map<String, String> names) {
-            Map<String, String> all = new HashMap<>(names);
-            all.put("#key", Lease.LEASE_KEY);
-            return all;
-        }
     }
 }

@@ -27,16 +27,21 @@ final class LeaseTaker {
     private final LeaseObservations observations;
     private final LeaseBalancer balancer;
     private final Consumer<List<Lease>> scans;
+    private final LeaseHandOffs handOffs;
     private final Set<String> endedSeen = new HashSet<>();
     private boolean scanning;
     private boolean takeSoon;
     private boolean started;
     private boolean closed;
 
-    /** @param scans told of every scan of the table (the lease cleaner) */
+    /**
+     * @param handOffs the leases this worker marked for a graceful hand-off (lease-graceful-handoff), instead of stealing
+     * @param scans told of every scan of the table (the lease cleaner)
+     */
     LeaseTaker(LeaseSettings settings, LeaseTable table, ChannelContext context, HeldLeases held, LeaseHealth health,
-            OwnershipListener listener, Consumer<List<Lease>> scans) {
+            OwnershipListener listener, LeaseHandOffs handOffs, Consumer<List<Lease>> scans) {
         this.scans = scans;
+        this.handOffs = handOffs;
         this.settings = settings;
         this.table = table;
         this.context = context;
@@ -92,12 +97,15 @@ final class LeaseTaker {
         health.worked();
         scans.accept(leases);
         Set<String> expired = observations.update(leases, now);
-        Set<String> heldKeys = new HashSet<>();
+        Set<String> heldKeys = new HashSet<>(handOffs.keys());
         for (Lease lease : leases) {
             HeldLease mine = held.get(lease.key());
             if (mine != null && !mine.finished && mine.pendingWrites() == 0 && lease.counter() > mine.lease.counter()) {
                 held.lose(mine, "taken by worker '" + lease.owner() + "'");
             } else if (mine != null) {
+                heldKeys.add(lease.key());
+            } else if (lease.handingOff() && settings.workerId().equals(lease.owner())) {
+                handOffs.adopt(lease); // handed over to this worker: it waits for the holder
                 heldKeys.add(lease.key());
             }
             if (lease.ended() && endedSeen.add(lease.key())) {
@@ -110,7 +118,11 @@ final class LeaseTaker {
                     : settings.workerId().equals(lease.owner()) ? "held by this worker before a restart"
                             : decision.steal() ? "balancing: taken from worker '" + lease.owner() + "'"
                                     : "expired: worker '" + lease.owner() + "' stopped renewing it";
-            take(lease, how, decision.steal());
+            if (decision.steal() && settings.gracefulHandOff()) {
+                handOffs.mark(lease);
+            } else {
+                take(lease, how, decision.steal());
+            }
         }
     }
 

@@ -6,37 +6,25 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.smallrye.reactive.messaging.kinesis.checkpoint.CheckpointStore;
-import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardClaim;
-import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardInfo;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
 import io.smallrye.reactive.messaging.kinesis.test.Dynalite;
 import io.vertx.core.Vertx;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 /**
- * Two workers sharing a lease table in dynalite, as two nodes would: balance, hand-over on release, safe give-up when
- * the table cannot be reached, refused writes after a lease is lost. Each worker acts as a channel does: it claims a
- * shard when told it is available and "reads" it while the claim says it is owned.
+ * Two workers sharing a lease table in dynalite, as two nodes would: balance, hand-over on release, steal without
+ * graceful hand-off, safe give-up when the table cannot be reached, refused writes after a lease is lost
+ * ({@link LeaseWorker}). Graceful hand-offs: {@link LeaseHandOffTest}.
  */
 class LeaseCoordinatorTest {
 
-    static final List<String> SHARDS = IntStream.range(0, 6).mapToObj(i -> "shardId-00000000000" + i).toList();
+    static final List<String> SHARDS = LeaseWorker.SHARDS;
     static Dynalite dynalite;
     static Vertx vertx;
 
@@ -53,71 +41,12 @@ class LeaseCoordinatorTest {
         dynalite.stop();
     }
 
-    /** A worker and what it reads, with the time (System.nanoTime) each shard was gained and lost. */
-    static final class Worker implements CheckpointStore.OwnershipListener {
-        final String id;
-        final AtomicBoolean outage = new AtomicBoolean();
-        final DynamoDbAsyncClient client;
-        final LeaseCoordinator coordinator;
-        final Map<String, Long> reading = new ConcurrentHashMap<>();
-        final Map<String, Long> lostAt = new ConcurrentHashMap<>();
-        final Map<String, ShardClaim> claims = new ConcurrentHashMap<>();
-
-        Worker(String id, String table, String failover) {
-            this.id = id;
-            this.client = DynaliteTables.client(dynalite, new ExecutionInterceptor() {
-                @Override
-                public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                    if (outage.get()) {
-                        throw SdkClientException.create("injected outage: table unreachable");
-                    }
-                }
-            });
-            LeaseSettings settings = DynaliteTables.settings(table, id, failover);
-            this.coordinator = new LeaseCoordinator(settings, client, vertx, this);
-        }
-
-        void claimAll() {
-            SHARDS.forEach(this::claim);
-        }
-
-        void claim(String shard) {
-            coordinator.claim(ShardInfo.of(shard)).subscribe().with(claim -> {
-                if (claim.owned() && !claim.ended()) {
-                    claims.put(shard, claim);
-                    reading.putIfAbsent(shard, System.nanoTime());
-                }
-            }, failure -> {
-                // claimed again when told the shard is available
-            });
-        }
-
-        @Override
-        public void shardLost(String shardId) {
-            if (reading.remove(shardId) != null) {
-                lostAt.put(shardId, System.nanoTime());
-            }
-        }
-
-        @Override
-        public void shardAvailable(String shardId) {
-            if (!reading.containsKey(shardId)) {
-                claim(shardId);
-            }
-        }
-
-        void close() {
-            coordinator.close().await().indefinitely();
-            client.close();
-        }
-    }
-
-    private Worker a;
-    private Worker b;
+    private LeaseWorker a;
+    private LeaseWorker b;
 
     @AfterEach
     void closeWorkers() {
-        for (Worker worker : new Worker[] { a, b }) {
+        for (LeaseWorker worker : new LeaseWorker[] { a, b }) {
             if (worker != null) {
                 worker.outage.set(false);
                 worker.close();
@@ -128,8 +57,8 @@ class LeaseCoordinatorTest {
     @Test
     void twoWorkersShareTheShardsAndAReleasedLeaseIsTakenAtOnce() {
         String table = DynaliteTables.newTableName();
-        a = new Worker("a", table, "3s");
-        b = new Worker("b", table, "3s");
+        a = new LeaseWorker(dynalite, vertx, "a", table, "3s");
+        b = new LeaseWorker(dynalite, vertx, "b", table, "3s");
         a.claimAll();
         b.claimAll();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -159,20 +88,22 @@ class LeaseCoordinatorTest {
     }
 
     @Test
-    void aStolenLeaseIsReadOnlyAfterItsFormerHolderStopped() {
+    void withoutHandOffAStolenLeaseIsReadOnlyAfterItsFormerHolderStopped() {
         String table = DynaliteTables.newTableName();
-        a = new Worker("a", table, "3s");
+        a = new LeaseWorker(dynalite, vertx, "a", table, "3s");
         a.claimAll();
         await().atMost(Duration.ofSeconds(20)).until(() -> a.reading.size() == 6);
 
-        // b joins: it steals three leases from a, one per scan, for balance
-        b = new Worker("b", table, "3s");
+        // b joins (lease-graceful-handoff=false): it steals three leases from a, one per scan, for balance
+        b = new LeaseWorker(dynalite, vertx,
+                DynaliteTables.settings(table, "b", "3s").withHandOff(false, Duration.ofSeconds(30)));
         b.claimAll();
         await().atMost(Duration.ofSeconds(40)).until(() -> a.reading.size() == 3 && b.reading.size() == 3);
         for (String shard : b.reading.keySet()) {
             assertThat(a.lostAt.get(shard)).as("%s: a stopped reading before b started", shard)
                     .isLessThan(b.reading.get(shard));
         }
+        assertThat(a.events).noneMatch(event -> event.startsWith("hand-off"));
         System.out.printf("LeaseCoordinatorTest: 3 leases stolen for balance; b started each %s ms after a stopped%n",
                 b.reading.keySet().stream().map(shard -> (b.reading.get(shard) - a.lostAt.get(shard)) / 1_000_000)
                         .toList());
@@ -181,8 +112,8 @@ class LeaseCoordinatorTest {
     @Test
     void aWorkerThatCannotReachTheTableStopsReadingBeforeAnotherTakesOver() {
         String table = DynaliteTables.newTableName();
-        a = new Worker("a", table, "3s");
-        b = new Worker("b", table, "3s");
+        a = new LeaseWorker(dynalite, vertx, "a", table, "3s");
+        b = new LeaseWorker(dynalite, vertx, "b", table, "3s");
         a.claimAll();
         b.claimAll();
         await().atMost(Duration.ofSeconds(30)).until(() -> a.reading.size() == 3 && b.reading.size() == 3);
@@ -241,7 +172,7 @@ class LeaseCoordinatorTest {
     @Test
     void aLostLeaseIsNotWrittenAnyMore() {
         String table = DynaliteTables.newTableName();
-        a = new Worker("a", table, "3s");
+        a = new LeaseWorker(dynalite, vertx, "a", table, "3s");
         a.claimAll();
         await().atMost(Duration.ofSeconds(20)).until(() -> a.reading.size() == 6);
         String shard = SHARDS.get(0);

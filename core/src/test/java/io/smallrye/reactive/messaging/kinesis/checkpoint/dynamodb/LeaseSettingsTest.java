@@ -48,4 +48,28 @@ class LeaseSettingsTest {
         assertThatThrownBy(() -> settings(new MapBasedConfig().with("garbage-lease-cleanup-interval", "soon")))
                 .hasMessageContaining("garbage-lease-cleanup-interval").hasMessageContaining("soon");
     }
+
+    @Test
+    void gracefulHandOffIsOnWithTheKclsTimeoutByDefault() {
+        LeaseSettings settings = settings(new MapBasedConfig().with("failover-time", "9s"));
+        assertThat(settings.gracefulHandOff()).isTrue();
+        assertThat(settings.handOffTimeout()).isEqualTo(Duration.ofSeconds(30));
+        // the taker waits for the holder's limit, its last write (a renewal period) and the failover time
+        assertThat(settings.handOffGiveUp()).isEqualTo(Duration.ofSeconds(30 + 3 + 9));
+    }
+
+    @Test
+    void gracefulHandOffCanBeTurnedOffAndItsTimeoutSet() {
+        LeaseSettings settings = settings(new MapBasedConfig().with("lease-graceful-handoff", false)
+                .with("lease-handoff-timeout", "5s"));
+        assertThat(settings.gracefulHandOff()).isFalse();
+        assertThat(settings.handOffTimeout()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void anInvalidHandOffTimeoutNamesTheAttributeAndTheValue() {
+        assertThatThrownBy(() -> settings(new MapBasedConfig().with("lease-handoff-timeout", "-1s")))
+                .hasMessageContaining("lease-handoff-timeout").hasMessageContaining("-1s")
+                .hasMessageContaining("orders");
+    }
 }

@@ -72,9 +72,9 @@ class LeaseTableTest {
 
         assertThat(table.take(fresh, "a").await().indefinitely()).isTrue();
         assertThat(table.take(fresh, "b").await().indefinitely()).as("take with a stale counter").isFalse();
-        assertThat(table.renew(fresh.key(), 1, "b").await().indefinitely()).as("renew by a non-owner").isFalse();
-        assertThat(table.renew(fresh.key(), 1, "a").await().indefinitely()).isTrue();
-        assertThat(table.renew(fresh.key(), 1, "a").await().indefinitely()).as("stale renew").isFalse();
+        assertThat(table.renew(fresh.key(), 1, "b").await().indefinitely()).as("renew by a non-owner").isEmpty();
+        assertThat(table.renew(fresh.key(), 1, "a").await().indefinitely()).isPresent();
+        assertThat(table.renew(fresh.key(), 1, "a").await().indefinitely()).as("stale renew").isEmpty();
         ShardPosition position = ShardPosition.of("49590338271490256608559692538361571095921575989136588898", 3);
         assertThat(table.checkpoint(fresh.key(), 2, "b", position).await().indefinitely()).isFalse();
         assertThat(table.checkpoint(fresh.key(), 2, "a", position).await().indefinitely()).isTrue();
@@ -139,6 +139,51 @@ class LeaseTableTest {
         Lease seen = table.get("shardId-000000000008").await().indefinitely().orElseThrow();
         assertThat(table.take(seen, "ours").await().indefinitely()).isTrue();
         assertThat(KCL.fromDynamoRecord(item(table, "shardId-000000000008")).leaseOwner()).isEqualTo("ours");
+    }
+
+    @Test
+    void aHandOffMarkIsWrittenRenewedThroughAndClearedAsKcl3Does() {
+        LeaseTable table = newTable();
+        String key = "shardId-000000000004";
+        Lease fresh = Lease.unowned(key, Lease.TRIM_HORIZON, List.of(), null, null);
+        assertThat(table.create(fresh).await().indefinitely()).isTrue();
+        assertThat(table.take(fresh, "a").await().indefinitely()).isTrue();
+        Lease held = table.get(key).await().indefinitely().orElseThrow();
+
+        // b marks it: b is the owner to be, a still holds it; the counter is not bumped
+        assertThat(table.mark(held, "b").await().indefinitely()).isTrue();
+        assertThat(table.mark(held, "c").await().indefinitely()).as("a second mark").isFalse();
+        software.amazon.kinesis.leases.Lease kcl = KCL.fromDynamoRecord(item(table, key));
+        assertThat(kcl.leaseOwner()).isEqualTo("b");
+        assertThat(kcl.checkpointOwner()).isEqualTo("a");
+        assertThat(kcl.shutdownRequested()).as("KCL 3 sees a hand-off under way").isTrue();
+        assertThat(kcl.leaseCounter()).isEqualTo(held.counter());
+
+        // a keeps renewing and checkpointing; its renewal shows it the mark; b cannot write as a holder yet
+        Lease renewed = table.renew(key, held.counter(), "a").await().indefinitely().orElseThrow();
+        assertThat(renewed.checkpointOwner()).isEqualTo("a");
+        assertThat(renewed.owner()).isEqualTo("b");
+        ShardPosition last = ShardPosition.of("49590338271490256608559692538361571095921575989136588898", 1);
+        assertThat(table.handOver(key, renewed.counter(), "b", last).await().indefinitely())
+                .as("hand-over by the worker that is not the holder").isFalse();
+        assertThat(table.handOver(key, renewed.counter(), "a", last).await().indefinitely()).isTrue();
+
+        // the hand-over: last checkpoint, mark gone, owner b, counter bumped; a can no longer write
+        kcl = KCL.fromDynamoRecord(item(table, key));
+        assertThat(kcl.leaseOwner()).isEqualTo("b");
+        assertThat(kcl.checkpointOwner()).isNull();
+        assertThat(kcl.checkpoint()).isEqualTo(new ExtendedSequenceNumber(last.sequenceNumberAsString(), 1L));
+        assertThat(kcl.leaseCounter()).isEqualTo(renewed.counter() + 1);
+        assertThat(table.renew(key, renewed.counter() + 1, "a").await().indefinitely()).isEmpty();
+        assertThat(table.renew(key, renewed.counter() + 1, "b").await().indefinitely()).isPresent();
+
+        // a take (holder gone) clears a mark too
+        Lease now = table.get(key).await().indefinitely().orElseThrow();
+        assertThat(table.mark(now, "c").await().indefinitely()).isTrue();
+        Lease marked = table.get(key).await().indefinitely().orElseThrow();
+        assertThat(table.take(marked, "c").await().indefinitely()).isTrue();
+        assertThat(KCL.fromDynamoRecord(item(table, key)).checkpointOwner()).isNull();
+        assertThat(KCL.fromDynamoRecord(item(table, key)).leaseOwner()).isEqualTo("c");
     }
 
     /** A lease as a KCL worker writes it. */

@@ -1,0 +1,133 @@
+package io.smallrye.reactive.messaging.kinesis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kinesis.checkpoint.CheckpointStore;
+import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardClaim;
+import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
+import io.smallrye.reactive.messaging.kinesis.test.ClientBean;
+import io.smallrye.reactive.messaging.test.common.config.MapBasedConfig;
+
+/**
+ * The channel's side of a graceful hand-off, against {@link ScriptedKinesis} and a store the test drives: asked to
+ * hand a shard over, the channel stops reading it, waits for the records in flight to be acked, then releases it with
+ * the last one's position.
+ */
+class IncomingHandOffTest extends WeldTestBase {
+
+    static final String SHARD = "shardId-000000000000";
+    ScriptedKinesis kinesis;
+
+    @BeforeEach
+    void script() {
+        kinesis = new ScriptedKinesis();
+        ClientBean.use(kinesis);
+        addBeans(ClientBean.class);
+    }
+
+    @Test
+    void aShardHandedOverIsReleasedAtItsLastRecordOnceTheRecordsInFlightAreAcked() {
+        ScriptedKinesis.ScriptedShard shard = kinesis.addShard(SHARD).withRecords(20);
+        HandOffStore store = new HandOffStore();
+        HandOffStore.current = store;
+        addBeans(HandOffStore.Factory.class);
+        SlowApp app = runApplication(new MapBasedConfig()
+                .with("mp.messaging.incoming.scripted-in.connector", KinesisConnector.CONNECTOR_NAME)
+                .with("mp.messaging.incoming.scripted-in.stream", "scripted-stream")
+                .with("mp.messaging.incoming.scripted-in.client-bean", ClientBean.IDENTIFIER)
+                .with("mp.messaging.incoming.scripted-in.starting-position", "trim_horizon")
+                .with("mp.messaging.incoming.scripted-in.checkpoint-interval", "1h")
+                .with("mp.messaging.incoming.scripted-in.checkpoint-store", "hand-off-store"), SlowApp.class);
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.held().size() == 20);
+
+        store.listener.shardHandOff(SHARD, Duration.ofSeconds(10));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> connector().inboundChannel("scripted-in").activeShards() == 0);
+        shard.withRecords(5); // written after the stop: left to the next holder
+        await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+        assertThat(store.events).as("no release while records are in flight").isEmpty();
+
+        List<Message<byte[]>> inFlight = app.held();
+        inFlight.forEach(message -> {
+            store.events.add("ack");
+            message.ack();
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.events.stream().anyMatch(e -> e.startsWith("release")));
+        ShardPosition last = ShardPosition.of(shard.records.get(19).sequenceNumber());
+        assertThat(store.events).hasSize(21).last().isEqualTo("release " + last);
+        await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+        assertThat(app.held()).as("nothing read after the hand-off").hasSize(20);
+    }
+
+    /** A store that hands out every shard and records its releases. */
+    public static class HandOffStore implements CheckpointStore {
+        static volatile HandOffStore current;
+        final List<String> events = new CopyOnWriteArrayList<>();
+        volatile OwnershipListener listener;
+
+        @ApplicationScoped
+        @Identifier("hand-off-store")
+        public static class Factory implements CheckpointStore.Factory {
+            @Override
+            public CheckpointStore create(KinesisConnectorIncomingConfiguration configuration, String stream,
+                    OwnershipListener listener) {
+                current.listener = listener;
+                return current;
+            }
+        }
+
+        @Override
+        public Uni<ShardClaim> claim(String shardId) {
+            return Uni.createFrom().item(ShardClaim.noCheckpoint());
+        }
+
+        @Override
+        public Uni<Void> save(String shardId, ShardPosition position) {
+            events.add("save " + position);
+            return Uni.createFrom().voidItem();
+        }
+
+        @Override
+        public Uni<Void> ended(String shardId) {
+            return Uni.createFrom().voidItem();
+        }
+
+        @Override
+        public Uni<Void> release(String shardId, ShardPosition position) {
+            events.add("release " + position);
+            return Uni.createFrom().voidItem();
+        }
+    }
+
+    /** Keeps every message unacked until the test acks it. */
+    @ApplicationScoped
+    public static class SlowApp {
+        private final List<Message<byte[]>> held = new CopyOnWriteArrayList<>();
+
+        List<Message<byte[]>> held() {
+            return new ArrayList<>(held);
+        }
+
+        @Incoming("scripted-in")
+        CompletionStage<Void> consume(Message<byte[]> message) {
+            held.add(message);
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+    }
+}
