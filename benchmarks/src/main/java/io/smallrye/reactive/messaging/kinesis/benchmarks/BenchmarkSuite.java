@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +24,9 @@ import java.util.Map;
  * <li>the producer's live heap under sustained overload, against its buffer bound;</li>
  * <li>consumer latency at 200 records/s, ours and the KCL 3.1.1 (its defaults, and its idle time set to our poll
  * interval), with the ratios;</li>
- * <li>threads, heap and CPU of an idle consumer on 2 and 200 shards, ours and the KCL.</li>
+ * <li>threads, heap and CPU of an idle consumer on 2 and 200 shards, ours and the KCL;</li>
+ * <li>enhanced fan-out: latency at 50 and 200 records/s on kinesis-mock (ours, the KCL's fan-out, our polling), our
+ * fan-out's own overhead on an in-process push client, an idle fan-out consumer on 2 and 200 shards.</li>
  * </ol>
  * Arguments, all optional, as {@code name=value}: {@code jmh}, {@code e2e}, {@code mock}, {@code heap} (true/false,
  * which parts run), {@code seconds} (measured seconds per end-to-end client, 30), {@code warmup} (seconds before
@@ -31,7 +34,8 @@ import java.util.Map;
  * {@code jmh-iterations} (5), {@code jmh-warmups} (3), {@code jmh-seconds} (2 per iteration), {@code jmh-include}
  * (a regular expression of benchmarks), {@code clients} (of the end-to-end runs: ours-agg,ours,kpl,sdk),
  * {@code latency}, {@code scale}, {@code kcl} (true/false), {@code latency-seconds} (20), {@code scale-small} (2),
- * {@code scale-large} (200).
+ * {@code scale-large} (200), {@code fanout} (true/false), {@code fanout-seconds} (20, measured seconds per fan-out
+ * latency run), {@code fanout-rates} (50,200).
  */
 public final class BenchmarkSuite {
 
@@ -60,7 +64,8 @@ public final class BenchmarkSuite {
         List<EndToEnd.Result> e2e = new ArrayList<>();
         OverloadHeap.Result heap = null;
         ConsumerRuns consumers = new ConsumerRuns();
-        if (flag(options, "e2e") || flag(options, "heap") || flag(options, "latency") || flag(options, "scale")) {
+        if (flag(options, "e2e") || flag(options, "heap") || flag(options, "latency") || flag(options, "scale")
+                || flag(options, "fanout")) {
             Duration warmUp = Duration.ofSeconds(integer(options, "warmup", 5));
             String clients = options.getOrDefault("clients", "ours-agg,ours,kpl,sdk");
             if (flag(options, "e2e")) {
@@ -78,6 +83,12 @@ public final class BenchmarkSuite {
             if (flag(options, "scale")) {
                 consumers.scale(integer(options, "scale-small", 2), integer(options, "scale-large", 200),
                         flag(options, "kcl"));
+            }
+            if (flag(options, "fanout")) {
+                consumers.fanOut(Duration.ofSeconds(integer(options, "fanout-seconds", 20)),
+                        Arrays.stream(options.getOrDefault("fanout-rates", "50,200").split(",")).map(String::trim)
+                                .map(Integer::valueOf).toList(),
+                        flag(options, "kcl"), integer(options, "scale-small", 2), integer(options, "scale-large", 200));
             }
             if (flag(options, "e2e") && flag(options, "mock")) {
                 e2e.addAll(producers(new EndToEnd(Target.KINESIS_MOCK, Target::kinesisMock, warmUp,

@@ -7,11 +7,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import io.smallrye.reactive.messaging.kinesis.test.Dynalite;
-import io.smallrye.reactive.messaging.kinesis.test.Kinesalite;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 /**
- * What an idle consumer costs as its stream grows: a consumer of an empty stream of n shards on kinesalite, once it
+ * What an idle consumer costs as its stream grows: a consumer of an empty stream of n shards on an emulator (kinesalite
+ * for polling, kinesis-mock for enhanced fan-out, which then sends each subscription an empty event every second), once it
  * reads every shard and then idled a few seconds: live threads and used heap after a full GC (the least of three), over
  * the same JVM's figures just before the consumer started, and the JVM's CPU time while idle (the consumer polling empty
  * shards; the
@@ -40,23 +40,35 @@ final class IdleScale {
     private IdleScale() {
     }
 
-    static Result ours(Kinesalite kinesalite, int shards) {
-        return run("smallrye-kinesis", kinesalite, shards, oursStart());
+    static Result ours(Target emulator, int shards) {
+        return run("smallrye-kinesis", emulator, shards, oursStart(false));
     }
 
-    static Result kcl(Kinesalite kinesalite, Dynalite dynalite, int shards) {
-        return run("KCL 3.1.1 (polling, defaults)", kinesalite, shards, kclStart(dynalite));
+    /** Ours with {@code consumer-mode=fan-out}: one subscription per shard, on the client's HTTP/2 connections. */
+    static Result oursFanOut(Target kinesisMock, int shards) {
+        return run("smallrye-kinesis, fan-out", kinesisMock, shards, oursStart(true));
+    }
+
+    static Result kcl(Target emulator, Dynalite dynalite, int shards) {
+        return run("KCL 3.1.1 (polling, defaults)", emulator, shards, kclStart(dynalite));
     }
 
     /**
      * Starts and stops a consumer once, unmeasured: what the first one in a JVM pays once (classes, static caches,
      * pools) is then not counted as the cost of the first measured shard count.
      */
-    static void warmUp(Kinesalite kinesalite, Dynalite dynalite) {
-        ConsumerStart start = dynalite == null ? oursStart() : kclStart(dynalite);
+    static void warmUp(Target emulator, Dynalite dynalite) {
+        warmUp(emulator, dynalite == null ? oursStart(false) : kclStart(dynalite));
+    }
+
+    static void warmUpFanOut(Target kinesisMock) {
+        warmUp(kinesisMock, oursStart(true));
+    }
+
+    private static void warmUp(Target emulator, ConsumerStart start) {
         String stream = "idle-warm-up-" + STREAMS.incrementAndGet();
-        kinesalite.createStream(stream, 1);
-        try (KinesisAsyncClient client = kinesalite.newClient(); Started started = start.start(client, stream, 1)) {
+        emulator.createStream(stream, 1);
+        try (KinesisAsyncClient client = emulator.newClient(); Started started = start.start(client, stream, 1)) {
             long deadline = System.nanoTime() + MAX_START.toNanos();
             while (!started.readingAll() && System.nanoTime() - deadline < 0) {
                 ConsumerLatency.sleep(200);
@@ -68,9 +80,12 @@ final class IdleScale {
         ConsumerLatency.sleep(SETTLE.toMillis());
     }
 
-    private static ConsumerStart oursStart() {
+    private static ConsumerStart oursStart(boolean fanOut) {
         return (client, stream, n) -> {
-            ConsumerApp app = new ConsumerApp(client, Map.of("stream", stream), payload -> {
+            Map<String, String> attributes = fanOut
+                    ? Map.of("stream", stream, "consumer-mode", "fan-out", "consumer-name", "idle-" + stream)
+                    : Map.of("stream", stream);
+            ConsumerApp app = new ConsumerApp(client, attributes, payload -> {
             });
             return started(app, app::ready);
         };
@@ -78,7 +93,7 @@ final class IdleScale {
 
     private static ConsumerStart kclStart(Dynalite dynalite) {
         return (client, stream, n) -> {
-            KclConsumer kcl = new KclConsumer(client, dynalite.endpoint(), stream, null, record -> {
+            KclConsumer kcl = new KclConsumer(client, dynalite.endpoint(), stream, null, false, record -> {
             });
             return started(kcl, () -> kcl.initializedShards() >= n);
         };
@@ -98,12 +113,12 @@ final class IdleScale {
         };
     }
 
-    private static Result run(String consumer, Kinesalite kinesalite, int shards, ConsumerStart start) {
+    private static Result run(String consumer, Target emulator, int shards, ConsumerStart start) {
         String stream = "idle-" + STREAMS.incrementAndGet();
-        kinesalite.createStream(stream, shards);
+        emulator.createStream(stream, shards);
         var threads = ManagementFactory.getThreadMXBean();
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        try (KinesisAsyncClient client = kinesalite.newClient()) {
+        try (KinesisAsyncClient client = emulator.newClient()) {
             long heapBefore = liveHeap();
             int threadsBefore = threads.getThreadCount();
             long began = System.nanoTime();

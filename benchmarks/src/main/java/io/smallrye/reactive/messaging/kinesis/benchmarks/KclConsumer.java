@@ -32,11 +32,14 @@ import software.amazon.kinesis.lifecycle.events.ShutdownRequestedInput;
 import software.amazon.kinesis.metrics.NullMetricsFactory;
 import software.amazon.kinesis.processor.ShardRecordProcessor;
 import software.amazon.kinesis.retrieval.KinesisClientRecord;
+import software.amazon.kinesis.retrieval.RetrievalConfig;
 import software.amazon.kinesis.retrieval.polling.PollingConfig;
 
 /**
- * A KCL 3.1.1 consumer of one stream, polling (GetRecords; the emulators have no SubscribeToShard), leases in dynalite,
- * metrics off, each record's data handed to a sink on the KCL's processing threads.
+ * A KCL 3.1.1 consumer of one stream, polling (GetRecords) or in its default mode, enhanced fan-out (it registers a
+ * stream consumer named after the application and subscribes to each shard; kinesis-mock has SubscribeToShard,
+ * kinesalite has not), leases in dynalite, metrics off, each record's data handed to a sink on the KCL's processing
+ * threads.
  * <p>
  * Against dynalite the lease table is created here, with the index LeaseOwnerToLeaseKeyIndex the KCL 3 adds with
  * UpdateTable otherwise (dynalite cannot): the key schemas are the KCL's own ({@link DynamoDBLeaseSerializer}). Shard
@@ -54,10 +57,11 @@ final class KclConsumer implements AutoCloseable {
     private final AtomicInteger initializedShards = new AtomicInteger();
 
     /**
-     * @param idleMillis the idle time between reads, or null for the KCL's default
+     * @param idleMillis the idle time between reads when polling, or null for the KCL's default
+     * @param fanOut whether it reads with enhanced fan-out (the KCL's default retrieval) instead of polling
      * @param sink gets the data of every record
      */
-    KclConsumer(KinesisAsyncClient kinesis, URI dynamoEndpoint, String stream, Long idleMillis,
+    KclConsumer(KinesisAsyncClient kinesis, URI dynamoEndpoint, String stream, Long idleMillis, boolean fanOut,
             Consumer<KinesisClientRecord> sink) {
         StaticCredentialsProvider credentials = StaticCredentialsProvider.create(
                 AwsBasicCredentials.create(KinesisMock.ACCESS_KEY_ID, KinesisMock.SECRET_ACCESS_KEY));
@@ -74,12 +78,15 @@ final class KclConsumer implements AutoCloseable {
         if (idleMillis != null) {
             polling.idleTimeBetweenReadsInMillis(idleMillis);
         }
+        RetrievalConfig retrieval = configs.retrievalConfig().initialPositionInStreamExtended(
+                InitialPositionInStreamExtended.newInitialPosition(InitialPositionInStream.LATEST));
+        if (!fanOut) {
+            retrieval.retrievalSpecificConfig(polling);
+        }
         scheduler = new Scheduler(configs.checkpointConfig(), configs.coordinatorConfig(),
                 configs.leaseManagementConfig().shardSyncIntervalMillis(1000).leaseAssignmentIntervalMillis(1000L),
                 configs.lifecycleConfig(), configs.metricsConfig().metricsFactory(new NullMetricsFactory()),
-                configs.processorConfig(),
-                configs.retrievalConfig().retrievalSpecificConfig(polling).initialPositionInStreamExtended(
-                        InitialPositionInStreamExtended.newInitialPosition(InitialPositionInStream.LATEST)));
+                configs.processorConfig(), retrieval);
         Thread thread = new Thread(scheduler, "kcl-scheduler");
         thread.setDaemon(true);
         thread.start();
