@@ -65,7 +65,7 @@ export class QwcKinesisConsumers extends LitElement {
                       <th>Problem</th></tr>
                   ${consumer.shards.map(shard => html`
                     <tr class="reader" data-shard=${shard.shardId}>
-                      <td>${shard.shardId}</td>
+                      <td>${consumer.stream.includes(',') ? shard.stream + ' / ' : ''}${shard.shardId}</td>
                       <td class="reader-state">${shard.state}</td>
                       <td class="position last-fetched">${shard.lastFetched ?? '-'}</td>
                       <td class="position completed">${shard.completed ?? '-'}</td>

@@ -7,6 +7,7 @@ import static io.smallrye.reactive.messaging.annotations.ConnectorAttribute.Dire
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
@@ -58,6 +59,7 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 @ApplicationScoped
 @Connector(KinesisConnector.CONNECTOR_NAME)
 @ConnectorAttribute(name = "stream", type = "string", direction = INCOMING_AND_OUTGOING, description = "The name (or ARN) of the Kinesis stream; defaults to the channel name")
+@ConnectorAttribute(name = "streams", type = "string", direction = INCOMING, description = "Several streams read by one incoming channel: a comma-separated list of stream names or ARNs, each listed once; instead of stream (setting both is an error). Every shard of every listed stream is read and merged into the channel's messages; the metadata names each record's stream. max-pending-records bounds each shard, as with one stream. A listed stream that does not exist yet is waited for, as stream is; a stream deleted while read stops its own readers only (the others go on; readiness reports it). With checkpoint-store dynamodb, lease keys take the KCL's multi-stream format (account-id:stream-name:creation-epoch:shard-id), even with one stream listed. With consumer-mode fan-out, a consumer of consumer-name is registered on each stream (consumer-arn cannot be used)")
 @ConnectorAttribute(name = "region", type = "string", direction = INCOMING_AND_OUTGOING, description = "The AWS region of the stream; defaults to the AWS default region chain (aws.region, AWS_REGION, profile)")
 @ConnectorAttribute(name = "endpoint-override", type = "string", direction = INCOMING_AND_OUTGOING, description = "A Kinesis endpoint URI to use instead of the region's, e.g. a local emulator")
 @ConnectorAttribute(name = "client-bean", type = "string", direction = INCOMING_AND_OUTGOING, description = "The @Identifier of a CDI bean of type KinesisAsyncClient to use instead of a client built from region and endpoint-override; the application owns and closes that client")
@@ -165,8 +167,8 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
     private final List<KinesisOutboundChannel> outboundChannels = new CopyOnWriteArrayList<>();
     /** The streams of the channels, with their clients, in the order the channels were created: for tools. */
     private final List<ChannelStream> channelStreams = new CopyOnWriteArrayList<>();
-    /** Readiness probes of the channels' streams, by channel; only with health on and a probe interval set. */
-    private final Map<String, StreamProbe> streamProbes = new ConcurrentHashMap<>();
+    /** Readiness probes of the channels' streams (one per stream), by channel; with health on and a probe interval. */
+    private final Map<String, List<StreamProbe>> streamProbes = new ConcurrentHashMap<>();
 
     private PayloadCodecs payloadCodecs;
     private final UnknownAttributes unknownAttributes = new UnknownAttributes();
@@ -203,8 +205,10 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
                 executionHolder.vertx().getDelegate(), failureHandlers, checkpointStores, payloadCodecs, metrics(),
                 tracer(conf.getTracingEnabled()));
         inboundChannels.add(channel);
-        channelStreams.add(new ChannelStream(conf.getChannel(), true, channel.stream(), client));
-        probeStream(client, conf.getChannel(), conf.getStream().orElse(conf.getChannel()), conf.getHealthEnabled());
+        for (String stream : channel.streams()) {
+            channelStreams.add(new ChannelStream(conf.getChannel(), true, stream, client));
+        }
+        probeStreams(client, conf.getChannel(), channel.streams(), conf.getHealthEnabled());
         return channel.getStream();
     }
 
@@ -236,17 +240,19 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
                 new OutgoingTracing(tracer(settings.tracingEnabled()), settings.tracingPropagation()));
         outboundChannels.add(channel);
         channelStreams.add(new ChannelStream(settings.channel(), false, settings.stream(), client));
-        probeStream(client, settings.channel(), settings.stream(), settings.healthEnabled());
+        probeStreams(client, settings.channel(), List.of(settings.stream()), settings.healthEnabled());
         return channel;
     }
 
-    private void probeStream(KinesisAsyncClient client, String channel, String stream, boolean healthEnabled) {
+    private void probeStreams(KinesisAsyncClient client, String channel, List<String> streams, boolean healthEnabled) {
         Duration interval = clients.settings().streamProbeInterval();
         if (healthEnabled && interval.compareTo(Duration.ZERO) > 0) {
-            StreamProbe previous = streamProbes.put(channel,
-                    new StreamProbe(client, channel, stream, interval).start(executionHolder.vertx().getDelegate()));
+            List<StreamProbe> previous = streamProbes.put(channel, streams.stream()
+                    .map(stream -> new StreamProbe(client, channel, stream, interval)
+                            .start(executionHolder.vertx().getDelegate()))
+                    .toList());
             if (previous != null) {
-                previous.close();
+                previous.forEach(StreamProbe::close);
             }
         }
     }
@@ -257,7 +263,7 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
      */
     public void terminate(
             @Observes(notifyObserver = Reception.IF_EXISTS) @Priority(50) @BeforeDestroyed(ApplicationScoped.class) Object event) {
-        streamProbes.values().forEach(StreamProbe::close);
+        streamProbes.values().forEach(probes -> probes.forEach(StreamProbe::close));
         streamProbes.clear();
         inboundChannels.forEach(KinesisInboundChannel::close);
         inboundChannels.clear();
@@ -292,8 +298,9 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
         // a channel that is fine by itself is not ready when the probe finds its stream unreachable
         HealthReport.HealthReportBuilder probed = HealthReport.builder();
         for (HealthReport.ChannelInfo info : builder.build().getChannels()) {
-            StreamProbe probe = streamProbes.get(info.getChannel());
-            String problem = probe == null ? null : probe.problem();
+            List<StreamProbe> probes = streamProbes.getOrDefault(info.getChannel(), List.of());
+            List<String> found = probes.stream().map(StreamProbe::problem).filter(Objects::nonNull).toList();
+            String problem = found.isEmpty() ? null : String.join("; ", found);
             if (info.isOk() && problem != null) {
                 probed.add(info.getChannel(), false, problem);
             } else {

@@ -25,6 +25,9 @@ import io.smallrye.reactive.messaging.kinesis.KinesisConnectorIncomingConfigurat
  * stops it: a failed {@code save} is carried by the next one, a failed {@code claim} is tried again after the next
  * shard listing.
  * <p>
+ * A channel reading several streams ({@code streams}) has one store per stream, each created with its stream: a store
+ * keys its positions by shard within its own stream.
+ * <p>
  * Stores are created by {@link Factory} beans, chosen with the channel attribute {@code checkpoint-store} matching the
  * factory's {@code @Identifier}.
  */
@@ -32,6 +35,10 @@ public interface CheckpointStore {
 
     /** Creates the store of one incoming channel. A CDI bean qualified with {@code @Identifier}. */
     interface Factory {
+        /**
+         * @param stream the stream the store keeps the positions of (a name or an ARN, as configured); a channel
+         *        reading several streams creates one store per stream
+         */
         CheckpointStore create(KinesisConnectorIncomingConfiguration configuration, String stream,
                 OwnershipListener listener);
     }
@@ -63,6 +70,14 @@ public interface CheckpointStore {
         default void shardHandOff(String shardId, Duration drainTimeout) {
             shardLost(shardId);
         }
+    }
+
+    /**
+     * What Kinesis says of the store's stream (its ARN and creation time), once it is readable: called on the channel's
+     * context before the first {@link #shardsListed(List)} and the first claim; returns at once. A store keeping several
+     * streams in one place can name the stream with it (the DynamoDB store's multi-stream lease keys do).
+     */
+    default void streamDescribed(StreamInfo stream) {
     }
 
     /**

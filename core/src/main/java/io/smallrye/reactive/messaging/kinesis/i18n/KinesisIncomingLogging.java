@@ -124,4 +124,12 @@ public interface KinesisIncomingLogging extends BasicLogger {
     @LogMessage(level = Level.DEBUG)
     @Message(id = 1126, value = "Channel '%s' stopped reading stream '%s'")
     void channelFailedDetail(String channel, String stream, @Cause Throwable cause);
+
+    @LogMessage(level = Level.ERROR)
+    @Message(id = 1870, value = "Channel '%s': stream '%s' (region %s) was deleted while it was read (%s); its %d shard readers stop, the channel's other streams go on being read. Remove the stream from streams, or create it again and restart the application")
+    void streamDeleted(String channel, String stream, String region, String detail, int readers);
+
+    @LogMessage(level = Level.DEBUG)
+    @Message(id = 1871, value = "Channel '%s': stream '%s' deleted")
+    void streamDeletedDetail(String channel, String stream, @Cause Throwable cause);
 }

@@ -25,4 +25,10 @@ public interface KinesisLeaseExceptions {
 
     @Message(id = 2403, value = "Channel '%s': DynamoDB client bean '%s' (attribute dynamodb-client-bean) not found: no bean of type DynamoDbAsyncClient with @Identifier(\"%s\")")
     IllegalArgumentException dynamoDbClientBeanNotFound(String channel, String beanId, String sameBeanId);
+
+    @Message(id = 2870, value = "Channel '%s': stream '%s' cannot be named in the multi-stream lease keys (account-id:stream-name:creation-epoch:shard-id): DescribeStreamSummary gave ARN %s and creation time %s")
+    IllegalStateException streamNotIdentified(String channel, String stream, String arn, String createdAt);
+
+    @Message(id = 2871, value = "Channel '%s': the lease keys of stream '%s' are not known before the stream was described")
+    IllegalStateException streamNotDescribedYet(String channel, String stream);
 }

@@ -66,6 +66,11 @@ final class ActiveReaders {
         });
     }
 
+    /** Forgets every reader (stopped before): a stream no longer read. */
+    void clear() {
+        readers.clear();
+    }
+
     List<ShardProgress> progresses() {
         List<ShardProgress> all = new ArrayList<>(readers.size());
         readers.values().forEach(reader -> all.add(reader.progress()));

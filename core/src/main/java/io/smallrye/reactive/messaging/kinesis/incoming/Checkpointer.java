@@ -12,6 +12,7 @@ import io.smallrye.reactive.messaging.kinesis.checkpoint.CheckpointStore;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardClaim;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardInfo;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
+import io.smallrye.reactive.messaging.kinesis.checkpoint.StreamInfo;
 import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
 import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
@@ -44,6 +45,16 @@ final class Checkpointer {
 
     CheckpointStore store() {
         return store;
+    }
+
+    /** Tells the store what Kinesis says of its stream; a failing store is logged, never fatal. */
+    void streamDescribed(StreamInfo info) {
+        try {
+            store.streamDescribed(info);
+        } catch (RuntimeException e) {
+            failures.failed("listing", "of stream " + stream, e,
+                    summary -> KinesisIncomingLogging.log.storeRefusedListing(channel, stream, summary));
+        }
     }
 
     /** Hands a complete listing of the stream's shards to the store; a failing store is logged, never fatal. */

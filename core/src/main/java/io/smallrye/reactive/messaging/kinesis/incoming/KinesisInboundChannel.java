@@ -1,9 +1,10 @@
 package io.smallrye.reactive.messaging.kinesis.incoming;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
@@ -26,13 +27,13 @@ import io.smallrye.reactive.messaging.kinesis.KinesisConnectorIncomingConfigurat
 import io.smallrye.reactive.messaging.kinesis.checkpoint.CheckpointStore;
 import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
 import io.smallrye.reactive.messaging.kinesis.client.KinesisClients;
-import io.smallrye.reactive.messaging.kinesis.client.StreamRef;
 import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
 import io.smallrye.reactive.messaging.kinesis.fault.KinesisFailureHandler;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
 import io.smallrye.reactive.messaging.kinesis.inspect.ChannelSnapshot;
+import io.smallrye.reactive.messaging.kinesis.inspect.ShardSnapshot;
 import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
 import io.smallrye.reactive.messaging.kinesis.payload.PayloadCodecs;
 import io.smallrye.reactive.messaging.kinesis.payload.PayloadDecoder;
@@ -77,12 +78,12 @@ public class KinesisInboundChannel {
     private final IncomingSettings settings;
     private final String region;
     private final ChannelContext context;
-    private final CheckpointStore store;
     private final KinesisFailureHandler failureHandler;
     private final PayloadType payloadType;
     private final PayloadDecoder decoder;
     private final IncomingTracing tracing;
-    private final ShardSupervisor supervisor;
+    /** One per stream read, in the configured order. */
+    private final List<StreamReading> streams;
     private final ChannelStatus status;
     private final UnicastProcessor<Multi<Received>> readers = UnicastProcessor.create();
     private final Multi<? extends Message<?>> stream;
@@ -108,41 +109,19 @@ public class KinesisInboundChannel {
         this.region = KinesisClients.regionOf(client);
         this.context = new ChannelContext(settings.channel(), vertx);
         this.status = new ChannelStatus(context);
-        StreamRef streamRef = new StreamRef(settings.stream());
         this.failureHandler = select(failureHandlers, "failure-strategy", conf.getFailureStrategy(),
                 "fail, ignore, dead-letter-stream, or the @Identifier of a KinesisFailureHandler.Factory bean")
                 .create(conf, client, this::reportFailure);
-        this.store = select(stores, "checkpoint-store", conf.getCheckpointStore(),
-                "in-memory, or the @Identifier of a CheckpointStore.Factory bean")
-                .create(conf, settings.stream(), new CheckpointStore.OwnershipListener() {
-                    @Override
-                    public void shardLost(String shardId) {
-                        ShardSupervisor current = supervisor;
-                        if (current != null) {
-                            current.shardLost(shardId);
-                        }
-                    }
-
-                    @Override
-                    public void shardAvailable(String shardId) {
-                        ShardSupervisor current = supervisor;
-                        if (current != null) {
-                            current.shardAvailable(shardId);
-                        }
-                    }
-
-                    @Override
-                    public void shardHandOff(String shardId, Duration drainTimeout) {
-                        ShardSupervisor current = supervisor;
-                        if (current != null) {
-                            current.shardHandOff(shardId, drainTimeout);
-                        }
-                    }
-                });
-        this.supervisor = new ShardSupervisor(settings, client, streamRef,
-                new StreamShards(settings, client, streamRef, region, context, status::changed), context,
-                new Checkpointer(settings.channel(), settings.stream(), store, context, metrics), readers::onNext,
-                failure -> reportFailure(failure, true), metrics, status);
+        CheckpointStore.Factory storeFactory = select(stores, "checkpoint-store", conf.getCheckpointStore(),
+                "in-memory, or the @Identifier of a CheckpointStore.Factory bean");
+        List<StreamReading> reading = new ArrayList<>();
+        for (String one : settings.streams()) {
+            reading.add(new StreamReading(settings, one, conf, storeFactory, client, region, context, status,
+                    readers::onNext, failure -> reportFailure(failure, true), metrics));
+        }
+        this.streams = List.copyOf(reading);
+        status.readFrom(streams.size() == 1 ? streams.get(0).supervisor().health()
+                : new ReadingHealths(streams.stream().map(one -> one.supervisor().health()).toList()));
         this.stream = readers
                 .onItem().transformToMulti(records -> records).withRequests(MERGE_PREFETCH).merge(Integer.MAX_VALUE)
                 .emitOn(context::submit, CONTEXT_BUFFER)
@@ -152,10 +131,10 @@ public class KinesisInboundChannel {
                     if (!subscribed) {
                         subscribed = true;
                         status.subscribed();
-                        supervisor.start();
+                        streams.forEach(one -> one.supervisor().start());
                     }
                 }));
-        KinesisIncomingLogging.log.incomingChannelReady(settings.channel(), settings.stream(),
+        KinesisIncomingLogging.log.incomingChannelReady(settings.channel(), String.join(", ", settings.streams()),
                 settings.startingPosition() + (settings.startingTimestamp() == null ? "" : " " + settings.startingTimestamp()),
                 settings.pollInterval().toMillis(), settings.recordsPerCall(), settings.maxPendingRecords(),
                 conf.getFailureStrategy(), conf.getCheckpointStore());
@@ -199,7 +178,7 @@ public class KinesisInboundChannel {
             for (IncomingKinesisMessage<Object> record : records) {
                 record.getMetadata(TracingMetadata.class).ifPresent(traced::add);
             }
-            message.injectMetadata(tracing.receiveBatch(settings.stream(),
+            message.injectMetadata(tracing.receiveBatch(records.get(0).getKinesisMetadata().getStream(),
                     records.get(0).getKinesisMetadata().getShardId(), traced));
         }
         return message;
@@ -217,7 +196,8 @@ public class KinesisInboundChannel {
     private IncomingKinesisMessage<Object> toRecordMessage(ReceivedRecord received, Context messageContext) {
         Record record = received.record();
         Instant arrival = record.approximateArrivalTimestamp();
-        IncomingKinesisMetadata metadata = new IncomingKinesisMetadata(settings.stream(), received.shardId(),
+        String stream = received.stream() == null ? settings.stream() : received.stream();
+        IncomingKinesisMetadata metadata = new IncomingKinesisMetadata(stream, received.shardId(),
                 record.sequenceNumber(), received.subSequenceNumber(), received.partitionKey(),
                 received.explicitHashKey(), arrival, received.millisBehindLatest());
         byte[] data = received.payload();
@@ -231,7 +211,7 @@ public class KinesisInboundChannel {
             payload = decoder.decode(data);
         } catch (Exception e) {
             new IncomingKinesisMessage<>(received, data, metadata, failureHandler, context.context().duplicate())
-                    .nack(KinesisIncomingExceptions.ex.payloadNotDecoded(settings.channel(), settings.stream(),
+                    .nack(KinesisIncomingExceptions.ex.payloadNotDecoded(settings.channel(), stream,
                             received.shardId(), positionText(record.sequenceNumber(), received.subSequenceNumber()),
                             payloadType.toString(),
                             String.valueOf(e.getMessage()), e));
@@ -270,17 +250,17 @@ public class KinesisInboundChannel {
             }
             failure = reason;
             status.failed(reason);
-            KinesisIncomingLogging.log.channelFailed(settings.channel(), settings.stream(), AwsErrors.summary(reason));
-            KinesisIncomingLogging.log.channelFailedDetail(settings.channel(), settings.stream(), reason);
+            KinesisIncomingLogging.log.channelFailed(settings.channel(), streamsText(), AwsErrors.summary(reason));
+            KinesisIncomingLogging.log.channelFailedDetail(settings.channel(), streamsText(), reason);
             // a failed channel delivers nothing more: no wait for messages in flight
-            supervisor.stop(false).whenComplete((ignored, error) -> context.execute(() -> readers.onError(reason)));
+            stopAll(false).whenComplete((ignored, error) -> context.execute(() -> readers.onError(reason)));
         });
     }
 
     /** Stops the readers and hands the last positions to the checkpoint store (waits for it, within bounds). */
     public void close() {
         context.execute(status::closed);
-        var stopped = supervisor.stop(true).toCompletableFuture();
+        var stopped = stopAll(true).toCompletableFuture();
         if (!Context.isOnEventLoopThread()) {
             try {
                 stopped.get(CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
@@ -293,6 +273,18 @@ public class KinesisInboundChannel {
             }
         }
         context.execute(readers::onComplete);
+    }
+
+    /** Stops the reading of every stream; completes once each stopped (its checkpoints handed to its store). */
+    private CompletionStage<Void> stopAll(boolean drain) {
+        return CompletableFuture.allOf(streams.stream()
+                .map(one -> one.supervisor().stop(drain).toCompletableFuture())
+                .toArray(CompletableFuture[]::new));
+    }
+
+    /** The streams read, for messages: one name, or the list. */
+    private String streamsText() {
+        return String.join(", ", settings.streams());
     }
 
     public void reportReadiness(HealthReport.HealthReportBuilder builder) {
@@ -310,10 +302,10 @@ public class KinesisInboundChannel {
             List<String> readerProblems = now.problems();
             builder.add(settings.channel(), false, problem != null ? problem
                     : !readerProblems.isEmpty() ? String.join("; ", readerProblems)
-                            : "listing the shards of stream '" + settings.stream() + "' (region " + region + ")");
+                            : "listing the shards of stream '" + streamsText() + "' (region " + region + ")");
         } else {
             List<String> problems = new ArrayList<>(now.problems());
-            problems.addAll(store.problems());
+            streams.forEach(one -> problems.addAll(one.store().problems()));
             builder.add(settings.channel(), problems.isEmpty(), problems.isEmpty() ? null : String.join("; ", problems));
         }
     }
@@ -339,7 +331,7 @@ public class KinesisInboundChannel {
         } else {
             String problem = now.startProblem();
             builder.add(settings.channel(), false, "waiting for the first listing of the shards of stream '"
-                    + settings.stream() + "' (region " + region + ")" + (problem == null ? "" : ": " + problem));
+                    + streamsText() + "' (region " + region + ")" + (problem == null ? "" : ": " + problem));
         }
     }
 
@@ -360,7 +352,8 @@ public class KinesisInboundChannel {
      * it, so not to be called on an event loop.
      */
     public int pendingRecords() {
-        return context.read("pendingRecords()", supervisor::pendingRecords);
+        return context.read("pendingRecords()",
+                () -> streams.stream().mapToInt(one -> one.supervisor().pendingRecords()).sum());
     }
 
     /**
@@ -368,12 +361,14 @@ public class KinesisInboundChannel {
      * channel context, as {@link #pendingRecords()}.
      */
     public long fetchedRecords() {
-        return context.read("fetchedRecords()", supervisor::fetchedRecords);
+        return context.read("fetchedRecords()",
+                () -> streams.stream().mapToLong(one -> one.supervisor().fetchedRecords()).sum());
     }
 
     /** Shards being read now. Read on the channel context, as {@link #pendingRecords()}. */
     public int activeShards() {
-        return context.read("activeShards()", supervisor::activeReaders);
+        return context.read("activeShards()",
+                () -> streams.stream().mapToInt(one -> one.supervisor().activeReaders()).sum());
     }
 
     /**
@@ -405,15 +400,31 @@ public class KinesisInboundChannel {
         } else {
             state = "running";
         }
-        return new ChannelSnapshot(settings.channel(), settings.stream(), state, problem, supervisor.snapshots());
+        List<ShardSnapshot> shards = new ArrayList<>();
+        streams.forEach(one -> shards.addAll(one.supervisor().snapshots()));
+        if (problem == null && !now.problems().isEmpty() && streams.size() > 1) {
+            problem = String.join("; ", now.problems()); // e.g. a stream deleted while the others are read
+        }
+        return new ChannelSnapshot(settings.channel(), streamsText(), state, problem, shards);
     }
 
-    /** The stream the channel reads, as configured (a name or an ARN). */
+    /** The stream the channel reads, as configured (a name or an ARN); with {@code streams}, the first of them. */
     public String stream() {
         return settings.stream();
     }
 
+    /** Every stream the channel reads, as configured, in the configured order. */
+    public List<String> streams() {
+        return settings.streams();
+    }
+
+    /** The checkpoint store of the channel's (first) stream. */
     public CheckpointStore checkpointStore() {
-        return store;
+        return streams.get(0).store();
+    }
+
+    /** The checkpoint store of each stream the channel reads (one per stream), in the configured order. */
+    public List<CheckpointStore> checkpointStores() {
+        return streams.stream().map(StreamReading::store).toList();
     }
 }

@@ -40,7 +40,8 @@ final class ReaderStart {
             ShardReader.Listener listener) {
         IteratorStart start = checkpoint.map(IteratorStart::after)
                 .orElseGet(() -> fromOldest ? IteratorStart.trimHorizon() : startOf(shardId));
-        ShardReader reader = new ShardReader(settings, this::source, new ShardProgress(shardId, checkpoint.orElse(null)),
+        ShardReader reader = new ShardReader(settings, this::source,
+                new ShardProgress(settings.stream(), shardId, checkpoint.orElse(null)),
                 lineage.hashRange(shardId), start, context, listener);
         KinesisIncomingLogging.log.shardReaderStarted(settings.channel(), shardId, start.toString());
         return reader;

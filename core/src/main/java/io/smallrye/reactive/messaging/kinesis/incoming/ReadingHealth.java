@@ -15,6 +15,8 @@ final class ReadingHealth implements ChannelStatus.Source {
     private boolean listed;
     private int claimsInFlight;
     private boolean started;
+    /** Why the stream is no longer read (it was deleted); null while it is. */
+    private String deleted;
 
     ReadingHealth(StreamShards shards, ShardDiscovery discovery, ActiveReaders readers) {
         this.shards = shards;
@@ -29,7 +31,12 @@ final class ReadingHealth implements ChannelStatus.Source {
 
     @Override
     public boolean listed() {
-        return listed;
+        return listed || deleted != null;
+    }
+
+    /** The stream was deleted while read: its readers stopped for good. */
+    void streamDeleted(String why) {
+        deleted = why;
     }
 
     void claimStarted() {
@@ -47,6 +54,9 @@ final class ReadingHealth implements ChannelStatus.Source {
      */
     @Override
     public boolean started() {
+        if (deleted != null) {
+            return true;
+        }
         if (!started && listed && claimsInFlight == 0 && readers.allPositioned()) {
             started = true;
         }
@@ -56,6 +66,9 @@ final class ReadingHealth implements ChannelStatus.Source {
     /** Before reading started: why the stream cannot be read yet (missing, not ACTIVE, calls failing); or null. */
     @Override
     public String startProblem() {
+        if (deleted != null) {
+            return deleted;
+        }
         String problem = shards.problem();
         return problem != null ? problem : discovery.problem();
     }
@@ -64,6 +77,10 @@ final class ReadingHealth implements ChannelStatus.Source {
     @Override
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
+        if (deleted != null) {
+            problems.add(deleted);
+            return problems;
+        }
         String listing = discovery.problem();
         if (listing != null) {
             problems.add(listing);

@@ -25,6 +25,11 @@ record ReceivedRecord(ChannelContext context, ShardProgress progress, ShardProgr
         return progress.shardId();
     }
 
+    /** The stream of the record's shard, as configured; null when unknown. */
+    String stream() {
+        return progress.stream();
+    }
+
     long subSequenceNumber() {
         return delivery.subSequenceNumber();
     }

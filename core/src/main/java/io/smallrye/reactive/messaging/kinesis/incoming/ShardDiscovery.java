@@ -27,6 +27,8 @@ final class ShardDiscovery {
     private final Consumer<Throwable> fatal;
     private final Backoff backoff;
     private final Runnable statusChanged;
+    /** Told when the stream is gone (NOT_FOUND) in a channel of several streams; null: retried until it exists. */
+    private Consumer<Throwable> streamDeleted;
     private boolean listedOnce;
     private boolean listing;
     private boolean listAgain;
@@ -44,6 +46,14 @@ final class ShardDiscovery {
         this.fatal = fatal;
         this.statusChanged = statusChanged;
         this.backoff = new Backoff(settings.retryBackoff(), settings.maxRetryBackoff());
+    }
+
+    /**
+     * In a channel of several streams, a listing answered NOT_FOUND (after the stream was found readable) means the
+     * stream was deleted: {@code deleted} is told instead of listing again.
+     */
+    void onStreamDeleted(Consumer<Throwable> deleted) {
+        this.streamDeleted = deleted;
     }
 
     /** Lists the shards now, or right after the listing under way. */
@@ -79,6 +89,11 @@ final class ShardDiscovery {
             return;
         }
         FailureKind kind = AwsErrors.classify(failure);
+        if (kind == FailureKind.NOT_FOUND && streamDeleted != null) {
+            stop();
+            streamDeleted.accept(failure);
+            return;
+        }
         if (!kind.retryable()) {
             fatal.accept(shards.permanentFailure(StreamShards.LIST, failure));
             return;

@@ -33,6 +33,7 @@ final class ShardProgress {
         }
     }
 
+    private final String stream;
     private final String shardId;
     private final ArrayDeque<Delivery> outstanding = new ArrayDeque<>();
     /** The checkpoint the shard started from, until a record completes; may be null. */
@@ -46,8 +47,19 @@ final class ShardProgress {
     private Runnable allCompletedListener;
 
     ShardProgress(String shardId, ShardPosition checkpoint) {
+        this(null, shardId, checkpoint);
+    }
+
+    /** @param stream the stream of the shard, as configured; null when unknown (its records name the channel's) */
+    ShardProgress(String stream, String shardId, ShardPosition checkpoint) {
+        this.stream = stream;
         this.shardId = shardId;
         this.checkpoint = checkpoint;
+    }
+
+    /** The stream of the shard, as configured (a name or an ARN); null when unknown. */
+    String stream() {
+        return stream;
     }
 
     String shardId() {

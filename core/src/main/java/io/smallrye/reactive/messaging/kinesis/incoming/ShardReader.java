@@ -170,7 +170,8 @@ final class ShardReader implements Flow.Subscription {
                 : closed ? "closed"
                         : problem != null ? "retrying" : fetcher.positioned() ? "reading" : "positioning";
         ShardPosition completed = progress.completedPosition();
-        return new ShardSnapshot(shardId, state, fetcher.lastFetched(), completed == null ? null : completed.toString(),
+        return new ShardSnapshot(progress.stream(), shardId, state, fetcher.lastFetched(),
+                completed == null ? null : completed.toString(),
                 fetcher.millisBehindLatest(), progress.fetchedCount(), fetcher.calls(), progress.pending(),
                 problem);
     }

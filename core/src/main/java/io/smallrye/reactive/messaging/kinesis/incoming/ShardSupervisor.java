@@ -75,7 +75,14 @@ final class ShardSupervisor implements ShardReader.Listener {
         this.consumer = settings.fanOut() == null ? null : new FanOutConsumer(settings, client, shards, context);
         this.readerStart = new ReaderStart(settings, client, stream, context, lineage, metrics, consumer);
         this.health = new ReadingHealth(shards, discovery, readers);
-        status.readFrom(health);
+        if (settings.multiStream()) {
+            discovery.onStreamDeleted(this::streamDeleted);
+        }
+    }
+
+    /** What health shows of the reading of this stream. */
+    ReadingHealth health() {
+        return health;
     }
 
     /** Checks the stream (and gets the fan-out consumer ACTIVE), then lists its shards and starts the readers. */
@@ -90,6 +97,7 @@ final class ShardSupervisor implements ShardReader.Listener {
                     if (failure != null) {
                         fatal.accept(AwsErrors.unwrap(failure));
                     } else {
+                        checkpointer.streamDescribed(shards.info());
                         discovery.discover();
                         checkpointTimer = context.setTimer(settings.checkpointInterval().toMillis(), this::checkpoint);
                     }
@@ -231,6 +239,29 @@ final class ShardSupervisor implements ShardReader.Listener {
 
     @Override
     public void statusChanged(ShardReader reader) {
+        if (reader.missing() && settings.multiStream()) {
+            discovery.discover(); // the shard, or the whole stream, is gone: a listing tells which
+        }
+        status.changed();
+    }
+
+    /**
+     * The stream was deleted while read (a channel of several streams): its readers stop, their last positions are
+     * released, and health says so until the channel stops; the channel's other streams go on.
+     */
+    private void streamDeleted(Throwable failure) {
+        if (stopped) {
+            return;
+        }
+        KinesisIncomingLogging.log.streamDeleted(settings.channel(), stream.value(), shards.region(),
+                AwsErrors.summary(failure), readers.size());
+        KinesisIncomingLogging.log.streamDeletedDetail(settings.channel(), stream.value(), failure);
+        health.streamDeleted("stream '" + stream.value() + "' (region " + shards.region()
+                + ") was deleted while it was read; its readers stopped (" + AwsErrors.summary(failure) + ")");
+        stop(false).whenComplete((ignored, error) -> context.execute(() -> {
+            readers.clear(); // its last positions were released: the stream has no reader left
+            status.changed();
+        }));
         status.changed();
     }
 

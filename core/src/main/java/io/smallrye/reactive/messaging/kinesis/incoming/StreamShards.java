@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import io.smallrye.reactive.messaging.kinesis.checkpoint.StreamInfo;
 import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
 import io.smallrye.reactive.messaging.kinesis.client.Backoff;
 import io.smallrye.reactive.messaging.kinesis.client.FailureKind;
@@ -49,6 +50,7 @@ final class StreamShards {
     private String problem;
     private StreamStatus lastStatus;
     private String streamArn;
+    private Instant createdAt;
     private Instant waitingSince;
     private boolean stopped;
     private long timer = -1;
@@ -78,6 +80,11 @@ final class StreamShards {
     /** The stream's ARN: as configured, else as DescribeStreamSummary answered; null before the answer. */
     String streamArn() {
         return stream.isArn() ? stream.arn() : streamArn;
+    }
+
+    /** What DescribeStreamSummary said of the stream (ARN, creation time); complete once it is readable. */
+    StreamInfo info() {
+        return new StreamInfo(stream.value(), streamArn(), createdAt);
     }
 
     String streamValue() {
@@ -120,6 +127,7 @@ final class StreamShards {
                     }
                     failures.succeeded(DESCRIBE, target());
                     streamArn = response.streamDescriptionSummary().streamARN();
+                    createdAt = response.streamDescriptionSummary().streamCreationTimestamp();
                     onStatus(response.streamDescriptionSummary().streamStatus(), result);
                 }));
     }

@@ -4,6 +4,7 @@ package io.smallrye.reactive.messaging.kinesis.inspect;
  * What an incoming channel's reader of one shard shows at one moment, for tools (the Dev UI): made on the channel's
  * context, immutable afterwards.
  *
+ * @param stream the stream of the shard, as configured (a name or an ARN)
  * @param shardId the shard read
  * @param state what the reader does: {@code positioning} (no shard iterator yet), {@code reading}, {@code retrying}
  *        (failures in a row, see {@code problem}), {@code closed} (the shard ended; what was fetched is delivered),
@@ -19,6 +20,6 @@ package io.smallrye.reactive.messaging.kinesis.inspect;
  * @param pendingRecords records emitted and not acked or nacked yet
  * @param problem the failures in a row, when reading is not going well; null otherwise
  */
-public record ShardSnapshot(String shardId, String state, String lastFetched, String completed,
+public record ShardSnapshot(String stream, String shardId, String state, String lastFetched, String completed,
         long millisBehindLatest, long fetchedRecords, long getRecordsCalls, int pendingRecords, String problem) {
 }

@@ -71,4 +71,42 @@ class IncomingSettingsTest {
         assertThatThrownBy(() -> settings(new MapBasedConfig().with("poll-interval", "soon")))
                 .hasMessageContaining("poll-interval");
     }
+
+    @Test
+    void streamsListsSeveralStreamsInTheirOrder() {
+        IncomingSettings settings = settings(new MapBasedConfig().with("streams",
+                " orders-eu , arn:aws:kinesis:us-east-1:123456789012:stream/orders-us"));
+        assertThat(settings.streams()).containsExactly("orders-eu",
+                "arn:aws:kinesis:us-east-1:123456789012:stream/orders-us");
+        assertThat(settings.multiStream()).isTrue();
+        assertThat(settings.stream()).isEqualTo("orders-eu");
+        assertThat(settings.forStream("orders-us").stream()).isEqualTo("orders-us");
+        assertThat(settings(new MapBasedConfig().with("stream", "one")).streams()).containsExactly("one");
+        assertThat(settings(new MapBasedConfig().with("stream", "one")).multiStream()).isFalse();
+    }
+
+    @Test
+    void streamAndStreamsTogetherAreRefusedNamingBoth() {
+        assertThatThrownBy(() -> settings(new MapBasedConfig().with("stream", "a").with("streams", "b,c")))
+                .hasMessageContaining("'orders'").hasMessageContaining("streams").hasMessageContaining("b,c")
+                .hasMessageContaining("stream is set (a)");
+    }
+
+    @Test
+    void aStreamListedTwiceOrAnEmptyEntryIsRefused() {
+        assertThatThrownBy(() -> settings(new MapBasedConfig().with("streams", "a, b, a")))
+                .hasMessageContaining("streams").hasMessageContaining("'a' is listed twice");
+        assertThatThrownBy(() -> settings(new MapBasedConfig().with("streams", "a,,b")))
+                .hasMessageContaining("streams").hasMessageContaining("without empty entries");
+    }
+
+    @Test
+    void aConsumerArnCannotServeSeveralStreams() {
+        assertThatThrownBy(() -> settings(new MapBasedConfig().with("streams", "a,b").with("consumer-mode", "fan-out")
+                .with("consumer-arn", "arn:aws:kinesis:us-east-1:123456789012:stream/a/consumer/billing:1700000000")))
+                .hasMessageContaining("consumer-arn").hasMessageContaining("streams")
+                .hasMessageContaining("consumer-name");
+        assertThat(settings(new MapBasedConfig().with("streams", "a,b").with("consumer-mode", "fan-out")).fanOut()
+                .consumerName()).isEqualTo("orders");
+    }
 }

@@ -49,12 +49,13 @@ public final class DevUiViews {
     }
 
     /**
-     * A shard's reader. The rates are averages since the previous look at the channel (a page refresh), per second;
+     * A shard's reader ({@code stream}: the stream of the shard, as configured). The rates are averages since the previous look
+     * at the channel (a page refresh), per second;
      * null at the first look.
      */
     public record ConsumerShardView(String shardId, String state, String lastFetched, String completed,
             long millisBehindLatest, long fetchedRecords, int pendingRecords, Double recordsPerSecond,
-            Double getRecordsPerSecond, String problem) {
+            Double getRecordsPerSecond, String problem, String stream) {
     }
 
     /**

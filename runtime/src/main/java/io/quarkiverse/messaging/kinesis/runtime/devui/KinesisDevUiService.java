@@ -24,6 +24,7 @@ import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingExceptions;
 import io.smallrye.reactive.messaging.kinesis.incoming.KinesisInboundChannel;
 import io.smallrye.reactive.messaging.kinesis.inspect.ChannelSnapshot;
 import io.smallrye.reactive.messaging.kinesis.inspect.ChannelStream;
+import io.smallrye.reactive.messaging.kinesis.inspect.LeaseItem;
 import io.smallrye.reactive.messaging.kinesis.inspect.ShardSnapshot;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
@@ -76,8 +77,14 @@ public class KinesisDevUiService {
 
     private Uni<ConsumerView> consumer(KinesisInboundChannel channel) {
         Uni<ConsumerView> view = channel.snapshot().map(this::view);
-        if (channel.checkpointStore() instanceof DynamoDbCheckpointStore leases) {
-            view = view.chain(withoutLeases -> leases.leaseItems()
+        List<DynamoDbCheckpointStore> tables = channel.checkpointStores().stream()
+                .filter(DynamoDbCheckpointStore.class::isInstance).map(DynamoDbCheckpointStore.class::cast).toList();
+        if (!tables.isEmpty()) {
+            // one store per stream of the channel, all in its one table: each shows the leases of its stream
+            Uni<List<LeaseItem>> leaseItems = Uni.join().all(tables.stream().map(DynamoDbCheckpointStore::leaseItems)
+                    .toList()).andFailFast()
+                    .map(lists -> lists.stream().flatMap(List::stream).toList());
+            view = view.chain(withoutLeases -> leaseItems
                     .map(items -> new ConsumerView(withoutLeases.channel(), withoutLeases.stream(),
                             withoutLeases.state(), withoutLeases.problem(), withoutLeases.shards(), items, null, null))
                     .onFailure().recoverWithItem(failure -> new ConsumerView(withoutLeases.channel(),
@@ -93,13 +100,13 @@ public class KinesisDevUiService {
         List<ConsumerShardView> shards = new ArrayList<>(snapshot.shards().size());
         for (ShardSnapshot shard : snapshot.shards()) {
             Sample current = new Sample(now, shard.fetchedRecords(), shard.getRecordsCalls());
-            Sample previous = samples.put(snapshot.channel() + "/" + shard.shardId(), current);
+            Sample previous = samples.put(snapshot.channel() + "/" + shard.stream() + "/" + shard.shardId(), current);
             double seconds = previous == null ? 0 : (now - previous.nanos()) / 1e9;
             boolean rated = previous != null && seconds > 0 && current.records() >= previous.records();
             shards.add(new ConsumerShardView(shard.shardId(), shard.state(), shard.lastFetched(), shard.completed(),
                     shard.millisBehindLatest(), shard.fetchedRecords(), shard.pendingRecords(),
                     rated ? (current.records() - previous.records()) / seconds : null,
-                    rated ? (current.calls() - previous.calls()) / seconds : null, shard.problem()));
+                    rated ? (current.calls() - previous.calls()) / seconds : null, shard.problem(), shard.stream()));
         }
         return new ConsumerView(snapshot.channel(), snapshot.stream(), snapshot.state(), snapshot.problem(), shards,
                 null, null, null);

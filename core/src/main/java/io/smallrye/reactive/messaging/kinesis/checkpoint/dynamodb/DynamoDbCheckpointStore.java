@@ -14,6 +14,7 @@ import io.smallrye.reactive.messaging.kinesis.checkpoint.CheckpointStore;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardClaim;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardInfo;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
+import io.smallrye.reactive.messaging.kinesis.checkpoint.StreamInfo;
 import io.smallrye.reactive.messaging.kinesis.client.KinesisClients;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLeaseExceptions;
 import io.smallrye.reactive.messaging.kinesis.inspect.LeaseItem;
@@ -25,6 +26,10 @@ import io.smallrye.reactive.messaging.providers.connectors.ExecutionHolder;
  * while it holds the shard's lease; leases are balanced across nodes, taken over when their holder stops renewing
  * them, and carry the checkpoint, so a restarted or replacement node continues where the last one stopped.
  * <p>
+ * A channel reading several streams ({@code streams}) has one store per stream, all in the channel's one table, with
+ * the KCL's multi-stream lease keys ({@link LeaseKeys}): each store takes, balances, hands over and cleans up the
+ * leases of its own stream only.
+ * <p>
  * Each store has a lease coordinator with a Vert.x context of its own: the store's Unis complete there, and the
  * {@link OwnershipListener} is called there.
  */
@@ -32,7 +37,7 @@ public class DynamoDbCheckpointStore implements CheckpointStore {
 
     public static final String IDENTIFIER = "dynamodb";
 
-    /** Creates one store, with its own lease table, per channel. */
+    /** Creates one store per stream of a channel; each channel has a lease table of its own. */
     @ApplicationScoped
     @Identifier(IDENTIFIER)
     public static class Factory implements CheckpointStore.Factory {
@@ -76,6 +81,11 @@ public class DynamoDbCheckpointStore implements CheckpointStore {
     }
 
     @Override
+    public void streamDescribed(StreamInfo stream) {
+        coordinator.streamDescribed(stream);
+    }
+
+    @Override
     public void shardsListed(List<ShardInfo> shards) {
         coordinator.listed(shards);
     }
@@ -103,7 +113,7 @@ public class DynamoDbCheckpointStore implements CheckpointStore {
     /** The items of the lease table now (a Scan), for tools (the Dev UI); the Uni completes on any thread. */
     public Uni<List<LeaseItem>> leaseItems() {
         return coordinator.scanTable().map(leases -> leases.stream()
-                .map(lease -> new LeaseItem(lease.key(), lease.owner(), lease.counter(),
+                .map(lease -> new LeaseItem(coordinator.tableKey(lease.key()), lease.owner(), lease.counter(),
                         lease.subSequenceNumber() == 0 ? lease.checkpoint()
                                 : lease.checkpoint() + "/" + lease.subSequenceNumber()))
                 .toList());

@@ -96,6 +96,12 @@ record Lease(String key, String owner, long counter, String checkpoint, long sub
                 parents, children, startingHashKey, endingHashKey, checkpointOwner);
     }
 
+    /** The same lease under another key (a shard id or a table key, see {@link LeaseKeys}). */
+    Lease withKey(String newKey) {
+        return new Lease(newKey, owner, counter, checkpoint, subSequenceNumber, ownerSwitches, parents, children,
+                startingHashKey, endingHashKey, checkpointOwner);
+    }
+
     Lease withCounter(long newCounter) {
         return new Lease(key, owner, newCounter, checkpoint, subSequenceNumber, ownerSwitches, parents, children,
                 startingHashKey, endingHashKey, checkpointOwner);

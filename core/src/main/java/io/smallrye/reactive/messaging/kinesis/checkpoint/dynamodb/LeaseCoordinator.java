@@ -11,6 +11,7 @@ import io.smallrye.reactive.messaging.kinesis.checkpoint.CheckpointStore.Ownersh
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardClaim;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardInfo;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
+import io.smallrye.reactive.messaging.kinesis.checkpoint.StreamInfo;
 import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLeaseLogging;
 import io.vertx.core.Vertx;
@@ -176,6 +177,19 @@ final class LeaseCoordinator {
      */
     private static ShardClaim claimOf(HeldLease mine) {
         return System.nanoTime() < mine.readableAfterNanos ? ShardClaim.notOwned() : mine.lease.claim();
+    }
+
+    /**
+     * What Kinesis says of the stream, before the first claim: names the leases in a multi-stream table. On the
+     * channel's context; a stream that cannot be named fails here (the channel logs it).
+     */
+    void streamDescribed(StreamInfo info) {
+        table.keys().describe(info);
+    }
+
+    /** The table key of a shard's lease (the shard id, or the multi-stream key). */
+    String tableKey(String shardId) {
+        return table.keys().key(shardId);
     }
 
     /** A complete listing of the stream's shards, from the channel: for lease clean-up and lineage. */

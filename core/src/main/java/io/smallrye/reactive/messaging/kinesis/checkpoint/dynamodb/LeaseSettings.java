@@ -15,11 +15,12 @@ import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
  * lease
  * survives two lost renewals; nodes look for leases to take every half of it. Leases of finished shards are cleaned
  * every {@code cleanupInterval}, leases of shards gone from the stream every {@code garbageCleanupInterval}
- * ({@link LeaseCleaner}).
+ * ({@link LeaseCleaner}). With {@code multiStream} (the channel reads {@code streams}), lease keys take the KCL's
+ * multi-stream format ({@link LeaseKeys}).
  */
 record LeaseSettings(String channel, String stream, String tableName, String workerId, Duration failoverTime,
         boolean provisioned, long capacity, String initialCheckpoint, boolean cleanupEnabled, Duration cleanupInterval,
-        Duration garbageCleanupInterval, boolean gracefulHandOff, Duration handOffTimeout) {
+        Duration garbageCleanupInterval, boolean gracefulHandOff, Duration handOffTimeout, boolean multiStream) {
 
     /** The KCL's defaults (completed and garbage lease clean-up intervals of its LeaseManagementConfig). */
     static final Duration DEFAULT_CLEANUP_INTERVAL = Duration.ofMinutes(5);
@@ -31,7 +32,7 @@ record LeaseSettings(String channel, String stream, String tableName, String wor
     LeaseSettings(String channel, String stream, String tableName, String workerId, Duration failoverTime,
             boolean provisioned, long capacity, String initialCheckpoint) {
         this(channel, stream, tableName, workerId, failoverTime, provisioned, capacity, initialCheckpoint, true,
-                DEFAULT_CLEANUP_INTERVAL, DEFAULT_GARBAGE_CLEANUP_INTERVAL, true, DEFAULT_HAND_OFF_TIMEOUT);
+                DEFAULT_CLEANUP_INTERVAL, DEFAULT_GARBAGE_CLEANUP_INTERVAL, true, DEFAULT_HAND_OFF_TIMEOUT, false);
     }
 
     /** DynamoDB table names: 3 to 255 characters of a-z, A-Z, 0-9, '_', '-' and '.'. */
@@ -70,7 +71,7 @@ record LeaseSettings(String channel, String stream, String tableName, String wor
         Duration handOff = check.positiveDuration("lease-handoff-timeout", conf.getLeaseHandoffTimeout());
         return new LeaseSettings(channel, stream, table, worker, failover, billing.equals("provisioned"), capacity,
                 initialCheckpoint(conf.getStartingPosition()), conf.getLeaseCleanupEnabled(), cleanup, garbage,
-                conf.getLeaseGracefulHandoff(), handOff);
+                conf.getLeaseGracefulHandoff(), handOff, conf.getStreams().isPresent());
     }
 
     /** The checkpoint of a new lease: the channel's starting position, as the KCL writes it. */
@@ -124,13 +125,20 @@ record LeaseSettings(String channel, String stream, String tableName, String wor
     /** A copy with other lease clean-up settings. */
     LeaseSettings withCleanup(boolean enabled, Duration interval, Duration garbageInterval) {
         return new LeaseSettings(channel, stream, tableName, workerId, failoverTime, provisioned, capacity,
-                initialCheckpoint, enabled, interval, garbageInterval, gracefulHandOff, handOffTimeout);
+                initialCheckpoint, enabled, interval, garbageInterval, gracefulHandOff, handOffTimeout, multiStream);
     }
 
     /** A copy with other hand-off settings. */
     LeaseSettings withHandOff(boolean enabled, Duration timeout) {
         return new LeaseSettings(channel, stream, tableName, workerId, failoverTime, provisioned, capacity,
-                initialCheckpoint, cleanupEnabled, cleanupInterval, garbageCleanupInterval, enabled, timeout);
+                initialCheckpoint, cleanupEnabled, cleanupInterval, garbageCleanupInterval, enabled, timeout, multiStream);
+    }
+
+    /** A copy for a channel of several streams ({@code streams}): multi-stream lease keys. */
+    LeaseSettings withMultiStream(boolean enabled) {
+        return new LeaseSettings(channel, stream, tableName, workerId, failoverTime, provisioned, capacity,
+                initialCheckpoint, cleanupEnabled, cleanupInterval, garbageCleanupInterval, gracefulHandOff,
+                handOffTimeout, enabled);
     }
 
     private static String defaultWorkerId() {

@@ -49,6 +49,7 @@ final class LeaseTable {
     private final String name;
     private final LeaseSettings settings;
     private final Executor answers;
+    private final LeaseKeys keys;
 
     /** A table whose answers are delivered on the {@code answers} executor. */
     LeaseTable(DynamoDbAsyncClient client, LeaseSettings settings, Executor answers) {
@@ -56,6 +57,12 @@ final class LeaseTable {
         this.name = settings.tableName();
         this.settings = settings;
         this.answers = answers;
+        this.keys = new LeaseKeys(settings.channel(), settings.stream(), settings.multiStream());
+    }
+
+    /** How leases are keyed in the table (shard ids, or the KCL's multi-stream keys). */
+    LeaseKeys keys() {
+        return keys;
     }
 
     /** A table whose answers are delivered on the SDK's threads (tests, tools). */
@@ -116,7 +123,12 @@ final class LeaseTable {
             request.exclusiveStartKey(start);
         }
         return call(() -> client.scan(request.build())).chain(page -> {
-            page.items().forEach(item -> leases.add(Lease.fromItem(item)));
+            for (Map<String, AttributeValue> item : page.items()) {
+                Lease lease = keys.fromItem(item);
+                if (lease != null) { // null: a lease of another stream of a multi-stream table
+                    leases.add(lease);
+                }
+            }
             return page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
                     ? scanFrom(page.lastEvaluatedKey(), leases)
                     : Uni.createFrom().item(leases);
@@ -125,15 +137,17 @@ final class LeaseTable {
 
     /** The lease of a shard (consistent read). */
     Uni<Optional<Lease>> get(String key) {
-        return call(() -> client.getItem(b -> b.tableName(name).consistentRead(true).key(Map.of(Lease.LEASE_KEY, s(key)))))
+        String tableKey = keys.key(key);
+        return call(() -> client.getItem(b -> b.tableName(name).consistentRead(true).key(Map.of(Lease.LEASE_KEY, s(tableKey)))))
                 .map(answer -> answer.hasItem() && !answer.item().isEmpty()
-                        ? Optional.of(Lease.fromItem(answer.item()))
+                        ? Optional.ofNullable(keys.fromItem(answer.item()))
                         : Optional.empty());
     }
 
     /** Writes a new lease; {@code false} when the shard already had one. */
     Uni<Boolean> create(Lease lease) {
-        return conditional(() -> client.putItem(b -> b.tableName(name).item(lease.toItem())
+        Map<String, AttributeValue> item = keys.toItem(lease);
+        return conditional(() -> client.putItem(b -> b.tableName(name).item(item)
                 .conditionExpression("attribute_not_exists(#key)")
                 .expressionAttributeNames(Map.of("#key", Lease.LEASE_KEY))));
     }
@@ -147,7 +161,8 @@ final class LeaseTable {
                 .set(Lease.LEASE_OWNER, s(worker))
                 .set(Lease.OWNER_SWITCHES, n(seen.ownerSwitches() + (worker.equals(seen.owner()) ? 0 : 1)))
                 .removeMark();
-        return conditional(() -> client.updateItem(update.request(name, seen.key(), null)));
+        String key = keys.key(seen.key());
+        return conditional(() -> client.updateItem(update.request(name, key, null)));
     }
 
     /**
@@ -156,8 +171,9 @@ final class LeaseTable {
      * being the holder's with no hand-off under way. The counter is not bumped, so the holder's renewals go on.
      */
     Uni<Boolean> mark(Lease seen, String worker) {
+        String key = keys.key(seen.key());
         return conditional(() -> client.updateItem(b -> b.tableName(name)
-                .key(Map.of(Lease.LEASE_KEY, s(seen.key())))
+                .key(Map.of(Lease.LEASE_KEY, s(key)))
                 .updateExpression("SET #owner = :worker, #mark = :holder")
                 .conditionExpression("attribute_exists(#key) AND #owner = :holder AND attribute_not_exists(#mark)")
                 .expressionAttributeNames(Map.of("#key", Lease.LEASE_KEY, "#owner", Lease.LEASE_OWNER, "#mark",
@@ -170,10 +186,10 @@ final class LeaseTable {
      * the holder when another worker marked the lease for a hand-off.
      */
     Uni<Optional<Lease>> renew(String key, long counter, String worker) {
-        UpdateItemRequest request = new LeaseUpdate(counter).request(name, key, worker).toBuilder()
+        UpdateItemRequest request = new LeaseUpdate(counter).request(name, keys.key(key), worker).toBuilder()
                 .returnValues(ReturnValue.ALL_NEW).build();
         return call(() -> client.updateItem(request))
-                .map(answer -> Optional.of(Lease.fromItem(answer.attributes())))
+                .map(answer -> Optional.ofNullable(keys.fromItem(answer.attributes())))
                 .onFailure(ConditionalCheckFailedException.class).recoverWithItem(Optional.empty());
     }
 
@@ -181,7 +197,8 @@ final class LeaseTable {
     Uni<Boolean> checkpoint(String key, long counter, String worker, ShardPosition position) {
         LeaseUpdate update = new LeaseUpdate(counter).checkpoint(position.sequenceNumberAsString(),
                 position.subSequenceNumber());
-        return conditional(() -> client.updateItem(update.request(name, key, worker)));
+        String tableKey = keys.key(key);
+        return conditional(() -> client.updateItem(update.request(name, tableKey, worker)));
     }
 
     /** Gives the lease up (after a last checkpoint when {@code position} is not null), so others take it at once. */
@@ -190,7 +207,8 @@ final class LeaseTable {
         if (position != null) {
             update.checkpoint(position.sequenceNumberAsString(), position.subSequenceNumber());
         }
-        return conditional(() -> client.updateItem(update.request(name, key, worker)));
+        String tableKey = keys.key(key);
+        return conditional(() -> client.updateItem(update.request(name, tableKey, worker)));
     }
 
     /**
@@ -203,7 +221,8 @@ final class LeaseTable {
         if (position != null) {
             update.checkpoint(position.sequenceNumberAsString(), position.subSequenceNumber());
         }
-        return conditional(() -> client.updateItem(update.requestMarkedBy(name, key, worker)));
+        String tableKey = keys.key(key);
+        return conditional(() -> client.updateItem(update.requestMarkedBy(name, tableKey, worker)));
     }
 
     /** Records that the shard was read to its end and fully processed, names its children, and gives it up. */
@@ -212,7 +231,8 @@ final class LeaseTable {
         if (!children.isEmpty()) {
             update.set(Lease.CHILD_SHARD_IDS, AttributeValue.fromSs(children));
         }
-        return conditional(() -> client.updateItem(update.request(name, key, worker)));
+        String tableKey = keys.key(key);
+        return conditional(() -> client.updateItem(update.request(name, tableKey, worker)));
     }
 
     /**
@@ -221,7 +241,8 @@ final class LeaseTable {
      * {@code false} when it was kept (or is gone already).
      */
     Uni<Boolean> delete(String key, String checkpoint) {
-        return conditional(() -> client.deleteItem(b -> b.tableName(name).key(Map.of(Lease.LEASE_KEY, s(key)))
+        String tableKey = keys.key(key);
+        return conditional(() -> client.deleteItem(b -> b.tableName(name).key(Map.of(Lease.LEASE_KEY, s(tableKey)))
                 .conditionExpression(checkpoint == null ? "attribute_exists(#key) AND attribute_not_exists(#checkpoint)"
                         : "attribute_exists(#key) AND #checkpoint = :checkpoint")
                 .expressionAttributeNames(Map.of("#key", Lease.LEASE_KEY, "#checkpoint", Lease.CHECKPOINT))
