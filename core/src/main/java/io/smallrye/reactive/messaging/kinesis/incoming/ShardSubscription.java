@@ -34,7 +34,10 @@ import software.amazon.awssdk.services.kinesis.model.SubscribeToShardRequest;
  * can heal (ResourceInUseException: another subscription of this consumer to this shard is live, e.g. a node that has
  * not yet noticed it lost the lease; throttling; network trouble; not found) are retried after the channel's backoff
  * from the same position, logged one line per run and shown by health ({@link ReaderTrouble}); access denied ends the
- * reader naming the consumer, the stream and the action.
+ * reader naming the consumer, the stream and the action. "Not found" is sorted out by {@link ConsumerRecovery}: a
+ * consumer registered again is subscribed with at once from the last position; a stream or shard not found (deleted,
+ * recreated) loses the position as polling does ({@link LostPositionStrategy}), as does a renewal whose continuation
+ * the stream refuses.
  * <p>
  * The SDK calls back on its event loops; every callback hops onto the channel context, and callbacks of a
  * subscription that was replaced or stopped are dropped (each subscription has its own generation).
