@@ -42,7 +42,8 @@ import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHan
 /**
  * Enhanced fan-out against kinesis-mock (SubscribeToShard over h2c on its plain port): records round-trip through a
  * consumer the channel registers, a second subscriber of the same consumer gets ResourceInUseException and recovers
- * once the first goes, and a restarted application resumes from its checkpoint (dynalite lease table). kinesis-mock
+ * once the first goes, a restarted application resumes from its checkpoint (dynalite lease table), TLS with ALPN on
+ * its TLS port, and batches of one event. kinesis-mock
  * cannot show renewal before its 300 s subscriptions end, resharding (it sends no child shards) nor fan-out's latency:
  * {@link IncomingFanOutTest} covers those with a scripted fake.
  */
@@ -173,6 +174,65 @@ class IncomingFanOutEmulatorTest extends WeldTestBase {
         await().atMost(Duration.ofSeconds(30)).until(() -> app.received().size() >= 20);
         assertThat(app.payloads()).containsExactlyElementsOf(payloads(0, 20));
         await().atMost(Duration.ofSeconds(10)).until(() -> connector().getReadiness().isOk());
+    }
+
+    @Test
+    void aFanOutChannelReceivesOverTlsWithAlpnOnTheLocalTlsPort() {
+        String stream = newStream(1);
+        write(stream, 0, 20);
+
+        Collector app = runApplication(channel(stream)
+                .with("mp.messaging.incoming.fan-in.endpoint-override", "https://localhost:" + kinesis.tlsPort()),
+                Collector.class);
+
+        // without ALPN, kinesis-mock's TLS port closes every HTTP/2 connection ("The channel was closed before the
+        // protocol could be determined"); its certificate is self-signed, trusted only because the endpoint is local
+        await().atMost(Duration.ofSeconds(60)).until(() -> app.received().size() >= 20);
+        assertThat(app.payloads()).containsExactlyElementsOf(payloads(0, 20));
+        assertThat(connector().getReadiness().isOk()).isTrue();
+    }
+
+    @Test
+    void aBatchCarriesTheRecordsOfOneEventOfOneShard() {
+        String stream = newStream(2);
+        write(stream, 0, 60);
+        List<KinesisMock.ShardRecord> stored = kinesis.readAll(stream);
+
+        BatchCollector app = runApplication(channel(stream).with("mp.messaging.incoming.fan-in.batch", true),
+                BatchCollector.class);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> app.count() >= 60);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> app.count() == 60);
+        // kinesis-mock sends what a shard has in one event: every batch is one shard's, in the stored order
+        assertThat(app.batches()).allSatisfy(batch -> assertThat(batch.getRecords())
+                .extracting(IncomingKinesisMetadata::getShardId).containsOnly(batch.getShardId()));
+        Map<String, List<String>> storedPerShard = new HashMap<>();
+        stored.forEach(r -> storedPerShard.computeIfAbsent(r.shardId(), k -> new ArrayList<>()).add(r.sequenceNumber()));
+        Map<String, List<String>> receivedPerShard = new HashMap<>();
+        app.batches().forEach(batch -> batch.getRecords().forEach(r -> receivedPerShard
+                .computeIfAbsent(r.getShardId(), k -> new ArrayList<>()).add(r.getSequenceNumber())));
+        assertThat(receivedPerShard).isEqualTo(storedPerShard);
+        assertThat(app.batches().size()).as("an event holds what the shard has: several records per batch")
+                .isLessThan(60);
+    }
+
+    @ApplicationScoped
+    public static class BatchCollector {
+        private final List<IncomingKinesisBatchMetadata> batches = new CopyOnWriteArrayList<>();
+
+        List<IncomingKinesisBatchMetadata> batches() {
+            return new ArrayList<>(batches);
+        }
+
+        int count() {
+            return batches.stream().mapToInt(IncomingKinesisBatchMetadata::size).sum();
+        }
+
+        @Incoming("fan-in")
+        CompletionStage<Void> consume(Message<List<byte[]>> batch) {
+            batches.add(batch.getMetadata(IncomingKinesisBatchMetadata.class).orElseThrow());
+            return batch.ack();
+        }
     }
 
     private static String message(HealthReport report) {

@@ -67,6 +67,8 @@ public class ScriptedFanOut extends ScriptedKinesis {
     private final Map<String, List<Supplier<RuntimeException>>> subscribeFaults = new ConcurrentHashMap<>();
     private final Map<String, ConsumerDescription> consumers = new ConcurrentHashMap<>();
     private final List<Subscribed> subscriptions = new CopyOnWriteArrayList<>();
+    private final List<String> subscribedArns = new CopyOnWriteArrayList<>();
+    private final List<Stream> streams = new CopyOnWriteArrayList<>();
     private final List<Supplier<RuntimeException>> registerFaults = new CopyOnWriteArrayList<>();
     private final AtomicInteger registerCalls = new AtomicInteger();
     private final AtomicLong recordsSent = new AtomicLong();
@@ -114,6 +116,52 @@ public class ScriptedFanOut extends ScriptedKinesis {
         return open.get();
     }
 
+    /** The consumer ARN of each SubscribeToShard call, in order. */
+    public List<String> subscribedArns() {
+        return List.copyOf(subscribedArns);
+    }
+
+    /** Registers a consumer, ACTIVE at once (as with consumer-arn); returns its ARN. */
+    public String registerConsumer(String name) {
+        String arn = STREAM_ARN + "/consumer/" + name + ":" + registerCalls.incrementAndGet();
+        consumers.put(name, ConsumerDescription.builder().consumerName(name).consumerARN(arn)
+                .consumerStatus(ConsumerStatus.ACTIVE).streamARN(STREAM_ARN).build());
+        return arn;
+    }
+
+    /** Deletes the consumer: its open subscriptions fail with ResourceNotFoundException, as later ones do. */
+    public void deleteConsumer(String name) {
+        ConsumerDescription removed = consumers.remove(name);
+        if (removed != null) {
+            failStreams(removed.consumerARN(), () -> consumerNotFound(removed.consumerARN()));
+        }
+    }
+
+    /** Makes a deleted consumer exist again under its old ARN (as a consumer-arn may come back). */
+    public void restoreConsumer(String name, String arn) {
+        consumers.put(name, ConsumerDescription.builder().consumerName(name).consumerARN(arn)
+                .consumerStatus(ConsumerStatus.ACTIVE).streamARN(STREAM_ARN).build());
+    }
+
+    /** Deletes the stream and its consumers (as Kinesis does); every call answers not found until it is back. */
+    public void deleteStream() {
+        streamMissing = true;
+        consumers.clear();
+        failStreams(null, ScriptedKinesis::resourceNotFound);
+    }
+
+    private void failStreams(String consumerArn, Supplier<RuntimeException> failure) {
+        for (Stream stream : streams) {
+            if (consumerArn == null || stream.consumerArn.equals(consumerArn)) {
+                pump.execute(() -> stream.fail(failure.get()));
+            }
+        }
+    }
+
+    static RuntimeException consumerNotFound(String arn) {
+        return ResourceNotFoundException.builder().message("Consumer " + arn + " not found.").build();
+    }
+
     public boolean registered(String consumerName) {
         return consumers.containsKey(consumerName);
     }
@@ -147,11 +195,16 @@ public class ScriptedFanOut extends ScriptedKinesis {
     @Override
     public CompletableFuture<DescribeStreamConsumerResponse> describeStreamConsumer(DescribeStreamConsumerRequest request) {
         return CompletableFuture.supplyAsync(() -> {
-            ConsumerDescription description = consumers.computeIfPresent(request.consumerName(),
-                    (name, current) -> current.toBuilder().consumerStatus(ConsumerStatus.ACTIVE).build());
+            if (streamMissing) {
+                throw resourceNotFound();
+            }
+            String name = request.consumerName() != null ? request.consumerName()
+                    : consumers.values().stream().filter(c -> c.consumerARN().equals(request.consumerARN()))
+                            .map(ConsumerDescription::consumerName).findFirst().orElse("(none)");
+            ConsumerDescription description = consumers.computeIfPresent(name,
+                    (ignored, current) -> current.toBuilder().consumerStatus(ConsumerStatus.ACTIVE).build());
             if (description == null) {
-                throw ResourceNotFoundException.builder().message("Consumer " + request.consumerName() + " not found")
-                        .build();
+                throw consumerNotFound(request.consumerARN() != null ? request.consumerARN() : name);
             }
             return DescribeStreamConsumerResponse.builder().consumerDescription(description).build();
         }, pump);
@@ -160,13 +213,16 @@ public class ScriptedFanOut extends ScriptedKinesis {
     @Override
     public CompletableFuture<RegisterStreamConsumerResponse> registerStreamConsumer(
             RegisterStreamConsumerRequest request) {
-        registerCalls.incrementAndGet();
+        int call = registerCalls.incrementAndGet();
         Supplier<RuntimeException> fault = registerFaults.isEmpty() ? null : registerFaults.remove(0);
         return CompletableFuture.supplyAsync(() -> {
             if (fault != null) {
                 throw fault.get();
             }
-            String arn = request.streamARN() + "/consumer/" + request.consumerName() + ":1";
+            if (streamMissing) {
+                throw resourceNotFound();
+            }
+            String arn = request.streamARN() + "/consumer/" + request.consumerName() + ":" + call;
             consumers.put(request.consumerName(), ConsumerDescription.builder().consumerName(request.consumerName())
                     .consumerARN(arn).consumerStatus(ConsumerStatus.CREATING).streamARN(request.streamARN()).build());
             return RegisterStreamConsumerResponse.builder().consumer(Consumer.builder()
@@ -189,10 +245,19 @@ public class ScriptedFanOut extends ScriptedKinesis {
             SubscribeToShardResponseHandler handler) {
         StartingPosition position = request.startingPosition();
         subscriptions.add(new Subscribed(request.shardId(), position.typeAsString(), position.sequenceNumber()));
+        subscribedArns.add(request.consumerARN());
         List<Supplier<RuntimeException>> faults = subscribeFaults.getOrDefault(request.shardId(), List.of());
-        Supplier<RuntimeException> fault = faults.isEmpty() ? null : faults.remove(0);
+        Supplier<RuntimeException> scripted = faults.isEmpty() ? null : faults.remove(0);
         CompletableFuture<Void> done = new CompletableFuture<>();
         pump.execute(() -> {
+            Supplier<RuntimeException> fault = scripted;
+            boolean consumerExists = consumers.values().stream()
+                    .anyMatch(consumer -> consumer.consumerARN().equals(request.consumerARN()));
+            if (fault == null && streamMissing) {
+                fault = ScriptedKinesis::resourceNotFound;
+            } else if (fault == null && !consumerExists) {
+                fault = () -> consumerNotFound(request.consumerARN());
+            }
             if (fault != null) {
                 RuntimeException failure = fault.get();
                 handler.exceptionOccurred(failure);
@@ -201,8 +266,8 @@ public class ScriptedFanOut extends ScriptedKinesis {
             }
             handler.responseReceived(SubscribeToShardResponse.builder().build());
             open.incrementAndGet();
-            new Stream(shard(request.shardId()), startIndex(shard(request.shardId()), position), handler, done)
-                    .start();
+            new Stream(request.consumerARN(), shard(request.shardId()), startIndex(shard(request.shardId()), position),
+                    handler, done).start();
         });
         return done;
     }
@@ -233,6 +298,7 @@ public class ScriptedFanOut extends ScriptedKinesis {
 
     /** One subscription's event stream: served on {@link #pump}, one event per request. */
     private final class Stream implements Subscription {
+        private final String consumerArn;
         private final ScriptedShard shard;
         private final SubscribeToShardResponseHandler handler;
         private final CompletableFuture<Void> done;
@@ -243,14 +309,30 @@ public class ScriptedFanOut extends ScriptedKinesis {
         private boolean ended;
         private boolean scheduled;
 
-        Stream(ScriptedShard shard, int next, SubscribeToShardResponseHandler handler, CompletableFuture<Void> done) {
+        Stream(String consumerArn, ScriptedShard shard, int next, SubscribeToShardResponseHandler handler,
+                CompletableFuture<Void> done) {
+            this.consumerArn = consumerArn;
             this.shard = shard;
             this.next = next;
             this.handler = handler;
             this.done = done;
         }
 
+        /** Kinesis ends the subscription with an error (consumer or stream deleted). */
+        void fail(RuntimeException failure) {
+            if (ended) {
+                return;
+            }
+            if (subscriber != null) {
+                subscriber.onError(failure);
+            }
+            handler.exceptionOccurred(failure);
+            done.completeExceptionally(failure);
+            end();
+        }
+
         void start() {
+            streams.add(this);
             SdkPublisher<SubscribeToShardEventStream> publisher = subscriber -> pump.execute(() -> {
                 this.subscriber = subscriber;
                 subscriber.onSubscribe(this);
@@ -316,6 +398,7 @@ public class ScriptedFanOut extends ScriptedKinesis {
         private void end() {
             if (!ended) {
                 ended = true;
+                streams.remove(this);
                 open.decrementAndGet();
                 done.complete(null);
             }

@@ -32,6 +32,8 @@ public class MicrometerKinesisMetrics implements KinesisMetrics {
     static final String CONSUMER_RECORDS = "kinesis.consumer.records";
     static final String CONSUMER_DATA = "kinesis.consumer.data.received";
     static final String CONSUMER_REQUESTS = "kinesis.consumer.requests";
+    static final String CONSUMER_EVENTS = "kinesis.consumer.events";
+    static final String CONSUMER_SUBSCRIPTIONS = "kinesis.consumer.subscriptions";
     static final String CONSUMER_LAG = ConsumerLagGauges.LAG;
     static final String CONSUMER_LAG_MAX = ConsumerLagGauges.LAG_MAX;
     static final String CONSUMER_CHECKPOINTS = "kinesis.consumer.checkpoints";
@@ -96,6 +98,22 @@ public class MicrometerKinesisMetrics implements KinesisMetrics {
     public void getRecordsAnswered(String channel, String stream, String shardId, boolean failed) {
         counter(CONSUMER_REQUESTS, channel, stream, failed ? "failed" : "answered", null,
                 "GetRecords calls of the channel's shard readers; outcome 'answered' or 'failed' (throttled included)")
+                .increment();
+    }
+
+    @Override
+    public void subscribeToShardEvent(String channel, String stream, String shardId) {
+        counter(CONSUMER_EVENTS, channel, stream, null, null,
+                "SubscribeToShard events received by the channel's shard readers (enhanced fan-out), empty ones included")
+                .increment();
+    }
+
+    @Override
+    public void subscriptionAnswered(String channel, String stream, String shardId, String outcome) {
+        counter(CONSUMER_SUBSCRIPTIONS, channel, stream, outcome, null,
+                "SubscribeToShard subscriptions of the channel's shard readers (enhanced fan-out); outcome 'opened' "
+                        + "(first event of a subscription placed at a checkpoint or the starting position), 'renewed' "
+                        + "(first event of a subscription after the previous one's last event) or 'failed'")
                 .increment();
     }
 

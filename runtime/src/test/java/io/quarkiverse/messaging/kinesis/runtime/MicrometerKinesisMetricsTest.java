@@ -37,6 +37,27 @@ class MicrometerKinesisMetricsTest {
     }
 
     @Test
+    void fanOutEventsAndSubscriptionsAreCountedPerChannelAndStreamWithTheOutcome() {
+        metrics.subscribeToShardEvent("in", "orders", "shardId-0");
+        metrics.subscribeToShardEvent("in", "orders", "shardId-1");
+        metrics.subscribeToShardEvent("in", "orders", "shardId-1");
+        metrics.subscriptionAnswered("in", "orders", "shardId-0", "opened");
+        metrics.subscriptionAnswered("in", "orders", "shardId-0", "renewed");
+        metrics.subscriptionAnswered("in", "orders", "shardId-1", "renewed");
+        metrics.subscriptionAnswered("in", "orders", "shardId-1", "failed");
+
+        assertThat(registry.get("kinesis.consumer.events").tags("channel", "in", "stream", "orders").counter().count())
+                .isEqualTo(3.0);
+        assertThat(registry.get("kinesis.consumer.subscriptions").tags("outcome", "opened").counter().count())
+                .isEqualTo(1.0);
+        assertThat(registry.get("kinesis.consumer.subscriptions").tags("outcome", "renewed").counter().count())
+                .isEqualTo(2.0);
+        assertThat(registry.get("kinesis.consumer.subscriptions").tags("outcome", "failed").counter().count())
+                .isEqualTo(1.0);
+        assertThat(registry.find("kinesis.consumer.requests").counters()).as("no GetRecords calls").isEmpty();
+    }
+
+    @Test
     void sentRetriedAndFailedRecordsAreOneCounterTaggedWithTheOutcome() {
         metrics.recordsSent("out", "orders", 7, 700);
         metrics.recordsRetried("out", "orders", 2, 2);

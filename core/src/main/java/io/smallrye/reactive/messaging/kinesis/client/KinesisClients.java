@@ -1,7 +1,9 @@
 package io.smallrye.reactive.messaging.kinesis.client;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +36,7 @@ import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.core.client.builder.SdkAsyncClientBuilder;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.ProtocolNegotiation;
 import software.amazon.awssdk.http.SdkHttpConfigurationOption;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.async.SdkAsyncHttpService;
@@ -42,6 +45,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
 import software.amazon.awssdk.utils.AttributeMap;
 
 /**
@@ -268,7 +272,20 @@ public class KinesisClients {
             if (protocol != null) {
                 http.protocol(protocol);
             }
-            builder.httpClientBuilder(http);
+            boolean tls = endpoint == null || "https".equalsIgnoreCase(endpoint.getScheme());
+            if (protocol == Protocol.HTTP2 && tls) {
+                // negotiated in the TLS handshake, as servers that also speak HTTP/1.1 on the port require
+                // (kinesis-mock's TLS port closes the connection otherwise)
+                http.protocolNegotiation(ProtocolNegotiation.ALPN);
+            }
+            if (tls && isLocal(endpoint)) {
+                KinesisLogging.log.localEndpointCertificateNotVerified(builder instanceof KinesisAsyncClientBuilder
+                        ? "Kinesis"
+                        : "DynamoDB", String.valueOf(endpoint));
+                builder.httpClientBuilder(new LocalTlsHttpClient(http));
+            } else {
+                builder.httpClientBuilder(http);
+            }
         }
         builder.credentialsProvider(credentials);
         SdkRetries.off(builder);
@@ -315,6 +332,47 @@ public class KinesisClients {
                     KinesisClientSettings.HTTP1_1);
         }
         return Protocol.HTTP2;
+    }
+
+    /**
+     * Whether an endpoint is on this machine (localhost, or a loopback address): only there are certificates not
+     * verified, for the self-signed certificates of local emulators. Host names other than localhost are not resolved.
+     */
+    static boolean isLocal(URI endpoint) {
+        if (endpoint == null || endpoint.getHost() == null) {
+            return false;
+        }
+        String host = endpoint.getHost();
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        if (host.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (!host.matches("[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*")) {
+            return false; // a name: never resolved here
+        }
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress(); // an address literal: no lookup
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** The Netty client of a local https endpoint: trusts its (self-signed) certificate. */
+    private static final class LocalTlsHttpClient implements SdkAsyncHttpClient.Builder<LocalTlsHttpClient> {
+        private final NettyNioAsyncHttpClient.Builder http;
+
+        LocalTlsHttpClient(NettyNioAsyncHttpClient.Builder http) {
+            this.http = http;
+        }
+
+        @Override
+        public SdkAsyncHttpClient buildWithDefaults(AttributeMap serviceDefaults) {
+            return http.buildWithDefaults(AttributeMap.builder()
+                    .put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, Boolean.TRUE).build()
+                    .merge(serviceDefaults));
+        }
     }
 
     /** The AWS CRT client, found through its SdkAsyncHttpService so that it stays an optional dependency. */

@@ -12,7 +12,7 @@ import org.jboss.logging.annotations.MessageLogger;
 
 /**
  * Log messages of enhanced fan-out (consumer-mode fan-out): the stream consumer and the SubscribeToShard subscriptions.
- * Ids 1840-1859.
+ * Ids 1840-1859 and 1880-1889.
  */
 @MessageLogger(projectCode = "SRKIN", length = 4)
 public interface KinesisFanOutLogging extends BasicLogger {
@@ -51,4 +51,16 @@ public interface KinesisFanOutLogging extends BasicLogger {
     @LogMessage(level = Level.DEBUG)
     @Message(id = 1847, value = "Channel '%s': stream consumer call failed")
     void consumerCallFailedDetail(String channel, @Cause Throwable cause);
+
+    @LogMessage(level = Level.ERROR)
+    @Message(id = 1881, value = "Channel '%s': stream consumer %s (consumer-arn) of stream '%s' does not exist (%s); it is not registered by the channel: the shards are subscribed again with backoff until it exists, and readiness is DOWN meanwhile")
+    void configuredConsumerMissing(String channel, String consumerArn, String stream, String detail);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 1882, value = "Channel '%s': stream consumer %s of stream '%s' was deleted while the channel read it: registering '%s' again; the shards resume where they were")
+    void consumerDeleted(String channel, String consumerArn, String stream, String consumerName);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 1883, value = "Channel '%s': stream consumer %s (consumer-arn) exists again; the shards are read again")
+    void configuredConsumerBack(String channel, String consumerArn);
 }

@@ -107,4 +107,8 @@ public interface KinesisLogging extends BasicLogger {
     @LogMessage(level = Level.WARN)
     @Message(id = 1502, value = "%d connection(s) of the Kinesis clients were still open 1 s after they were closed at shutdown")
     void connectionsNotClosed(int connections);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 1880, value = "%s client for %s: the endpoint is local (loopback), so its TLS certificate is not verified (emulators use self-signed certificates); certificates of other endpoints always are")
+    void localEndpointCertificateNotVerified(String service, String endpoint);
 }

@@ -19,7 +19,8 @@ import software.amazon.awssdk.services.kinesis.model.ConsumerStatus;
  * {@code consumer-arn} is only waited for. Failures that can heal (throttling, LimitExceededException, network
  * trouble) are retried after the channel's backoff and shown by readiness, through {@link StreamShards}; access denied
  * fails the channel naming the action, the consumer and the stream. The consumer is deregistered only with
- * {@code consumer-deregister-on-stop}. Channel context only.
+ * {@code consumer-deregister-on-stop}. A consumer deleted while the channel runs is handled by {@link ConsumerRecovery}.
+ * Channel context only.
  */
 final class FanOutConsumer {
 
@@ -32,19 +33,66 @@ final class FanOutConsumer {
     private final KinesisAsyncClient client;
     private final StreamShards shards;
     private final ChannelContext context;
+    private final ConsumerRecovery recovery;
     private String arn;
+    /** Whether RegisterStreamConsumer answered that the stream does not exist, since {@link #registerAgain()}. */
+    private boolean streamMissingSeen;
 
-    FanOutConsumer(IncomingSettings settings, KinesisAsyncClient client, StreamShards shards, ChannelContext context) {
+    /** @param statusChanged runs when {@link #problem()} changed */
+    FanOutConsumer(IncomingSettings settings, KinesisAsyncClient client, StreamShards shards, ChannelContext context,
+            Runnable statusChanged) {
         this.channel = settings.channel();
         this.settings = settings.fanOut();
         this.client = client;
         this.shards = shards;
         this.context = context;
+        this.recovery = new ConsumerRecovery(this, settings.channel(), context, statusChanged);
     }
 
-    /** The consumer's ARN, once {@link #awaitActive()} completed. */
+    /** The consumer's ARN, once {@link #awaitActive()} completed (a new one once registered again). */
     String arn() {
         return arn;
+    }
+
+    FanOutSettings settings() {
+        return settings;
+    }
+
+    String streamValue() {
+        return shards.streamValue();
+    }
+
+    KinesisAsyncClient client() {
+        return client;
+    }
+
+    /** Why the consumer cannot be used now (deleted, being registered again), for readiness; null when all is well. */
+    String problem() {
+        return recovery.problem();
+    }
+
+    /**
+     * A subscription with {@code usedArn} answered "not found": checks the consumer (one check for all shards) and
+     * registers it again if the channel registered it; see {@link ConsumerRecovery}.
+     */
+    CompletionStage<ConsumerRecovery.Outcome> notFound(String usedArn, Throwable failure) {
+        return recovery.notFound(usedArn, failure);
+    }
+
+    /** A subscription received an event: the consumer works. */
+    void worked() {
+        recovery.worked();
+    }
+
+    /**
+     * Registers the consumer again (it was deleted), and waits until it is ACTIVE; completes with whether the stream
+     * was found missing meanwhile (deleted, then recreated: the shards' positions are gone).
+     */
+    CompletionStage<Boolean> registerAgain() {
+        streamMissingSeen = false;
+        CompletableFuture<Void> active = new CompletableFuture<>();
+        register(active, 1);
+        return active.thenApply(ignored -> streamMissingSeen);
     }
 
     /**
@@ -107,6 +155,9 @@ final class FanOutConsumer {
                 .consumerName(settings.consumerName()))
                 .whenComplete((response, failure) -> context.execute(() -> {
                     if (failure != null) {
+                        if (AwsErrors.classify(failure) == FailureKind.NOT_FOUND) {
+                            streamMissingSeen = true; // the stream is deleted (it may come back)
+                        }
                         if ("ResourceInUseException".equals(AwsErrors.errorCode(failure))) {
                             // registered meanwhile (another node), or still being deleted: describe it
                             shards.succeeded(REGISTER);

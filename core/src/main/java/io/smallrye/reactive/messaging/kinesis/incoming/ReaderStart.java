@@ -52,7 +52,7 @@ final class ReaderStart {
         if (consumer == null) {
             return new ShardFetcher(settings, client, stream, shardId, cursor, buffer, context, metrics, statusChanged);
         }
-        return new ShardSubscription(settings, client, stream, consumer.arn(), shardId, cursor, buffer, context,
+        return new ShardSubscription(settings, client, stream, consumer, shardId, cursor, buffer, context,
                 metrics, statusChanged);
     }
 

@@ -2,6 +2,7 @@ package io.smallrye.reactive.messaging.kinesis.incoming;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * What the {@link ShardSupervisor}'s work shows to health, asked on the channel context when {@link ChannelStatus}
@@ -12,14 +13,18 @@ final class ReadingHealth implements ChannelStatus.Source {
     private final StreamShards shards;
     private final ShardDiscovery discovery;
     private final ActiveReaders readers;
+    /** Why the fan-out consumer cannot be used now; null when all is well or the channel polls. */
+    private final Supplier<String> consumerProblem;
     private boolean listed;
     private int claimsInFlight;
     private boolean started;
     /** Why the stream is no longer read (it was deleted); null while it is. */
     private String deleted;
 
-    ReadingHealth(StreamShards shards, ShardDiscovery discovery, ActiveReaders readers) {
+    ReadingHealth(StreamShards shards, ShardDiscovery discovery, ActiveReaders readers,
+            Supplier<String> consumerProblem) {
         this.shards = shards;
+        this.consumerProblem = consumerProblem;
         this.discovery = discovery;
         this.readers = readers;
     }
@@ -84,6 +89,10 @@ final class ReadingHealth implements ChannelStatus.Source {
         String listing = discovery.problem();
         if (listing != null) {
             problems.add(listing);
+        }
+        String consumer = consumerProblem.get();
+        if (consumer != null) {
+            problems.add(consumer);
         }
         problems.addAll(readers.problems());
         return problems;

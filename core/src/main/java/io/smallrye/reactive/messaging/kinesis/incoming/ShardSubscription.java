@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.reactivestreams.Subscription;
 
+import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
 import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
 import io.smallrye.reactive.messaging.kinesis.client.FailureKind;
 import io.smallrye.reactive.messaging.kinesis.client.StreamRef;
@@ -33,7 +34,10 @@ import software.amazon.awssdk.services.kinesis.model.SubscribeToShardRequest;
  * can heal (ResourceInUseException: another subscription of this consumer to this shard is live, e.g. a node that has
  * not yet noticed it lost the lease; throttling; network trouble; not found) are retried after the channel's backoff
  * from the same position, logged one line per run and shown by health ({@link ReaderTrouble}); access denied ends the
- * reader naming the consumer, the stream and the action.
+ * reader naming the consumer, the stream and the action. "Not found" is sorted out by {@link ConsumerRecovery}: a
+ * consumer registered again is subscribed with at once from the last position; a stream or shard not found (deleted,
+ * recreated) loses the position as polling does ({@link LostPositionStrategy}), as does a renewal whose continuation
+ * the stream refuses.
  * <p>
  * The SDK calls back on its event loops; every callback hops onto the channel context, and callbacks of a
  * subscription that was replaced or stopped are dropped (each subscription has its own generation).
@@ -45,7 +49,7 @@ final class ShardSubscription implements ShardSource, SubscriptionHandler.Callba
     private final IncomingSettings settings;
     private final KinesisAsyncClient client;
     private final StreamRef stream;
-    private final String consumerArn;
+    private final FanOutConsumer consumer;
     private final String shardId;
     private final ShardCursor cursor;
     private final FetchedRecords buffer;
@@ -60,6 +64,12 @@ final class ShardSubscription implements ShardSource, SubscriptionHandler.Callba
     private long generation;
     /** Whether a SubscribeToShard call is under way and its publisher not subscribed yet. */
     private boolean subscribing;
+    /** Whether the consumer is being checked after a "not found" ({@link ConsumerRecovery}). */
+    private boolean checkingConsumer;
+    /** The consumer ARN of the current (or last) subscription. */
+    private String usedArn;
+    /** The "not found" that showed the stream or shard gone while the reader stood at a position; else null. */
+    private Throwable goneWith;
     /** The publisher's subscription, while one is open. */
     private Subscription subscription;
     /** Whether an event was requested and has not come yet. */
@@ -77,13 +87,13 @@ final class ShardSubscription implements ShardSource, SubscriptionHandler.Callba
     private long millisBehindLatest = -1;
 
     /** @param statusChanged runs when what health shows of the shard changed (a problem, the first subscription) */
-    ShardSubscription(IncomingSettings settings, KinesisAsyncClient client, StreamRef stream, String consumerArn,
+    ShardSubscription(IncomingSettings settings, KinesisAsyncClient client, StreamRef stream, FanOutConsumer consumer,
             String shardId, ShardCursor cursor, FetchedRecords buffer, ChannelContext context, KinesisMetrics metrics,
             Runnable statusChanged) {
         this.settings = settings;
         this.client = client;
         this.stream = stream;
-        this.consumerArn = consumerArn;
+        this.consumer = consumer;
         this.shardId = shardId;
         this.cursor = cursor;
         this.buffer = buffer;
@@ -103,7 +113,7 @@ final class ShardSubscription implements ShardSource, SubscriptionHandler.Callba
 
     @Override
     public boolean inFlight() {
-        return subscribing || awaitingEvent;
+        return subscribing || awaitingEvent || checkingConsumer;
     }
 
     @Override
@@ -175,14 +185,26 @@ final class ShardSubscription implements ShardSource, SubscriptionHandler.Callba
     }
 
     private void subscribe() {
+        StartingPosition from = startingPosition();
+        if (goneWith != null) {
+            // the stream (or shard) was found deleted: as polling does, its old position is lost
+            Throwable gone = goneWith;
+            goneWith = null;
+            if (placedAt.after() != null) {
+                if (!losePosition(placedAt, gone)) {
+                    return;
+                }
+                from = startingPosition();
+            }
+        }
         subscribing = true;
         long current = ++generation;
-        StartingPosition from = startingPosition();
         subscribedOnce = true;
+        usedArn = consumer.arn();
         eventsOfSubscription = 0;
         KinesisFanOutLogging.log.subscribed(settings.channel(), shardId,
                 placedAt != null ? placedAt.toString() : "after " + continuation);
-        SubscribeToShardRequest request = SubscribeToShardRequest.builder().consumerARN(consumerArn).shardId(shardId)
+        SubscribeToShardRequest request = SubscribeToShardRequest.builder().consumerARN(usedArn).shardId(shardId)
                 .startingPosition(from).build();
         client.subscribeToShard(request, new SubscriptionHandler(current, context, this))
                 .whenComplete((ignored, failure) -> context.execute(() -> {
@@ -212,10 +234,14 @@ final class ShardSubscription implements ShardSource, SubscriptionHandler.Callba
         }
         awaitingEvent = false;
         events++;
+        metrics.subscribeToShardEvent(settings.channel(), settings.stream(), shardId);
         if (eventsOfSubscription++ == 0) {
             // the SDK opens the event stream before Kinesis refuses a subscription (ResourceInUseException): the
             // first event, not the stream, shows that the subscription works
             trouble.succeeded(SUBSCRIBE);
+            consumer.worked();
+            metrics.subscriptionAnswered(settings.channel(), settings.stream(), shardId,
+                    placedAt == null ? KinesisMetrics.RENEWED : KinesisMetrics.OPENED);
             backoff.pageReceived(System.nanoTime(), true, false);
             if (!positioned) {
                 positioned = true;
@@ -276,19 +302,65 @@ final class ShardSubscription implements ShardSource, SubscriptionHandler.Callba
             return;
         }
         end();
+        metrics.subscriptionAnswered(settings.channel(), settings.stream(), shardId, KinesisMetrics.FAILED);
         FailureKind kind = AwsErrors.classify(failure);
-        if (placedAt != null && placedAt.after() != null && ReaderTrouble.positionLost(failure)) {
-            onPositionLost(placedAt, failure);
+        // where the next subscription would start: after the last event, else where this one was placed
+        IteratorStart from = continuation != null ? IteratorStart.after(ShardPosition.of(continuation)) : placedAt;
+        if (from != null && from.after() != null && ReaderTrouble.positionLost(failure)) {
+            // a checkpoint, or the last continuation (the stream recreated meanwhile), that no longer exists
+            if (losePosition(from, failure)) {
+                answers.answered();
+            }
             return;
         }
         if (kind == FailureKind.PERMANENT) {
             Throwable cause = AwsErrors.unwrap(failure);
             answers.failed(FanOutConsumer.accessDenied(cause)
-                    ? KinesisFanOutExceptions.ex.fanOutAccessDenied(settings.channel(), SUBSCRIBE, consumerArn,
+                    ? KinesisFanOutExceptions.ex.fanOutAccessDenied(settings.channel(), SUBSCRIBE, usedArn,
                             stream.value(), AwsErrors.summary(cause), SUBSCRIBE, "the stream consumer", cause)
                     : cause);
             return;
         }
+        if (kind == FailureKind.NOT_FOUND) {
+            checkConsumer(failure);
+            return;
+        }
+        retryLater(failure, kind);
+    }
+
+    /** SubscribeToShard answered "not found": the consumer, the stream or the shard? {@link ConsumerRecovery} says. */
+    private void checkConsumer(Throwable failure) {
+        checkingConsumer = true;
+        consumer.notFound(usedArn, failure).whenComplete((outcome, error) -> context.execute(() -> {
+            checkingConsumer = false;
+            if (stopped || closed) {
+                return;
+            }
+            if (error != null) {
+                answers.failed(AwsErrors.unwrap(error)); // the consumer could not be registered again (denied)
+                return;
+            }
+            switch (outcome) {
+                case CONSUMER_REPLACED -> {
+                    // resubscribed at once, with the new consumer, after the last event: no gap, no duplicate
+                }
+                case STREAM_OR_SHARD, STREAM_REPLACED -> {
+                    continuation = null;
+                    goneWith = failure;
+                    retryLater(failure, FailureKind.NOT_FOUND);
+                    return;
+                }
+                default -> {
+                    retryLater(failure, FailureKind.TRANSIENT);
+                    return;
+                }
+            }
+            answers.answered();
+        }));
+    }
+
+    /** A failure that can heal: noted (one log line per run, health) and retried after the backoff. */
+    private void retryLater(Throwable failure, FailureKind kind) {
         long wait = backoff.failed(System.nanoTime());
         if (kind == FailureKind.THROTTLED) {
             trouble.throttled(SUBSCRIBE, failure, backoff.failuresInARow(), TimeUnit.NANOSECONDS.toMillis(wait));
@@ -300,21 +372,25 @@ final class ShardSubscription implements ShardSource, SubscriptionHandler.Callba
     }
 
     /**
-     * The checkpoint the subscription started at no longer exists (trimmed, or the stream recreated): as polling does,
-     * logs it once and starts again where lost-position-strategy says, or ends the reader.
+     * The position the subscription starts at no longer exists (trimmed, or the stream deleted or recreated): as
+     * polling does, logs it once and moves the cursor where lost-position-strategy says (returns true), or ends the
+     * reader (returns false).
      */
-    private void onPositionLost(IteratorStart from, Throwable failure) {
+    private boolean losePosition(IteratorStart from, Throwable failure) {
         LostPositionStrategy strategy = settings.lostPositionStrategy();
         String position = from.after().toString();
         trouble.positionLost(position, failure, strategy);
         if (strategy == LostPositionStrategy.FAIL) {
+            stopped = true;
             answers.positionLost(position, failure);
-            return;
+            return false;
         }
         cursor.reset(strategy == LostPositionStrategy.TRIM_HORIZON ? IteratorStart.trimHorizon()
                 : IteratorStart.latest());
+        continuation = null;
         subscribedOnce = false; // the next subscription starts where the cursor now stands
-        answers.answered();
+        placedAt = null;
+        return true;
     }
 
     /** Forgets the current subscription (cancelled if open); its late callbacks are dropped. */

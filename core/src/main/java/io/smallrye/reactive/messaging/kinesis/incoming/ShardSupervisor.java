@@ -72,9 +72,12 @@ final class ShardSupervisor implements ShardReader.Listener {
         this.readers = new ActiveReaders(settings.channel(), settings.stream(), metrics);
         this.discovery = new ShardDiscovery(settings, shards, context, this::onListing, fatal, status::changed);
         this.lineage = new ShardLineage(settings.startingPosition() == StartingPosition.LATEST);
-        this.consumer = settings.fanOut() == null ? null : new FanOutConsumer(settings, client, shards, context);
+        this.consumer = settings.fanOut() == null ? null
+                : new FanOutConsumer(settings, client, shards, context,
+                        status::changed);
         this.readerStart = new ReaderStart(settings, client, stream, context, lineage, metrics, consumer);
-        this.health = new ReadingHealth(shards, discovery, readers);
+        this.health = new ReadingHealth(shards, discovery, readers,
+                consumer == null ? () -> null : consumer::problem);
         if (settings.multiStream()) {
             discovery.onStreamDeleted(this::streamDeleted);
         }

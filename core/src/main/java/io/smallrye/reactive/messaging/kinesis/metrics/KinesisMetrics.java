@@ -7,6 +7,11 @@ package io.smallrye.reactive.messaging.kinesis.metrics;
  */
 public interface KinesisMetrics {
 
+    /** Outcomes of {@link #subscriptionAnswered}. */
+    String OPENED = "opened";
+    String RENEWED = "renewed";
+    String FAILED = "failed";
+
     /** Records nothing. */
     KinesisMetrics NONE = new KinesisMetrics() {
     };
@@ -60,5 +65,17 @@ public interface KinesisMetrics {
 
     /** The checkpoint store saved a shard's position. */
     default void checkpointWritten(String channel, String stream, String shardId) {
+    }
+
+    /** An event of a shard's SubscribeToShard subscription (enhanced fan-out) arrived; empty events count too. */
+    default void subscribeToShardEvent(String channel, String stream, String shardId) {
+    }
+
+    /**
+     * A SubscribeToShard subscription of a shard's reader (enhanced fan-out) delivered its first event:
+     * {@link #OPENED} (placed at a checkpoint or the starting position) or {@link #RENEWED} (after the previous one's
+     * last event, every 5 minutes); or it failed: {@link #FAILED}.
+     */
+    default void subscriptionAnswered(String channel, String stream, String shardId, String outcome) {
     }
 }

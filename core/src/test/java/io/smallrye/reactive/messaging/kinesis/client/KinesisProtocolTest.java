@@ -55,4 +55,18 @@ class KinesisProtocolTest {
         assertThatThrownBy(() -> KinesisClients.fanOutProtocol("orders", crt))
                 .hasMessageContaining("crt").hasMessageContaining("http-client.type");
     }
+
+    @Test
+    void onlyLoopbackEndpointsCountAsLocalForTheirSelfSignedCertificates() {
+        assertThat(KinesisClients.isLocal(URI.create("https://localhost:4567"))).isTrue();
+        assertThat(KinesisClients.isLocal(URI.create("https://127.0.0.1:4567"))).isTrue();
+        assertThat(KinesisClients.isLocal(URI.create("https://127.3.2.1:4567"))).isTrue();
+        assertThat(KinesisClients.isLocal(URI.create("https://[::1]:4567"))).isTrue();
+        // certificates of every other endpoint are verified: names are not resolved, other addresses are not local
+        assertThat(KinesisClients.isLocal(URI.create("https://kinesis.eu-west-1.amazonaws.com"))).isFalse();
+        assertThat(KinesisClients.isLocal(URI.create("https://localhost.example.com"))).isFalse();
+        assertThat(KinesisClients.isLocal(URI.create("https://10.0.0.5:4567"))).isFalse();
+        assertThat(KinesisClients.isLocal(URI.create("https://[2001:db8::1]:4567"))).isFalse();
+        assertThat(KinesisClients.isLocal(null)).as("the region's AWS endpoint").isFalse();
+    }
 }

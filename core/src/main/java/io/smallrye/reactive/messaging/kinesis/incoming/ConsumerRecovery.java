@@ -1,0 +1,134 @@
+package io.smallrye.reactive.messaging.kinesis.incoming;
+
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
+import io.smallrye.reactive.messaging.kinesis.client.FailureKind;
+import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisFanOutLogging;
+import software.amazon.awssdk.services.kinesis.model.ConsumerStatus;
+
+/**
+ * What a SubscribeToShard answered "not found" means, found out once for all the shards of a fan-out channel: the
+ * consumer is described by its ARN (DescribeStreamConsumer).
+ * <ul>
+ * <li>ACTIVE: the consumer is fine, the stream or the shard is what is missing ({@link Outcome#STREAM_OR_SHARD}): the
+ * shard does what polling does then.</li>
+ * <li>Gone (not found, or DELETING), registered by the channel (no {@code consumer-arn}): registered again, once for
+ * all the shards (RegisterStreamConsumer, then ACTIVE); the shards resubscribe from where they were
+ * ({@link Outcome#CONSUMER_REPLACED}), or, when the stream was found missing meanwhile (deleted with its consumers,
+ * then recreated), follow the lost-position-strategy ({@link Outcome#STREAM_REPLACED}).</li>
+ * <li>Gone, with {@code consumer-arn}: never registered (another ARN would not be the one configured); one ERROR line
+ * naming the consumer ARN and the stream, readiness DOWN with the reason, the shards retry with backoff
+ * ({@link Outcome#CONSUMER_MISSING}) until the consumer answers again.</li>
+ * </ul>
+ * Checks asked for while one is under way share its answer. Channel context only.
+ */
+final class ConsumerRecovery {
+
+    /** What a "not found" answer of SubscribeToShard means for the shard. */
+    enum Outcome {
+        /** The consumer is ACTIVE: the stream or the shard does not exist. */
+        STREAM_OR_SHARD,
+        /** The consumer was deleted and registered again: resubscribe from the last position. */
+        CONSUMER_REPLACED,
+        /** The stream was deleted (with the consumer) and is back, with the consumer registered again. */
+        STREAM_REPLACED,
+        /** The consumer of {@code consumer-arn} does not exist: retry with backoff. */
+        CONSUMER_MISSING,
+        /** The consumer could not be checked (throttled, network): retry with backoff. */
+        UNKNOWN
+    }
+
+    private final FanOutConsumer consumer;
+    private final String channel;
+    private final ChannelContext context;
+    private final Runnable statusChanged;
+    private CompletableFuture<Outcome> checking;
+    /** How the last registration after a deletion ended, for the shards that failed with the ARN before it. */
+    private Outcome replacedBy = Outcome.CONSUMER_REPLACED;
+    private String problem;
+
+    ConsumerRecovery(FanOutConsumer consumer, String channel, ChannelContext context, Runnable statusChanged) {
+        this.consumer = consumer;
+        this.channel = channel;
+        this.context = context;
+        this.statusChanged = statusChanged;
+    }
+
+    String problem() {
+        return problem;
+    }
+
+    CompletionStage<Outcome> notFound(String usedArn, Throwable failure) {
+        if (usedArn != null && !usedArn.equals(consumer.arn())) {
+            return CompletableFuture.completedFuture(replacedBy); // registered again since this subscription began
+        }
+        if (checking != null) {
+            return checking;
+        }
+        CompletableFuture<Outcome> result = new CompletableFuture<>();
+        checking = result;
+        String arn = consumer.arn();
+        consumer.client().describeStreamConsumer(request -> request.consumerARN(arn))
+                .whenComplete((response, error) -> context.execute(() -> {
+                    if (error == null && response.consumerDescription().consumerStatus() == ConsumerStatus.ACTIVE) {
+                        finish(result, Outcome.STREAM_OR_SHARD);
+                    } else if (error == null || AwsErrors.classify(error) == FailureKind.NOT_FOUND) {
+                        gone(result, arn, failure);
+                    } else {
+                        KinesisFanOutLogging.log.consumerCallFailedDetail(channel, AwsErrors.unwrap(error));
+                        finish(result, Outcome.UNKNOWN);
+                    }
+                }));
+        return result;
+    }
+
+    private void gone(CompletableFuture<Outcome> result, String arn, Throwable failure) {
+        String stream = consumer.streamValue();
+        if (consumer.settings().consumerArn() != null) {
+            if (problem == null) {
+                KinesisFanOutLogging.log.configuredConsumerMissing(channel, arn, stream, AwsErrors.summary(failure));
+                setProblem("stream consumer " + arn + " (consumer-arn) of stream '" + stream + "' does not exist since "
+                        + Instant.now() + " (" + AwsErrors.summary(failure) + "); retrying until it does");
+            }
+            finish(result, Outcome.CONSUMER_MISSING);
+            return;
+        }
+        KinesisFanOutLogging.log.consumerDeleted(channel, arn, stream, consumer.settings().consumerName());
+        setProblem("stream consumer " + arn + " of stream '" + stream + "' was deleted; registering '"
+                + consumer.settings().consumerName() + "' again since " + Instant.now());
+        consumer.registerAgain().whenComplete((streamWasMissing, error) -> context.execute(() -> {
+            setProblem(null);
+            if (error != null) {
+                checking = null;
+                result.completeExceptionally(error);
+                return;
+            }
+            replacedBy = streamWasMissing ? Outcome.STREAM_REPLACED : Outcome.CONSUMER_REPLACED;
+            finish(result, replacedBy);
+        }));
+    }
+
+    private void finish(CompletableFuture<Outcome> result, Outcome outcome) {
+        checking = null;
+        result.complete(outcome);
+    }
+
+    /** A subscription received an event: a consumer reported missing is back. */
+    void worked() {
+        if (problem != null && checking == null) {
+            KinesisFanOutLogging.log.configuredConsumerBack(channel, consumer.arn());
+            setProblem(null);
+        }
+    }
+
+    private void setProblem(String now) {
+        if (now != null || problem != null) {
+            problem = now;
+            statusChanged.run();
+        }
+    }
+}
