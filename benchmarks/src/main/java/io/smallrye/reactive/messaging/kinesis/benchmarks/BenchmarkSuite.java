@@ -31,7 +31,8 @@ import java.util.Map;
  * {@code jmh-iterations} (5), {@code jmh-warmups} (3), {@code jmh-seconds} (2 per iteration), {@code jmh-include}
  * (a regular expression of benchmarks), {@code clients} (of the end-to-end runs: ours-agg,ours,kpl,sdk),
  * {@code latency}, {@code scale}, {@code kcl} (true/false), {@code latency-seconds} (20), {@code scale-small} (2),
- * {@code scale-large} (200).
+ * {@code scale-large} (200); {@code app} (false: the packaged application as users run it, {@link AppBench}, with
+ * its own {@code app-*} arguments).
  */
 public final class BenchmarkSuite {
 
@@ -145,6 +146,9 @@ public final class BenchmarkSuite {
         }
 
         report.append(consumers.report());
+        if (Boolean.parseBoolean(options.getOrDefault("app", "false"))) {
+            report.append(new AppBench(options).run());
+        }
 
         String text = report.toString();
         System.out.println();

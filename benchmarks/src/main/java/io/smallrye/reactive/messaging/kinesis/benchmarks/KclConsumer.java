@@ -59,6 +59,12 @@ final class KclConsumer implements AutoCloseable {
      */
     KclConsumer(KinesisAsyncClient kinesis, URI dynamoEndpoint, String stream, Long idleMillis,
             Consumer<KinesisClientRecord> sink) {
+        this(kinesis, dynamoEndpoint, stream, idleMillis, InitialPositionInStream.LATEST, sink);
+    }
+
+    /** @param position where to start in shards without a checkpoint (the benchmark's leases are always new) */
+    KclConsumer(KinesisAsyncClient kinesis, URI dynamoEndpoint, String stream, Long idleMillis,
+            InitialPositionInStream position, Consumer<KinesisClientRecord> sink) {
         StaticCredentialsProvider credentials = StaticCredentialsProvider.create(
                 AwsBasicCredentials.create(KinesisMock.ACCESS_KEY_ID, KinesisMock.SECRET_ACCESS_KEY));
         dynamo = DynamoDbAsyncClient.builder().endpointOverride(dynamoEndpoint).region(Region.of(KinesisMock.REGION))
@@ -79,7 +85,7 @@ final class KclConsumer implements AutoCloseable {
                 configs.lifecycleConfig(), configs.metricsConfig().metricsFactory(new NullMetricsFactory()),
                 configs.processorConfig(),
                 configs.retrievalConfig().retrievalSpecificConfig(polling).initialPositionInStreamExtended(
-                        InitialPositionInStreamExtended.newInitialPosition(InitialPositionInStream.LATEST)));
+                        InitialPositionInStreamExtended.newInitialPosition(position)));
         Thread thread = new Thread(scheduler, "kcl-scheduler");
         thread.setDaemon(true);
         thread.start();

@@ -29,11 +29,13 @@ import io.smallrye.reactive.messaging.kinesis.OutgoingKinesisMetadata;
 public class Producer {
 
     /** What one run did; printed as name=value words. */
-    public record Result(long sent, long acked, long nacked, double seconds, String latency, String firstFailure) {
+    public record Result(long sent, long acked, long nacked, double seconds, int measuredAcked, String latency,
+            String firstFailure) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "sent=%d acked=%d nacked=%d seconds=%.3f %s failure=%s", sent, acked,
-                    nacked, seconds, latency, firstFailure == null ? "none" : firstFailure.replace(' ', '_'));
+            return String.format(Locale.ROOT, "sent=%d acked=%d nacked=%d seconds=%.3f measured_acked=%d %s failure=%s",
+                    sent, acked, nacked, seconds, measuredAcked, latency,
+                    firstFailure == null ? "none" : firstFailure.replace(' ', '_'));
         }
     }
 
@@ -148,6 +150,6 @@ public class Producer {
 
     private Result result(long start) {
         return new Result(sent, acked.sum(), nacked.sum(), (System.nanoTime() - start) / 1e9,
-                sendToAck.summary("ack_"), firstFailure);
+                sendToAck.count(), sendToAck.summary("ack_"), firstFailure);
     }
 }
