@@ -36,6 +36,7 @@ final class ChildJvm implements AutoCloseable {
     private final BlockingQueue<String> benchLines = new LinkedBlockingQueue<>();
     private volatile Map<String, String> progress = Map.of();
     private final Path log;
+    private final Thread reader;
 
     private ChildJvm(String name, List<String> command) {
         this.name = name;
@@ -47,7 +48,7 @@ final class ChildJvm implements AutoCloseable {
             throw new UncheckedIOException("Could not run " + command, e);
         }
         stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-        Thread reader = new Thread(this::readOutput, "child-output-" + name);
+        reader = new Thread(this::readOutput, "child-output-" + name);
         reader.setDaemon(true);
         reader.start();
     }
@@ -107,7 +108,7 @@ final class ChildJvm implements AutoCloseable {
                 if (line != null && line.startsWith("BENCH " + word)) {
                     return fields(line);
                 }
-                if (line == null && !process.isAlive() && benchLines.isEmpty()) {
+                if (line == null && !process.isAlive() && !outputPending()) {
                     throw new IllegalStateException(name + " exited (" + process.exitValue() + ") before BENCH "
                             + word + "; see " + log.toAbsolutePath());
                 }
@@ -117,6 +118,12 @@ final class ChildJvm implements AutoCloseable {
         }
         throw new IllegalStateException(name + ": no BENCH " + word + " within " + timeout + "; see "
                 + log.toAbsolutePath());
+    }
+
+    /** Whether output of an exited process may still come: its last lines not read yet. */
+    private boolean outputPending() throws InterruptedException {
+        reader.join(5000);
+        return !benchLines.isEmpty();
     }
 
     /** The fields of the last {@code BENCH PROGRESS} line. */
@@ -153,7 +160,9 @@ final class ChildJvm implements AutoCloseable {
     /** Sends SIGTERM and waits for the exit; the time it took, or null if it had to be killed. */
     Duration terminate(Duration timeout) {
         long start = System.nanoTime();
-        process.destroy();
+        // SIGTERM through the handle: Process.destroy() would also close our end of its stdout, losing what it
+        // prints while it shuts down
+        process.toHandle().destroy();
         try {
             if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 return Duration.ofNanos(System.nanoTime() - start);
