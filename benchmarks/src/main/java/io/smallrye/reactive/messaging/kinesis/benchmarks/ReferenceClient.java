@@ -105,7 +105,7 @@ public final class ReferenceClient {
             }
             LockSupport.parkNanos(due - System.nanoTime());
             long sentNanos = System.nanoTime();
-            boolean measured = sentNanos - measuredFrom >= 0;
+            boolean measured = due - measuredFrom >= 0;
             byte[] data = Payload.create(Payload.nowMicros(), measured);
             sent++;
             client.putRecord(request -> request.streamName(stream).partitionKey(EndToEnd.randomKey())
