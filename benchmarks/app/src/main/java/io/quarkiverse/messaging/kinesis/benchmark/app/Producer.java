@@ -30,11 +30,11 @@ public class Producer {
 
     /** What one run did; printed as name=value words. */
     public record Result(long sent, long acked, long nacked, double seconds, int measuredAcked, String latency,
-            String firstFailure) {
+            long emitterFull, String firstFailure) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "sent=%d acked=%d nacked=%d seconds=%.3f measured_acked=%d %s failure=%s",
-                    sent, acked, nacked, seconds, measuredAcked, latency,
+            return String.format(Locale.ROOT, "sent=%d acked=%d nacked=%d seconds=%.3f measured_acked=%d %s emitter_full=%d"
+                    + " failure=%s", sent, acked, nacked, seconds, measuredAcked, latency, emitterFull,
                     firstFailure == null ? "none" : firstFailure.replace(' ', '_'));
         }
     }
@@ -63,6 +63,7 @@ public class Producer {
 
     private final LongAdder acked = new LongAdder();
     private final LongAdder nacked = new LongAdder();
+    private final LongAdder emitterFull = new LongAdder();
     private volatile String firstFailure;
     private volatile long sent;
     private volatile boolean sigterm;
@@ -101,7 +102,7 @@ public class Producer {
         for (int i = 0; i < records || rate > 0; i++) {
             long due = start + i * periodNanos;
             long now = System.nanoTime();
-            if (now - deadline >= 0) {
+            if (now - deadline >= 0 || (rate > 0 && due - deadline >= 0)) {
                 break;
             }
             if (rate > 0 && due - now > 0) {
@@ -134,7 +135,8 @@ public class Producer {
                     break;
                 } catch (IllegalStateException bufferFull) {
                     // the Emitter's own buffer (128 by default) is full: the channel has not asked for more yet
-                    LockSupport.parkNanos(100_000);
+                    emitterFull.increment();
+                    LockSupport.parkNanos(1_000_000);
                 }
             }
             sent = i + 1L;
@@ -151,6 +153,6 @@ public class Producer {
 
     private Result result(long start) {
         return new Result(sent, acked.sum(), nacked.sum(), (System.nanoTime() - start) / 1e9,
-                sendToAck.count(), sendToAck.summary("ack_"), firstFailure);
+                sendToAck.count(), sendToAck.summary("ack_"), emitterFull.sum(), firstFailure);
     }
 }
