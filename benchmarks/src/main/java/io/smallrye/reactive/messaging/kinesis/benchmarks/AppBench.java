@@ -19,7 +19,8 @@ import io.smallrye.reactive.messaging.kinesis.benchmarks.AppRuns.Producing;
  * <li>producer: {@code app-records} records of 100 B with {@code app-keys} keys, ours with aggregation on and off, the
  * KPL and the SDK loop alternating in each of {@code app-rounds} rounds; medians;</li>
  * <li>keys matrix ({@code app-matrix}): 1, 10, 1,000 keys × aggregation off/on × ordering strict/relaxed/none, ours,
- * {@code app-matrix-records} records, at most {@code app-matrix-seconds} of sending;</li>
+ * {@code app-matrix-records} records, at most {@code app-matrix-seconds} of sending, {@code app-matrix-rounds}
+ * rounds (1);</li>
  * <li>latency ({@code app-latency}) at 200 records/s for {@code app-latency-seconds} after
  * {@code app-latency-warmup};</li>
  * <li>flush at SIGTERM ({@code app-flush});</li>
@@ -66,17 +67,22 @@ final class AppBench {
         if (flag("app-matrix")) {
             int matrixRecords = integer("app-matrix-records", 30_000);
             int matrixSeconds = integer("app-matrix-seconds", 60);
-            for (int matrixKeys : new int[] { 1, 10, 1000 }) {
-                for (boolean aggregation : new boolean[] { false, true }) {
-                    for (String ordering : new String[] { "strict", "relaxed", "none" }) {
-                        String label = String.format("%,d key%s, aggregation %s, ordering %s", matrixKeys,
-                                matrixKeys == 1 ? "" : "s", aggregation ? "on" : "off", ordering);
-                        table.matrix(label, AppRuns.ours(label, matrixRecords, matrixKeys,
-                                Map.of("aggregation", String.valueOf(aggregation), "ordering", ordering),
-                                matrixSeconds));
+            Map<String, List<Producing>> cells = new LinkedHashMap<>();
+            for (int round = 1; round <= integer("app-matrix-rounds", 1); round++) {
+                for (int matrixKeys : new int[] { 1, 10, 1000 }) {
+                    for (boolean aggregation : new boolean[] { false, true }) {
+                        for (String ordering : new String[] { "strict", "relaxed", "none" }) {
+                            String label = String.format("%,d key%s, aggregation %s, ordering %s", matrixKeys,
+                                    matrixKeys == 1 ? "" : "s", aggregation ? "on" : "off", ordering);
+                            cells.computeIfAbsent(label, l -> new ArrayList<>()).add(AppRuns.ours(label,
+                                    matrixRecords, matrixKeys,
+                                    Map.of("aggregation", String.valueOf(aggregation), "ordering", ordering),
+                                    matrixSeconds));
+                        }
                     }
                 }
             }
+            cells.forEach(table::matrix);
         }
         if (flag("app-latency")) {
             AppLatency latency = new AppLatency(integer("app-latency-warmup", 5), integer("app-latency-seconds", 20));

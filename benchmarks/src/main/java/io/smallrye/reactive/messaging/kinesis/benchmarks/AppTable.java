@@ -46,13 +46,12 @@ final class AppTable {
                 ratio(ours, reference, Producing::kinesisPer1k));
     }
 
-    void matrix(String label, Producing run) {
-        String capped = run.sent() < 0 || run.acked() == run.sent() ? ""
-                : String.format(Locale.ROOT,
-                        " (%,d acked of %,d sent)", run.acked(), run.sent());
-        row("keys matrix: " + label, String.format(Locale.ROOT, "%,.0f records/s; %.2f Kinesis records per 1k; "
-                + "%,d records in %.1f s%s%s", run.perSecond(), run.kinesisPer1k(), run.acked(), run.seconds(), capped,
-                failures(List.of(run))), "", "");
+    void matrix(String label, List<Producing> runs) {
+        long acked = runs.stream().mapToLong(Producing::acked).sum();
+        long sent = runs.stream().mapToLong(Producing::sent).sum();
+        String capped = acked == sent ? "" : String.format(Locale.ROOT, "; capped: %,d acked of %,d sent", acked, sent);
+        row("keys matrix: " + label, figure(runs, Producing::perSecond, "%,.0f") + " records/s; "
+                + figure(runs, Producing::kinesisPer1k, "%.2f") + " Kinesis records per 1k" + capped, "", "");
     }
 
     void latency(AppLatency.Latency ours, AppLatency.Latency reference) {
