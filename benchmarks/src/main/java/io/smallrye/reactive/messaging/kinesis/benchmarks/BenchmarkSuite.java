@@ -35,7 +35,8 @@ import java.util.Map;
  * (a regular expression of benchmarks), {@code clients} (of the end-to-end runs: ours-agg,ours,kpl,sdk),
  * {@code latency}, {@code scale}, {@code kcl} (true/false), {@code latency-seconds} (20), {@code scale-small} (2),
  * {@code scale-large} (200), {@code fanout} (true/false), {@code fanout-seconds} (20, measured seconds per fan-out
- * latency run), {@code fanout-rates} (50,200).
+ * latency run), {@code fanout-rates} (50,200); {@code app} (false: the packaged application as users run it,
+ * {@link AppBench}, with its own {@code app-*} arguments).
  */
 public final class BenchmarkSuite {
 
@@ -156,6 +157,9 @@ public final class BenchmarkSuite {
         }
 
         report.append(consumers.report());
+        if (Boolean.parseBoolean(options.getOrDefault("app", "false"))) {
+            report.append(new AppBench(options).run());
+        }
 
         String text = report.toString();
         System.out.println();

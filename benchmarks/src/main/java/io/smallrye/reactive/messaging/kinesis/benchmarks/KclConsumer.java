@@ -63,6 +63,12 @@ final class KclConsumer implements AutoCloseable {
      */
     KclConsumer(KinesisAsyncClient kinesis, URI dynamoEndpoint, String stream, Long idleMillis, boolean fanOut,
             Consumer<KinesisClientRecord> sink) {
+        this(kinesis, dynamoEndpoint, stream, idleMillis, fanOut, InitialPositionInStream.LATEST, sink);
+    }
+
+    /** @param position where to start in shards without a checkpoint (the benchmark's leases are always new) */
+    KclConsumer(KinesisAsyncClient kinesis, URI dynamoEndpoint, String stream, Long idleMillis, boolean fanOut,
+            InitialPositionInStream position, Consumer<KinesisClientRecord> sink) {
         StaticCredentialsProvider credentials = StaticCredentialsProvider.create(
                 AwsBasicCredentials.create(KinesisMock.ACCESS_KEY_ID, KinesisMock.SECRET_ACCESS_KEY));
         dynamo = DynamoDbAsyncClient.builder().endpointOverride(dynamoEndpoint).region(Region.of(KinesisMock.REGION))
@@ -79,7 +85,7 @@ final class KclConsumer implements AutoCloseable {
             polling.idleTimeBetweenReadsInMillis(idleMillis);
         }
         RetrievalConfig retrieval = configs.retrievalConfig().initialPositionInStreamExtended(
-                InitialPositionInStreamExtended.newInitialPosition(InitialPositionInStream.LATEST));
+                InitialPositionInStreamExtended.newInitialPosition(position));
         if (!fanOut) {
             retrieval.retrievalSpecificConfig(polling);
         }

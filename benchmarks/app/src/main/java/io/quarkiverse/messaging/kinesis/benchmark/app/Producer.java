@@ -1,0 +1,158 @@
+package io.quarkiverse.messaging.kinesis.benchmark.app;
+
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+
+import io.smallrye.reactive.messaging.kinesis.OutgoingKinesisMetadata;
+
+/**
+ * The user's producer: {@code Emitter<byte[]>} to the channel {@code out}, 100-byte records, the partition key
+ * {@code k<i mod bench.keys>} in {@link OutgoingKinesisMetadata} ({@code bench.keys=0}: no key, the connector draws one).
+ * As fast as the Emitter accepts ({@code bench.rate=0}, at most {@code bench.max-outstanding} records unacked, as a
+ * careful user bounds it) or at {@code bench.rate} records/s. Each record's send-to-ack time is recorded when it is
+ * measured (sent after {@code bench.warmup-seconds}).
+ */
+@ApplicationScoped
+public class Producer {
+
+    /** What one run did; printed as name=value words. */
+    public record Result(long sent, long acked, long nacked, double seconds, int measuredAcked, String latency,
+            long emitterFull, String firstFailure) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "sent=%d acked=%d nacked=%d seconds=%.3f measured_acked=%d %s emitter_full=%d"
+                    + " failure=%s", sent, acked, nacked, seconds, measuredAcked, latency, emitterFull,
+                    firstFailure == null ? "none" : firstFailure.replace(' ', '_'));
+        }
+    }
+
+    @Inject
+    @Channel("out")
+    Emitter<byte[]> emitter;
+
+    @ConfigProperty(name = "bench.records", defaultValue = "300000")
+    int records;
+
+    @ConfigProperty(name = "bench.keys", defaultValue = "1000")
+    int keys;
+
+    @ConfigProperty(name = "bench.rate", defaultValue = "0")
+    int rate;
+
+    @ConfigProperty(name = "bench.warmup-seconds", defaultValue = "0")
+    int warmUpSeconds;
+
+    @ConfigProperty(name = "bench.max-seconds", defaultValue = "0")
+    int maxSeconds;
+
+    @ConfigProperty(name = "bench.max-outstanding", defaultValue = "10000")
+    int maxOutstanding;
+
+    private final LongAdder acked = new LongAdder();
+    private final LongAdder nacked = new LongAdder();
+    private final LongAdder emitterFull = new LongAdder();
+    private volatile String firstFailure;
+    private volatile long sent;
+    private volatile boolean sigterm;
+    private Percentiles sendToAck;
+    private Semaphore outstanding;
+
+    /** Sends, waits for every ack or nack, and reports. */
+    public Result run(Runnable beforeFirstSend) {
+        beforeFirstSend.run();
+        long start = System.nanoTime();
+        send(start);
+        while (acked.sum() + nacked.sum() < sent) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        return result(start);
+    }
+
+    /** Sends without waiting for the acks. */
+    public Result sendOnly() {
+        long start = System.nanoTime();
+        send(start);
+        return result(start);
+    }
+
+    /** After SIGTERM, prints {@code BENCH SETTLED ...} when the last sent record is acked or nacked. */
+    public void reportSettledAfterSigterm() {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> sigterm = true, "bench-sigterm"));
+    }
+
+    private void send(long start) {
+        outstanding = new Semaphore(maxOutstanding);
+        sendToAck = new Percentiles(rate > 0 ? rate * (warmUpSeconds + Math.max(maxSeconds, 1) + 1) : records);
+        long periodNanos = rate > 0 ? TimeUnit.SECONDS.toNanos(1) / rate : 0;
+        long measuredFrom = start + TimeUnit.SECONDS.toNanos(warmUpSeconds);
+        long deadline = maxSeconds > 0 ? start + TimeUnit.SECONDS.toNanos(warmUpSeconds + maxSeconds) : Long.MAX_VALUE;
+        for (int i = 0; i < records || rate > 0; i++) {
+            long due = start + i * periodNanos;
+            long now = System.nanoTime();
+            if (now - deadline >= 0 || (rate > 0 && due - deadline >= 0)) {
+                break;
+            }
+            if (rate > 0 && due - now > 0) {
+                LockSupport.parkNanos(due - now);
+            }
+            outstanding.acquireUninterruptibly();
+            // at a rate, by the schedule: a sender that falls behind catches up without adding measured records
+            boolean measured = (rate > 0 ? due : System.nanoTime()) - measuredFrom >= 0;
+            byte[] data = Payload.create(Payload.nowMicros(), measured);
+            Metadata metadata = keys > 0
+                    ? Metadata.of(OutgoingKinesisMetadata.builder().partitionKey("k" + (i % keys)).build())
+                    : Metadata.empty();
+            long sentNanos = System.nanoTime();
+            Message<byte[]> message = Message.of(data, metadata, () -> {
+                if (measured) {
+                    sendToAck.add((System.nanoTime() - sentNanos) / 1000);
+                }
+                settled(acked);
+                return CompletableFuture.completedFuture(null);
+            }, failure -> {
+                if (firstFailure == null) {
+                    firstFailure = String.valueOf(failure);
+                }
+                settled(nacked);
+                return CompletableFuture.completedFuture(null);
+            });
+            while (true) {
+                try {
+                    emitter.send(message);
+                    break;
+                } catch (IllegalStateException bufferFull) {
+                    // the Emitter's own buffer (128 by default) is full: the channel has not asked for more yet
+                    emitterFull.increment();
+                    LockSupport.parkNanos(1_000_000);
+                }
+            }
+            sent = i + 1L;
+        }
+    }
+
+    private void settled(LongAdder counter) {
+        counter.increment();
+        outstanding.release();
+        if (sigterm && acked.sum() + nacked.sum() == sent) {
+            Out.line("SETTLED acked=" + acked.sum() + " nacked=" + nacked.sum());
+        }
+    }
+
+    private Result result(long start) {
+        return new Result(sent, acked.sum(), nacked.sum(), (System.nanoTime() - start) / 1e9,
+                sendToAck.count(), sendToAck.summary("ack_"), emitterFull.sum(), firstFailure);
+    }
+}

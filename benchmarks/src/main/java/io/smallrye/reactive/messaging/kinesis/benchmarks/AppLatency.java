@@ -1,0 +1,125 @@
+package io.smallrye.reactive.messaging.kinesis.benchmarks;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.smallrye.reactive.messaging.kinesis.test.Dynalite;
+import io.smallrye.reactive.messaging.kinesis.test.Kinesalite;
+
+/**
+ * End-to-end latency at {@value #RATE} records/s, producer and consumer each in a JVM of their own, on a fresh
+ * kinesalite (plain HTTP) and stream of {@value AppRuns#SHARDS} shards: the consumer starts first and says it is
+ * ready, then the producer sends for the warm-up and the measured seconds; records sent after the warm-up carry a
+ * mark and their send time ({@code Instant.now()}, microseconds since the epoch: one machine, one wall clock).
+ * Producer time: send to ack, in the producer. Consumer time: Kinesis's ApproximateArrivalTimestamp (milliseconds)
+ * to delivery. Total: the send time in the payload to delivery.
+ */
+final class AppLatency {
+
+    static final int RATE = 200;
+    private static final Duration DRAIN = Duration.ofSeconds(20);
+
+    /** p50/p95/p99 in ms of each part, and how many measured records each side saw. */
+    record Latency(String label, double[] producer, double[] consumer, double[] total, long acked, long received) {
+    }
+
+    private final int warmUpSeconds;
+    private final int seconds;
+
+    AppLatency(int warmUpSeconds, int seconds) {
+        this.warmUpSeconds = warmUpSeconds;
+        this.seconds = seconds;
+    }
+
+    /** Ours to ours: the benchmark application as producer (this buffer-time, or the default) and as consumer. */
+    Latency ours(String bufferTime) {
+        try (Kinesalite kinesalite = new Kinesalite(false)) {
+            kinesalite.start();
+            String stream = AppRuns.stream(kinesalite, "latency");
+            Map<String, String> consumer = AppRuns.appProperties(kinesalite.endpoint(), stream);
+            consumer.put("bench.mode", "consume");
+            consumer.put("mp.messaging.outgoing.out.enabled", "false");
+            Map<String, String> producer = AppRuns.appProperties(kinesalite.endpoint(), stream);
+            producer.put("bench.mode", "produce");
+            producer.put("mp.messaging.incoming.in.enabled", "false");
+            if (bufferTime != null) {
+                producer.put("mp.messaging.outgoing.out.buffer-time", bufferTime);
+            }
+            rate(producer);
+            String label = "smallrye-kinesis → smallrye-kinesis, producer buffer-time "
+                    + (bufferTime == null ? "500ms (default)" : bufferTime);
+            return measure(label, ChildJvm.app("latency-consumer", consumer), () -> ChildJvm.app("latency-producer",
+                    producer));
+        }
+    }
+
+    /** The reference: an SDK PutRecord producer at the same rate, the KCL 3.1.1 consumer (this idle time, or its default). */
+    Latency kcl(Long idleMillis) {
+        try (Kinesalite kinesalite = new Kinesalite(false); Dynalite dynalite = new Dynalite()) {
+            kinesalite.start();
+            dynalite.start();
+            String stream = AppRuns.stream(kinesalite, "latency-kcl");
+            Map<String, String> consumer = new HashMap<>(Map.of("bench.mode", "kcl", "bench.stream", stream,
+                    "bench.endpoint", kinesalite.endpoint().toString(), "bench.dynamo", dynalite.endpoint().toString()));
+            if (idleMillis != null) {
+                consumer.put("bench.idle-millis", String.valueOf(idleMillis));
+            }
+            Map<String, String> producer = new HashMap<>(Map.of("bench.mode", "sdk-rate", "bench.stream", stream,
+                    "bench.endpoint", kinesalite.endpoint().toString()));
+            rate(producer);
+            String label = "SDK PutRecord → KCL 3.1.1, idle time between reads "
+                    + (idleMillis == null ? KclConsumer.DEFAULT_IDLE_MILLIS + " ms (default)" : idleMillis + " ms");
+            return measure(label, ChildJvm.reference("latency-kcl", consumer),
+                    () -> ChildJvm.reference("latency-sdk-producer", producer));
+        }
+    }
+
+    private void rate(Map<String, String> producer) {
+        producer.put("bench.rate", String.valueOf(RATE));
+        producer.put("bench.warmup-seconds", String.valueOf(warmUpSeconds));
+        producer.put("bench.max-seconds", String.valueOf(seconds));
+    }
+
+    private static Latency measure(String label, ChildJvm consumer, java.util.function.Supplier<ChildJvm> producers) {
+        try (consumer) {
+            consumer.await("READY", Duration.ofMinutes(2));
+            Map<String, String> sent;
+            try (ChildJvm producer = producers.get()) {
+                producer.await("START", Duration.ofMinutes(2));
+                sent = producer.await("END", AppRuns.RUN_TIMEOUT);
+                producer.exit();
+            }
+            long measuredAcked = AppRuns.longOf(sent, "measured_acked");
+            long deadline = System.nanoTime() + DRAIN.toNanos();
+            while (AppRuns.longOf(consumer.progress(), "measured") < measuredAcked
+                    && System.nanoTime() - deadline < 0) {
+                sleep(200);
+            }
+            consumer.command("report");
+            Map<String, String> received = consumer.await("END", Duration.ofSeconds(30));
+            consumer.exit();
+            Latency latency = new Latency(label, percentiles(sent, "ack_"), percentiles(received, "consumer_"),
+                    percentiles(received, "total_"), measuredAcked, AppRuns.longOf(received, "measured"));
+            System.out.printf("%n>>> app | %s: producer %s, consumer %s, total %s ms (%d acked, %d received)%n%n",
+                    label, java.util.Arrays.toString(latency.producer()), java.util.Arrays.toString(latency.consumer()),
+                    java.util.Arrays.toString(latency.total()), latency.acked(), latency.received());
+            return latency;
+        }
+    }
+
+    private static double[] percentiles(Map<String, String> fields, String prefix) {
+        return new double[] { Double.parseDouble(fields.getOrDefault(prefix + "p50", "-1")),
+                Double.parseDouble(fields.getOrDefault(prefix + "p95", "-1")),
+                Double.parseDouble(fields.getOrDefault(prefix + "p99", "-1")) };
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
