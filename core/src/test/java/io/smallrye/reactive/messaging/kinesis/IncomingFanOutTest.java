@@ -141,6 +141,24 @@ class IncomingFanOutTest extends WeldTestBase {
         }
     }
 
+    @Test
+    void aSubscriptionThatGetsNoConnectionFromThePoolIsRetriedNotFatal() {
+        kinesis.addShard(SHARD_0).withRecords(20);
+        // what the SDK's Netty pool hands the response handler when max-concurrency is used up: a plain Throwable
+        kinesis.failSubscriptions(SHARD_0, 3, () -> new Throwable("Acquire operation took longer than the configured"
+                + " maximum time. This indicates that a request cannot get a connection from the pool"));
+
+        try (LogCapture logs = LogCapture.start()) {
+            Collector app = runApplication(channel(), Collector.class);
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> app.received().size() >= 20);
+            assertThat(app.received()).containsExactlyElementsOf(expected(SHARD_0, 20));
+            assertThat(kinesis.subscriptions().stream().filter(s -> s.shardId().equals(SHARD_0))).hasSize(4);
+            assertThat(connector().getLiveness().isOk()).as("the reader went on").isTrue();
+            assertThat(logs.containing("Acquire operation")).as("one WARN line for the run of failures").hasSize(1);
+        }
+    }
+
     private static String message(HealthReport report) {
         return report.getChannels().stream().map(HealthReport.ChannelInfo::getMessage)
                 .filter(java.util.Objects::nonNull).reduce("", String::concat);

@@ -20,6 +20,8 @@ import org.reactivestreams.Subscription;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.async.SdkPublisher;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kinesis.model.ChildShard;
 import software.amazon.awssdk.services.kinesis.model.Consumer;
 import software.amazon.awssdk.services.kinesis.model.ConsumerDescription;
@@ -64,7 +66,7 @@ public class ScriptedFanOut extends ScriptedKinesis {
         thread.setDaemon(true);
         return thread;
     });
-    private final Map<String, List<Supplier<RuntimeException>>> subscribeFaults = new ConcurrentHashMap<>();
+    private final Map<String, List<Supplier<? extends Throwable>>> subscribeFaults = new ConcurrentHashMap<>();
     private final Map<String, ConsumerDescription> consumers = new ConcurrentHashMap<>();
     private final List<Subscribed> subscriptions = new CopyOnWriteArrayList<>();
     private final List<String> subscribedArns = new CopyOnWriteArrayList<>();
@@ -78,8 +80,11 @@ public class ScriptedFanOut extends ScriptedKinesis {
     volatile int eventSize = 5;
     volatile int eventsPerSubscription = Integer.MAX_VALUE;
 
-    /** The next {@code count} subscriptions to the shard fail with the exception. */
-    public void failSubscriptions(String shardId, int count, Supplier<RuntimeException> failure) {
+    /**
+     * The next {@code count} subscriptions to the shard fail with the exception; one that is not the SDK's (the HTTP
+     * layer's, as a plain Throwable) reaches the handler as it is and the call's future wrapped, as the SDK does.
+     */
+    public void failSubscriptions(String shardId, int count, Supplier<? extends Throwable> failure) {
         for (int i = 0; i < count; i++) {
             subscribeFaults.computeIfAbsent(shardId, id -> new CopyOnWriteArrayList<>()).add(failure);
         }
@@ -246,11 +251,11 @@ public class ScriptedFanOut extends ScriptedKinesis {
         StartingPosition position = request.startingPosition();
         subscriptions.add(new Subscribed(request.shardId(), position.typeAsString(), position.sequenceNumber()));
         subscribedArns.add(request.consumerARN());
-        List<Supplier<RuntimeException>> faults = subscribeFaults.getOrDefault(request.shardId(), List.of());
-        Supplier<RuntimeException> scripted = faults.isEmpty() ? null : faults.remove(0);
+        List<Supplier<? extends Throwable>> faults = subscribeFaults.getOrDefault(request.shardId(), List.of());
+        Supplier<? extends Throwable> scripted = faults.isEmpty() ? null : faults.remove(0);
         CompletableFuture<Void> done = new CompletableFuture<>();
         pump.execute(() -> {
-            Supplier<RuntimeException> fault = scripted;
+            Supplier<? extends Throwable> fault = scripted;
             boolean consumerExists = consumers.values().stream()
                     .anyMatch(consumer -> consumer.consumerARN().equals(request.consumerARN()));
             if (fault == null && streamMissing) {
@@ -259,9 +264,10 @@ public class ScriptedFanOut extends ScriptedKinesis {
                 fault = () -> consumerNotFound(request.consumerARN());
             }
             if (fault != null) {
-                RuntimeException failure = fault.get();
+                Throwable failure = fault.get();
                 handler.exceptionOccurred(failure);
-                done.completeExceptionally(failure);
+                done.completeExceptionally(failure instanceof SdkException ? failure
+                        : SdkClientException.create("Unable to execute HTTP request: " + failure.getMessage(), failure));
                 return;
             }
             handler.responseReceived(SubscribeToShardResponse.builder().build());

@@ -152,7 +152,10 @@ public interface KinesisMessagingConfig {
 
         /**
          * The most concurrent requests (connections, over HTTP/1.1) of one client the connector builds. The SDK's
-         * default (50) when not set. Must be positive.
+         * default (50) when not set, except for the clients of fan-out channels: unbounded when not set (as the KCL),
+         * since each SubscribeToShard subscription holds one HTTP/2 stream for its whole life. When set, it applies to
+         * fan-out clients too and must exceed the shards read in fan-out by the node (all channels sharing the client)
+         * plus a few for other calls, or the extra subscriptions wait for a connection and are retried. Must be positive.
          */
         OptionalInt maxConcurrency();
 

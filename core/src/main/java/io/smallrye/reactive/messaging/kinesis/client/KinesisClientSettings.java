@@ -65,7 +65,7 @@ public interface KinesisClientSettings {
         return NETTY;
     }
 
-    /** The most concurrent HTTP requests (connections, for HTTP/1.1) of one client. */
+    /** The most concurrent HTTP requests (connections, for HTTP/1.1) of one client; fan-out clients: see FanOutHttp. */
     default OptionalInt maxConcurrency() {
         return OptionalInt.empty();
     }

@@ -77,8 +77,12 @@ public class KinesisClients {
     @Any
     Instance<AwsCredentialsProvider> credentialsBeans;
 
-    /** What a built client is shared by: equal region, endpoint and credentials. */
-    private record ClientKey(String region, URI endpoint, CredentialsSpec credentials, Protocol protocol) {
+    /**
+     * What a built client is shared by: equal region, endpoint, credentials, protocol and use (fan-out clients have
+     * their own HTTP/2 settings, {@link FanOutHttp}).
+     */
+    private record ClientKey(String region, URI endpoint, CredentialsSpec credentials, Protocol protocol,
+            boolean fanOut) {
     }
 
     private final Map<ClientKey, KinesisAsyncClient> owned = new ConcurrentHashMap<>();
@@ -125,10 +129,10 @@ public class KinesisClients {
                                 defaults.endpointOverrideSource(), value, allowed)))
                         .orElse(null);
         CredentialsSpec credentials = credentials(conf.config());
-        Protocol protocol = fanOut(conf) ? fanOutProtocol(conf.getChannel(), defaults)
-                : kinesisProtocol(defaults, endpoint);
-        return owned.computeIfAbsent(new ClientKey(region, endpoint, credentials, protocol),
-                key -> build(defaults, region, endpoint, credentials, protocol));
+        boolean fanOut = fanOut(conf);
+        Protocol protocol = fanOut ? fanOutProtocol(conf.getChannel(), defaults) : kinesisProtocol(defaults, endpoint);
+        return owned.computeIfAbsent(new ClientKey(region, endpoint, credentials, protocol, fanOut),
+                key -> build(defaults, region, endpoint, credentials, protocol, fanOut));
     }
 
     /**
@@ -217,9 +221,9 @@ public class KinesisClients {
     }
 
     private KinesisAsyncClient build(KinesisClientSettings defaults, String region, URI endpoint,
-            CredentialsSpec credentials, Protocol protocol) {
+            CredentialsSpec credentials, Protocol protocol, boolean fanOut) {
         KinesisCredentialsLogging.log.clientBuilt("Kinesis", region, String.valueOf(endpoint), credentials.toString());
-        return configure(KinesisAsyncClient.builder(), defaults, region, endpoint, protocol,
+        return configure(KinesisAsyncClient.builder(), defaults, region, endpoint, protocol, fanOut,
                 credentialsProviders.provider(credentials, region)).build();
     }
 
@@ -246,16 +250,16 @@ public class KinesisClients {
                         "dynamodb-endpoint-override", value, allowed)))
                 .orElse(null);
         CredentialsSpec credentials = dynamoDbCredentials(conf.config());
-        return ownedDynamoDb.computeIfAbsent(new ClientKey(region, endpoint, credentials, null), key -> {
+        return ownedDynamoDb.computeIfAbsent(new ClientKey(region, endpoint, credentials, null, false), key -> {
             KinesisCredentialsLogging.log.clientBuilt("DynamoDB", region, String.valueOf(endpoint),
                     credentials.toString());
-            return configure(DynamoDbAsyncClient.builder(), defaults, region, endpoint, null,
+            return configure(DynamoDbAsyncClient.builder(), defaults, region, endpoint, null, false,
                     credentialsProviders.provider(credentials, region)).build();
         });
     }
 
     private <B extends AwsClientBuilder<B, ?> & SdkAsyncClientBuilder<B, ?>> B configure(B builder,
-            KinesisClientSettings defaults, String region, URI endpoint, Protocol protocol,
+            KinesisClientSettings defaults, String region, URI endpoint, Protocol protocol, boolean fanOut,
             AwsCredentialsProvider credentials) {
         if (KinesisClientSettings.CRT.equals(defaults.httpClient())) {
             SdkAsyncHttpClient http = crtHttpClient(defaults);
@@ -271,6 +275,9 @@ public class KinesisClients {
             defaults.writeTimeout().ifPresent(http::writeTimeout);
             if (protocol != null) {
                 http.protocol(protocol);
+            }
+            if (fanOut) {
+                FanOutHttp.tune(http, defaults);
             }
             boolean tls = endpoint == null || "https".equalsIgnoreCase(endpoint.getScheme());
             if (protocol == Protocol.HTTP2 && tls) {

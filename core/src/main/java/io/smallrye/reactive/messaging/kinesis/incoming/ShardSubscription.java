@@ -6,7 +6,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.reactivestreams.Subscription;
 
-import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
 import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
 import io.smallrye.reactive.messaging.kinesis.client.FailureKind;
 import io.smallrye.reactive.messaging.kinesis.client.StreamRef;
@@ -16,7 +15,6 @@ import io.smallrye.reactive.messaging.kinesis.i18n.KinesisFanOutLogging;
 import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.Record;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.StartingPosition;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEvent;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardRequest;
@@ -27,17 +25,15 @@ import software.amazon.awssdk.services.kinesis.model.SubscribeToShardRequest;
  * ({@link #fetch}: downstream demand and room under max-pending-records), so a slow consumer never buffers more than
  * one event per shard; HTTP/2 flow control holds the rest at Kinesis.
  * <p>
- * A subscription lasts 5 minutes, then completes: it is renewed at once after the last event's
- * {@code continuationSequenceNumber} (AFTER_SEQUENCE_NUMBER), so nothing is skipped or delivered twice. Before the first
- * event, it starts where the reader's {@link ShardCursor} says (the checkpoint, the starting position). An event
- * without continuation sequence number ends the shard (resharding): its child shards go to the reader. Failures that
+ * A subscription lasts 5 minutes, then completes and is renewed at once; where each one starts (the cursor, the last
+ * continuation, a lost position) is {@link SubscriptionStart}'s. An event without continuation sequence number ends
+ * the shard (resharding): its child shards go to the reader. Failures that
  * can heal (ResourceInUseException: another subscription of this consumer to this shard is live, e.g. a node that has
  * not yet noticed it lost the lease; throttling; network trouble; not found) are retried after the channel's backoff
  * from the same position, logged one line per run and shown by health ({@link ReaderTrouble}); access denied ends the
  * reader naming the consumer, the stream and the action. "Not found" is sorted out by {@link ConsumerRecovery}: a
  * consumer registered again is subscribed with at once from the last position; a stream or shard not found (deleted,
- * recreated) loses the position as polling does ({@link LostPositionStrategy}), as does a renewal whose continuation
- * the stream refuses.
+ * recreated) loses the position, as does a renewal whose continuation the stream refuses.
  * <p>
  * The SDK calls back on its event loops; every callback hops onto the channel context, and callbacks of a
  * subscription that was replaced or stopped are dropped (each subscription has its own generation).
@@ -52,6 +48,7 @@ final class ShardSubscription implements ShardSource, SubscriptionHandler.Callba
     private final FanOutConsumer consumer;
     private final String shardId;
     private final ShardCursor cursor;
+    private final SubscriptionStart start;
     private final FetchedRecords buffer;
     private final ChannelContext context;
     private final KinesisMetrics metrics;
@@ -68,17 +65,10 @@ final class ShardSubscription implements ShardSource, SubscriptionHandler.Callba
     private boolean checkingConsumer;
     /** The consumer ARN of the current (or last) subscription. */
     private String usedArn;
-    /** The "not found" that showed the stream or shard gone while the reader stood at a position; else null. */
-    private Throwable goneWith;
     /** The publisher's subscription, while one is open. */
     private Subscription subscription;
     /** Whether an event was requested and has not come yet. */
     private boolean awaitingEvent;
-    /** After the last event: where a renewed subscription starts; null before the first event. */
-    private String continuation;
-    private boolean subscribedOnce;
-    /** Where the current subscription started when the cursor placed it (not a continuation); else null. */
-    private IteratorStart placedAt;
     private boolean stopped;
     private boolean closed;
     private boolean positioned;
@@ -104,6 +94,10 @@ final class ShardSubscription implements ShardSource, SubscriptionHandler.Callba
         this.backoff = new ReadPacer(Duration.ZERO, Duration.ZERO, settings.retryBackoff(),
                 settings.maxRetryBackoff());
         this.trouble = new ReaderTrouble(settings.channel(), settings.stream(), shardId, statusChanged);
+        this.start = new SubscriptionStart(cursor, settings.lostPositionStrategy(), trouble, (position, failure) -> {
+            stopped = true;
+            answers.positionLost(position, failure);
+        });
     }
 
     @Override
@@ -170,40 +164,16 @@ final class ShardSubscription implements ShardSource, SubscriptionHandler.Callba
         return cursor.lastFetched();
     }
 
-    /** Where the next subscription starts: after the last event, else where the cursor stands. */
-    private StartingPosition startingPosition() {
-        placedAt = null;
-        if (continuation != null) {
-            return StartingPosition.builder().type(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
-                    .sequenceNumber(continuation).build();
-        }
-        if (subscribedOnce) {
-            cursor.expired(); // after the last fetched record, or where the first subscription started
-        }
-        placedAt = cursor.iteratorRequested();
-        return placedAt.toStartingPosition();
-    }
-
     private void subscribe() {
-        StartingPosition from = startingPosition();
-        if (goneWith != null) {
-            // the stream (or shard) was found deleted: as polling does, its old position is lost
-            Throwable gone = goneWith;
-            goneWith = null;
-            if (placedAt.after() != null) {
-                if (!losePosition(placedAt, gone)) {
-                    return;
-                }
-                from = startingPosition();
-            }
+        StartingPosition from = start.next();
+        if (from == null) {
+            return; // the stream was found gone and the position is lost for good: the reader ends
         }
         subscribing = true;
         long current = ++generation;
-        subscribedOnce = true;
         usedArn = consumer.arn();
         eventsOfSubscription = 0;
-        KinesisFanOutLogging.log.subscribed(settings.channel(), shardId,
-                placedAt != null ? placedAt.toString() : "after " + continuation);
+        KinesisFanOutLogging.log.subscribed(settings.channel(), shardId, start.describe());
         SubscribeToShardRequest request = SubscribeToShardRequest.builder().consumerARN(usedArn).shardId(shardId)
                 .startingPosition(from).build();
         client.subscribeToShard(request, new SubscriptionHandler(current, context, this))
@@ -241,7 +211,7 @@ final class ShardSubscription implements ShardSource, SubscriptionHandler.Callba
             trouble.succeeded(SUBSCRIBE);
             consumer.worked();
             metrics.subscriptionAnswered(settings.channel(), settings.stream(), shardId,
-                    placedAt == null ? KinesisMetrics.RENEWED : KinesisMetrics.OPENED);
+                    start.placed() ? KinesisMetrics.OPENED : KinesisMetrics.RENEWED);
             backoff.pageReceived(System.nanoTime(), true, false);
             if (!positioned) {
                 positioned = true;
@@ -252,8 +222,8 @@ final class ShardSubscription implements ShardSource, SubscriptionHandler.Callba
         millisBehindLatest = behind;
         count(event.records(), behind);
         buffer.add(event.records(), behind);
-        continuation = event.continuationSequenceNumber();
-        if (continuation == null) {
+        start.continueAfter(event.continuationSequenceNumber());
+        if (start.continuation() == null) {
             // the shard ended: this event names its children (Kinesis sends none while the shard is open)
             closed = true;
             end();
@@ -288,7 +258,7 @@ final class ShardSubscription implements ShardSource, SubscriptionHandler.Callba
             return;
         }
         KinesisFanOutLogging.log.subscriptionEnded(settings.channel(), shardId, eventsOfSubscription,
-                continuation == null ? "where it started" : "after " + continuation);
+                start.continuation() == null ? "where it started" : "after " + start.continuation());
         if (eventsOfSubscription == 0) {
             backoff.failed(System.nanoTime()); // ended at once: renewed after a backoff, not in a tight loop
         }
@@ -304,11 +274,10 @@ final class ShardSubscription implements ShardSource, SubscriptionHandler.Callba
         end();
         metrics.subscriptionAnswered(settings.channel(), settings.stream(), shardId, KinesisMetrics.FAILED);
         FailureKind kind = AwsErrors.classify(failure);
-        // where the next subscription would start: after the last event, else where this one was placed
-        IteratorStart from = continuation != null ? IteratorStart.after(ShardPosition.of(continuation)) : placedAt;
+        IteratorStart from = start.retryFrom();
         if (from != null && from.after() != null && ReaderTrouble.positionLost(failure)) {
             // a checkpoint, or the last continuation (the stream recreated meanwhile), that no longer exists
-            if (losePosition(from, failure)) {
+            if (start.lose(from, failure)) {
                 answers.answered();
             }
             return;
@@ -345,8 +314,7 @@ final class ShardSubscription implements ShardSource, SubscriptionHandler.Callba
                     // resubscribed at once, with the new consumer, after the last event: no gap, no duplicate
                 }
                 case STREAM_OR_SHARD, STREAM_REPLACED -> {
-                    continuation = null;
-                    goneWith = failure;
+                    start.streamGone(failure);
                     retryLater(failure, FailureKind.NOT_FOUND);
                     return;
                 }
@@ -369,28 +337,6 @@ final class ShardSubscription implements ShardSource, SubscriptionHandler.Callba
                     backoff.failuresInARow(), TimeUnit.NANOSECONDS.toMillis(wait));
         }
         answers.answered();
-    }
-
-    /**
-     * The position the subscription starts at no longer exists (trimmed, or the stream deleted or recreated): as
-     * polling does, logs it once and moves the cursor where lost-position-strategy says (returns true), or ends the
-     * reader (returns false).
-     */
-    private boolean losePosition(IteratorStart from, Throwable failure) {
-        LostPositionStrategy strategy = settings.lostPositionStrategy();
-        String position = from.after().toString();
-        trouble.positionLost(position, failure, strategy);
-        if (strategy == LostPositionStrategy.FAIL) {
-            stopped = true;
-            answers.positionLost(position, failure);
-            return false;
-        }
-        cursor.reset(strategy == LostPositionStrategy.TRIM_HORIZON ? IteratorStart.trimHorizon()
-                : IteratorStart.latest());
-        continuation = null;
-        subscribedOnce = false; // the next subscription starts where the cursor now stands
-        placedAt = null;
-        return true;
     }
 
     /** Forgets the current subscription (cancelled if open); its late callbacks are dropped. */

@@ -1,10 +1,15 @@
 package io.smallrye.reactive.messaging.kinesis.incoming;
 
+import java.io.IOException;
+
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 
+import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
 import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
 import software.amazon.awssdk.core.async.SdkPublisher;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEvent;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEventStream;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponse;
@@ -65,7 +70,7 @@ final class SubscriptionHandler implements SubscribeToShardResponseHandler {
 
             @Override
             public void onError(Throwable failure) {
-                context.execute(() -> callbacks.failed(generation, failure));
+                context.execute(() -> callbacks.failed(generation, withoutAnswer(failure)));
             }
 
             @Override
@@ -77,7 +82,19 @@ final class SubscriptionHandler implements SubscribeToShardResponseHandler {
 
     @Override
     public void exceptionOccurred(Throwable failure) {
-        context.execute(() -> callbacks.failed(generation, failure));
+        context.execute(() -> callbacks.failed(generation, withoutAnswer(failure)));
+    }
+
+    /**
+     * The handler gets the HTTP layer's failures as they are, before the call's future wraps them: e.g. a plain
+     * Throwable "Acquire operation took longer than the configured maximum time" when the client's max-concurrency is
+     * used up. Wrapped as the future does (SdkClientException), they are what {@link AwsErrors} calls transient (no
+     * answer from Kinesis) instead of permanent.
+     */
+    static Throwable withoutAnswer(Throwable failure) {
+        Throwable cause = AwsErrors.unwrap(failure);
+        return cause instanceof SdkException || cause instanceof IOException ? cause
+                : SdkClientException.create("SubscribeToShard failed without an answer: " + cause.getMessage(), cause);
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +55,21 @@ class KinesisProtocolTest {
         };
         assertThatThrownBy(() -> KinesisClients.fanOutProtocol("orders", crt))
                 .hasMessageContaining("crt").hasMessageContaining("http-client.type");
+    }
+
+    @Test
+    void fanOutClientsHaveNoConcurrencyLimitUnlessTheHostSetsOneAndTheKclsHttp2Settings() {
+        assertThat(FanOutHttp.maxConcurrency(protocol(null))).as("one HTTP/2 stream per subscription, for its life")
+                .isEqualTo(Integer.MAX_VALUE);
+        KinesisClientSettings limited = new KinesisClientSettings() {
+            @Override
+            public OptionalInt maxConcurrency() {
+                return OptionalInt.of(500);
+            }
+        };
+        assertThat(FanOutHttp.maxConcurrency(limited)).isEqualTo(500);
+        assertThat(FanOutHttp.http2().initialWindowSize()).isEqualTo(512 * 1024);
+        assertThat(FanOutHttp.http2().healthCheckPingPeriod()).isEqualTo(java.time.Duration.ofSeconds(60));
     }
 
     @Test
