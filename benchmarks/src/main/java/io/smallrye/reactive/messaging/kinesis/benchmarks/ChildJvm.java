@@ -74,6 +74,11 @@ final class ChildJvm implements AutoCloseable {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         // the emulators need CBOR off (kinesalite) and take any credentials
         command.add("-Daws.cborEnabled=false");
+        // e.g. a JFR recording per child: BENCH_CHILD_JVM_OPTIONS="-XX:StartFlightRecording=filename=target/%p.jfr"
+        String extra = System.getenv("BENCH_CHILD_JVM_OPTIONS");
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(tail);
         return command;

@@ -46,6 +46,7 @@ public final class ReferenceClient {
     }
 
     public static void main(String[] args) throws Exception {
+        BenchLogging.warningsOnly();
         String mode = System.getProperty("bench.mode");
         String stream = System.getProperty("bench.stream");
         int records = Integer.getInteger("bench.records", 300_000);

@@ -35,6 +35,11 @@ final class PendingRecords {
     private final Set<String> dueBehindKey = new HashSet<>();
     /** A key of {@link #dueBehindKey} landed since the last batch: its waiting records are due. */
     private boolean dueKeyLanded;
+    /** Waiting records per order key (ordering strict or relaxed). */
+    private final Map<String, Integer> waitingKeys = new HashMap<>();
+    /** Order keys of {@link #waitingKeys} not in {@link #inFlightKeys}: while 0, no keyed record can be taken. */
+    private int freeWaitingKeys;
+    private int unkeyedWaiting;
     private long waitingBytes;
 
     PendingRecords(Ordering ordering, int recordsToFill, long maxBatchBytes) {
@@ -48,6 +53,15 @@ final class PendingRecords {
         waitingBytes += record.size;
         if (record.attempts > 0) {
             backingOff.add(record);
+        }
+        if (ordering == Ordering.NONE) {
+            return;
+        }
+        if (record.orderKey == null) {
+            unkeyedWaiting++;
+        } else if (waitingKeys.merge(record.orderKey, 1, Integer::sum) == 1
+                && !inFlightKeys.containsKey(record.orderKey)) {
+            freeWaitingKeys++;
         }
     }
 
@@ -118,6 +132,13 @@ final class PendingRecords {
      * backing off, or refused by the packer). The chosen records are marked in flight.
      */
     List<RequestEntry> nextBatch(long nowNanos, Function<String, BatchPacker> packerForStream) {
+        if (everyWaitingKeyInFlight()) {
+            // what the scan below would conclude, without walking every waiting record (a large backlog behind the
+            // keys of the requests under way is scanned once per answer, not once per arrival)
+            dueKeyLanded = false;
+            dueBehindKey.addAll(waitingKeys.keySet());
+            return List.of();
+        }
         Set<String> heldBack = ordering == Ordering.NONE ? Set.of() : new HashSet<>();
         dueKeyLanded = false;
         List<PendingRecord> taken = new ArrayList<>();
@@ -157,15 +178,39 @@ final class PendingRecords {
             backingOff.remove(record);
             waitingBytes -= record.size;
             taken.add(record);
+            leftWaiting(record);
         }
         if (ordering != Ordering.NONE) {
             for (PendingRecord record : taken) {
-                if (record.orderKey != null) {
-                    inFlightKeys.merge(record.orderKey, 1, Integer::sum);
+                if (record.orderKey != null && inFlightKeys.merge(record.orderKey, 1, Integer::sum) == 1
+                        && waitingKeys.containsKey(record.orderKey)) {
+                    freeWaitingKeys--;
                 }
             }
         }
         return packer == null ? List.of() : packer.finish();
+    }
+
+    /**
+     * Whether every waiting record has a partition key with a record in a request under way (and none backs off): the
+     * next batch is then empty.
+     */
+    private boolean everyWaitingKeyInFlight() {
+        return ordering != Ordering.NONE && freeWaitingKeys == 0 && unkeyedWaiting == 0 && backingOff.isEmpty()
+                && !waiting.isEmpty();
+    }
+
+    /** A taken record no longer counts for its key's waiting records (its key is not in flight yet). */
+    private void leftWaiting(PendingRecord record) {
+        if (ordering == Ordering.NONE) {
+            return;
+        }
+        if (record.orderKey == null) {
+            unkeyedWaiting--;
+        } else if (waitingKeys.computeIfPresent(record.orderKey, (key, count) -> count == 1 ? null : count - 1) == null
+                && !inFlightKeys.containsKey(record.orderKey)) {
+            freeWaitingKeys--;
+        }
     }
 
     private void holdBack(Set<String> heldBack, PendingRecord record) {
@@ -177,7 +222,11 @@ final class PendingRecords {
     /** A record's request came back (whatever its outcome): its key no longer counts as in flight. */
     void landed(PendingRecord record) {
         if (ordering != Ordering.NONE && record.orderKey != null) {
+            boolean wasInFlight = inFlightKeys.containsKey(record.orderKey);
             Integer left = inFlightKeys.computeIfPresent(record.orderKey, (key, count) -> count == 1 ? null : count - 1);
+            if (wasInFlight && left == null && waitingKeys.containsKey(record.orderKey)) {
+                freeWaitingKeys++;
+            }
             if (left == null && dueBehindKey.remove(record.orderKey)) {
                 dueKeyLanded = true;
             }
@@ -192,6 +241,9 @@ final class PendingRecords {
         dueBehindKey.clear();
         dueKeyLanded = false;
         waitingBytes = 0;
+        waitingKeys.clear();
+        freeWaitingKeys = 0;
+        unkeyedWaiting = 0;
         return all;
     }
 }
