@@ -38,7 +38,8 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
  * A measurement, not a test of the suite (its name does not end in Test; run it with
- * {@code -Dtest=AggregationDensityHarness}): 300k messages of 100 B, emitted as fast as the channel asks for them,
+ * {@code -Dtest=AggregationDensityHarness}): 300k messages of 100 B, emitted as fast as the channel asks for them or
+ * at a steady rate,
  * go through an outgoing channel at its defaults with aggregation on to a simulated Kinesis of 4 shards that answers
  * each PutRecords after a latency on a Vert.x timer (a base plus a transfer time per byte, roughly kinesalite's).
  * Prints user records, Kinesis records (entries), requests and user records per aggregated record, per key count and
@@ -54,11 +55,17 @@ class AggregationDensityHarness {
     /** Transfer time: 1 ms per 50 kB. */
     private static final long BYTES_PER_MILLI = 50_000;
 
-    @ParameterizedTest(name = "keys={0}, ordering={1}")
-    @CsvSource({ "1000,strict", "1000,relaxed", "1000,none",
-            "10,strict", "10,relaxed", "10,none",
-            "1,strict", "1,relaxed", "1,none" })
-    void densityOfAggregatedRecords(int keys, String ordering) throws InterruptedException {
+    /**
+     * @param rate messages emitted per second (in bursts each millisecond), 0: as fast as the channel asks for them
+     */
+    @ParameterizedTest(name = "keys={0}, ordering={1}, rate={2}")
+    @CsvSource({ "1000,strict,0", "1000,relaxed,0", "1000,none,0",
+            "10,strict,0", "10,relaxed,0", "10,none,0",
+            "1,strict,0", "1,relaxed,0", "1,none,0",
+            "1000,strict,50000", "1000,relaxed,50000", "1000,none,50000",
+            "10,strict,50000", "10,relaxed,50000", "10,none,50000",
+            "1,strict,50000", "1,relaxed,50000", "1,none,50000" })
+    void densityOfAggregatedRecords(int keys, String ordering, int rate) throws InterruptedException {
         Vertx vertx = Vertx.vertx();
         Vertx server = Vertx.vertx();
         try {
@@ -73,6 +80,9 @@ class AggregationDensityHarness {
             long start = System.nanoTime();
             source.subscribe(channel);
             for (int i = 0; i < MESSAGES; i++) {
+                if (rate > 0 && i % Math.max(1, rate / 1000) == 0) {
+                    pace(start, i, rate);
+                }
                 int key = i % keys;
                 source.onNext(Message.of(payload(key, i), Metadata.of(
                         OutgoingKinesisMetadata.builder().partitionKey("key-" + key).build()), () -> {
@@ -89,14 +99,23 @@ class AggregationDensityHarness {
             assertThat(nacked.get()).isZero();
             assertThat(kinesis.outOfOrder).as("records written out of their key's order").isZero();
             assertThat(kinesis.userRecords).isEqualTo(MESSAGES);
-            System.out.printf("DENSITY keys=%-4d ordering=%-7s: %d user records, %5d Kinesis records (%d aggregated, "
+            System.out.printf("DENSITY keys=%-4d ordering=%-7s rate=%-5d: %d user records, %5d Kinesis records (%d aggregated, "
                     + "%.1f user records each, median %d), %4d requests, %.0f entries per request, %d ms%n",
-                    keys, ordering, kinesis.userRecords, kinesis.entries, kinesis.containers.size(),
+                    keys, ordering, rate, kinesis.userRecords, kinesis.entries, kinesis.containers.size(),
                     kinesis.containerRecords() / (double) Math.max(1, kinesis.containers.size()),
                     kinesis.medianContainer(), kinesis.requests, kinesis.entries / (double) kinesis.requests, millis);
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
             server.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+        }
+    }
+
+    /** Waits until message {@code index} is due at that rate. */
+    private static void pace(long startNanos, int index, int rate) throws InterruptedException {
+        long dueNanos = startNanos + index * 1_000_000_000L / rate;
+        long ahead = dueNanos - System.nanoTime();
+        if (ahead > 0) {
+            TimeUnit.NANOSECONDS.sleep(ahead);
         }
     }
 
