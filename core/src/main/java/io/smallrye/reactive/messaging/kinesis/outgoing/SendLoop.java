@@ -64,7 +64,8 @@ final class SendLoop {
         this.metrics = metrics;
         this.waiting = new PendingRecords(settings.ordering(),
                 settings.aggregation() ? Integer.MAX_VALUE : settings.maxBatchRecords(), settings.maxBatchBytes());
-        this.shardMaps = settings.aggregation() ? new ShardMaps(client, settings.channel(), context) : null;
+        this.shardMaps = settings.aggregation() ? new ShardMaps(client, settings.channel(), context, this::wake)
+                : null;
         this.rate = new SendRate(settings, System::nanoTime);
         this.failures = new SendFailures(settings.channel());
         this.timer = new BatchTimer(context, settings.bufferTime().toNanos(), this::wake);
@@ -105,8 +106,9 @@ final class SendLoop {
                 break;
             }
             List<RequestEntry> batch = waiting.nextBatch(now, stream -> packerFor(stream, now, flushing));
-            if (batch.isEmpty() && full && inFlight.isEmpty()) {
+            if (batch.isEmpty() && full && inFlight.isEmpty() && !shardMaps.firstMapLoading()) {
                 // only partial aggregated records wait, and no answer will make room for what would fill them
+                // (while a first shard map loads, they wait for it: they would leave nearly unaggregated)
                 batch = waiting.nextBatch(now, stream -> packerFor(stream, now, true));
             }
             if (batch.isEmpty()) {
