@@ -24,9 +24,8 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
  * ({@link PutRecordsSender}). When aggregating, a request carries full aggregated records only, and partial ones whose
  * oldest record waited buffer-time; all of them while flushing, or when the channel holds its bound, nothing is in
  * flight and nothing else could go (no answer would make room for the records that fill them). Each answer comes
- * back as a context task of its own, is settled by the {@link AnswerHandler} (refused entries wait again in their emission
- * place, see
- * {@link PendingRecords}), and its messages are acked or nacked in that task.
+ * back as a context task of its own, is settled by the {@link AnswerHandler} (refused entries wait again in their
+ * emission place, see {@link PendingRecords}), and its messages are acked or nacked in that task.
  */
 final class SendLoop {
 
