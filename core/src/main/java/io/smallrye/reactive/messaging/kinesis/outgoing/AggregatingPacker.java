@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongPredicate;
 
 import io.smallrye.reactive.messaging.kinesis.aggregation.AggregatedRecordWriter;
 import io.smallrye.reactive.messaging.kinesis.aggregation.PackedRecord;
@@ -18,6 +19,12 @@ import io.smallrye.reactive.messaging.kinesis.aggregation.ShardMap;
  * <p>
  * A container is accepted or refused as a whole, so under strict ordering the records of one key that wait together
  * share a container and leave in one round trip, but a key never spreads over two entries of one request.
+ * <p>
+ * As the KPL does, a container goes into the request only when it is full, or when {@code partialLeaves} says so for
+ * the time its oldest record was accepted (its buffer-time is over, the channel is flushing, or what it holds would
+ * otherwise stall): the records of a partial container stay waiting, so that later records fill it. Only the last
+ * container of a shard can be partial, so the records left behind are the latest of their shard and keep their
+ * order behind those that leave.
  */
 final class AggregatingPacker implements BatchPacker {
 
@@ -29,6 +36,7 @@ final class AggregatingPacker implements BatchPacker {
     private final int containerMaxBytes;
     private final boolean oneEntryPerKey;
     private final ShardMap shards;
+    private final LongPredicate partialLeaves;
 
     private final List<RequestEntry> closed = new ArrayList<>();
     private final Map<String, Container> open = new LinkedHashMap<>();
@@ -36,12 +44,17 @@ final class AggregatingPacker implements BatchPacker {
     private long closedBytes;
     private long openBytes;
 
-    AggregatingPacker(int maxEntries, long maxBytes, int containerMaxBytes, Ordering ordering, ShardMap shards) {
+    /**
+     * @param partialLeaves whether a partial container leaves now, given when its oldest record was accepted (nanos)
+     */
+    AggregatingPacker(int maxEntries, long maxBytes, int containerMaxBytes, Ordering ordering, ShardMap shards,
+            LongPredicate partialLeaves) {
         this.maxEntries = maxEntries;
         this.maxBytes = maxBytes;
         this.containerMaxBytes = containerMaxBytes;
         this.oneEntryPerKey = ordering == Ordering.STRICT;
         this.shards = shards;
+        this.partialLeaves = partialLeaves;
     }
 
     @Override
@@ -64,6 +77,7 @@ final class AggregatingPacker implements BatchPacker {
                 openBytes += container.entrySize() - before;
                 return Offer.TAKEN;
             }
+            container.full = true;
             if (assigned != null) {
                 return Offer.HOLD_BACK; // its key is in this container: a second entry could overtake it
             }
@@ -95,7 +109,11 @@ final class AggregatingPacker implements BatchPacker {
     @Override
     public List<RequestEntry> finish() {
         List<RequestEntry> entries = new ArrayList<>(closed);
-        open.values().forEach(container -> entries.add(container.toEntry()));
+        for (Container container : open.values()) {
+            if (container.full || partialLeaves.test(container.oldestEnqueuedAtNanos)) {
+                entries.add(container.toEntry());
+            }
+        }
         return entries;
     }
 
@@ -104,6 +122,9 @@ final class AggregatingPacker implements BatchPacker {
         /** The shard its records map to, {@code null} when unknown. */
         final String shard;
         final List<PendingRecord> records = new ArrayList<>();
+        /** A record did not fit any more. */
+        boolean full;
+        long oldestEnqueuedAtNanos;
 
         Container(AggregatedRecordWriter writer, String shard) {
             this.writer = writer;
@@ -113,6 +134,9 @@ final class AggregatingPacker implements BatchPacker {
         boolean add(PendingRecord record) {
             if (!writer.tryAdd(record.entry.partitionKey(), record.entry.explicitHashKey(), record.entry.data())) {
                 return false;
+            }
+            if (records.isEmpty() || record.enqueuedAtNanos - oldestEnqueuedAtNanos < 0) {
+                oldestEnqueuedAtNanos = record.enqueuedAtNanos;
             }
             records.add(record);
             if (oneEntryPerKey && record.orderKey != null) {

@@ -19,6 +19,9 @@ interface BatchPacker {
 
     Offer offer(PendingRecord record);
 
-    /** The entries of the request, in the order they are sent. */
+    /**
+     * The entries of the request, in the order they are sent. Records offered and taken but in none of them stay
+     * waiting (a partial aggregated record kept to be filled).
+     */
     List<RequestEntry> finish();
 }

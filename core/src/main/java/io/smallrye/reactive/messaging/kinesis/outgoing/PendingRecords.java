@@ -129,7 +129,8 @@ final class PendingRecords {
     /**
      * Takes the next batch: records of one stream, in emission order, packed by the packer made for that stream
      * (request limits, aggregation), skipping records that must wait for an earlier record of their key (in flight,
-     * backing off, or refused by the packer). The chosen records are marked in flight.
+     * backing off, or refused by the packer). The records in the entries the packer returns are marked in flight;
+     * those it took but left out (a partial aggregated record) stay waiting in their place.
      */
     List<RequestEntry> nextBatch(long nowNanos, Function<String, BatchPacker> packerForStream) {
         if (everyWaitingKeyInFlight()) {
@@ -141,7 +142,6 @@ final class PendingRecords {
         }
         Set<String> heldBack = ordering == Ordering.NONE ? Set.of() : new HashSet<>();
         dueKeyLanded = false;
-        List<PendingRecord> taken = new ArrayList<>();
         BatchPacker packer = null;
         String stream = null;
         Iterator<PendingRecord> it = waiting.values().iterator();
@@ -174,21 +174,25 @@ final class PendingRecords {
             if (record.orderKey != null && !dueBehindKey.isEmpty()) {
                 dueBehindKey.remove(record.orderKey); // re-added if a later record of its key has to wait
             }
-            it.remove();
-            backingOff.remove(record);
-            waitingBytes -= record.size;
-            taken.add(record);
-            leftWaiting(record);
         }
-        if (ordering != Ordering.NONE) {
-            for (PendingRecord record : taken) {
-                if (record.orderKey != null && inFlightKeys.merge(record.orderKey, 1, Integer::sum) == 1
+        if (packer == null) {
+            return List.of();
+        }
+        List<RequestEntry> entries = packer.finish();
+        for (RequestEntry entry : entries) {
+            for (PendingRecord record : entry.records()) {
+                waiting.remove(record.sequence);
+                backingOff.remove(record);
+                waitingBytes -= record.size;
+                leftWaiting(record);
+                if (ordering != Ordering.NONE && record.orderKey != null
+                        && inFlightKeys.merge(record.orderKey, 1, Integer::sum) == 1
                         && waitingKeys.containsKey(record.orderKey)) {
                     freeWaitingKeys--;
                 }
             }
         }
-        return packer == null ? List.of() : packer.finish();
+        return entries;
     }
 
     /**

@@ -19,10 +19,13 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
  * <p>
  * A request is sent when the waiting records fill one (max-batch-records / max-batch-bytes), when the oldest has
  * waited buffer-time or a refused record's backoff is over ({@link BatchTimer}), when records that were due but had to
- * wait for an earlier record of their partition key may go (its answer came back), or at once while flushing; at most
- * max-in-flight requests are under way ({@link PutRecordsSender}). Each answer comes back as a context task of its
- * own, is settled by the {@link AnswerHandler} (refused entries wait again in their emission place, see
- * {@link PendingRecords}), and its messages are acked or nacked in that task.
+ * wait for an earlier record of their partition key may go (its answer came back), when aggregating and the channel
+ * holds all its bound lets it hold, or at once while flushing; at most max-in-flight requests are under way
+ * ({@link PutRecordsSender}). When aggregating, a request carries full aggregated records only, and partial ones whose
+ * oldest record waited buffer-time; all of them while flushing, or when the channel holds its bound, nothing is in
+ * flight and nothing else could go (no answer would make room for the records that fill them). Each answer comes
+ * back as a context task of its own, is settled by the {@link AnswerHandler} (refused entries wait again in their
+ * emission place, see {@link PendingRecords}), and its messages are acked or nacked in that task.
  */
 final class SendLoop {
 
@@ -60,7 +63,8 @@ final class SendLoop {
         this.metrics = metrics;
         this.waiting = new PendingRecords(settings.ordering(),
                 settings.aggregation() ? Integer.MAX_VALUE : settings.maxBatchRecords(), settings.maxBatchBytes());
-        this.shardMaps = settings.aggregation() ? new ShardMaps(client, settings.channel(), context) : null;
+        this.shardMaps = settings.aggregation() ? new ShardMaps(client, settings.channel(), context, this::wake)
+                : null;
         this.rate = new SendRate(settings, System::nanoTime);
         this.failures = new SendFailures(settings.channel());
         this.timer = new BatchTimer(context, settings.bufferTime().toNanos(), this::wake);
@@ -93,12 +97,19 @@ final class SendLoop {
         long now = System.nanoTime();
         while (inFlight.size() < settings.maxInFlight() && !waiting.isEmpty()
                 && rate.answerExpectedBefore(sendDeadlineNanos, now)) {
-            boolean due = flushing || waiting.fillsABatch() || now - timer.bufferTimeDueAt(waiting) >= 0
+            // aggregating, a request is not filled by records (500 records are a tenth of a container's bytes)
+            boolean full = shardMaps != null && (heldRecords >= rate.recordBound() || heldBytes >= rate.byteBound());
+            boolean due = flushing || full || waiting.fillsABatch() || now - timer.bufferTimeDueAt(waiting) >= 0
                     || waiting.retryDue(now) || waiting.heldRecordsDue();
             if (!due) {
                 break;
             }
-            List<RequestEntry> batch = waiting.nextBatch(now, this::packerFor);
+            List<RequestEntry> batch = waiting.nextBatch(now, stream -> packerFor(stream, now, flushing));
+            if (batch.isEmpty() && full && inFlight.isEmpty() && !shardMaps.firstMapLoading()) {
+                // only partial aggregated records wait, and no answer will make room for what would fill them
+                // (while a first shard map loads, they wait for it: they would leave nearly unaggregated)
+                batch = waiting.nextBatch(now, stream -> packerFor(stream, now, true));
+            }
             if (batch.isEmpty()) {
                 break; // the rest waits for requests in flight or for a retry backoff
             }
@@ -124,12 +135,18 @@ final class SendLoop {
         }
     }
 
-    private BatchPacker packerFor(String stream) {
+    /**
+     * @param partialsLeave whether every partial aggregated record leaves, not only those whose oldest record waited
+     *        buffer-time
+     */
+    private BatchPacker packerFor(String stream, long now, boolean partialsLeave) {
         if (shardMaps == null) {
             return new PlainPacker(settings.maxBatchRecords(), settings.maxBatchBytes(), settings.ordering());
         }
+        long bufferTimeNanos = settings.bufferTime().toNanos();
         return new AggregatingPacker(settings.maxBatchRecords(), settings.maxBatchBytes(),
-                settings.aggregationMaxBytes(), settings.ordering(), shardMaps.current(stream));
+                settings.aggregationMaxBytes(), settings.ordering(), shardMaps.current(stream),
+                oldest -> partialsLeave || now - oldest - bufferTimeNanos >= 0);
     }
 
     private void answered(List<RequestEntry> batch, PutRecordsResponse response, Throwable failure, long sentAt) {

@@ -35,11 +35,14 @@ final class ShardMaps {
     private final String channel;
     private final ChannelContext context;
     private final Map<String, State> states = new HashMap<>();
+    private final Runnable onFirstMap;
 
-    ShardMaps(KinesisAsyncClient client, String channel, ChannelContext context) {
+    /** @param onFirstMap run on the context when a stream's first map is loaded (records may wait for it) */
+    ShardMaps(KinesisAsyncClient client, String channel, ChannelContext context, Runnable onFirstMap) {
         this.client = client;
         this.channel = channel;
         this.context = context;
+        this.onFirstMap = onFirstMap;
     }
 
     private static final class State {
@@ -69,6 +72,16 @@ final class ShardMaps {
         return map == null ? ShardMap.empty() : map;
     }
 
+    /** Whether the first map of a stream is being loaded (its records would go unaggregated now). */
+    boolean firstMapLoading() {
+        for (State state : states.values()) {
+            if (state.map == null && state.loading) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The stream's shards changed: reload its map (the old one is used meanwhile). */
     void invalidate(String stream) {
         State state = states.get(stream);
@@ -90,9 +103,13 @@ final class ShardMaps {
     private void loaded(String stream, State state, List<ListShardsResponse> pages, Throwable failure) {
         state.loading = false;
         if (failure == null) {
+            boolean first = state.map == null;
             state.map = ShardMap.fromListShards(pages);
             state.failing = false;
             state.failures = 0;
+            if (first) {
+                onFirstMap.run();
+            }
             return;
         }
         state.stale = true;

@@ -699,7 +699,11 @@ class KinesisOutboundChannelAggregationTest {
                 .containsExactlyElementsOf(messages.stream().map(message -> message.id).toList());
     }
 
-    /** Requests stay within max-batch-records entries and max-batch-bytes, each limit reached in its own case. */
+    /**
+     * Requests stay within max-batch-records entries and max-batch-bytes, each limit reached in its own case. The
+     * messages wait for the flush at close (max-in-flight 500: the channel's bound holds them all, so that no full
+     * aggregated record leaves before), where partial aggregated records leave too.
+     */
     @ParameterizedTest(name = "ordering={0} max-batch-records={1} max-batch-bytes={2}")
     @CsvSource({
             "strict, 5,   1048576",
@@ -709,7 +713,7 @@ class KinesisOutboundChannelAggregationTest {
     })
     void requestsStayWithinTheirLimits(String ordering, int maxRecords, int maxBytes) {
         FakeKinesisClient fake = fakeWithShards(FOUR_SHARDS);
-        harness = aggregating(fake, "ordering=" + ordering, "max-batch-records=" + maxRecords,
+        harness = aggregating(fake, "ordering=" + ordering, "max-batch-records=" + maxRecords, "max-in-flight=500",
                 "max-batch-bytes=" + maxBytes, "aggregation-max-bytes=3000", "buffer-time=1h");
 
         List<Tracked> messages = messages("", 2_000, 400, 60);

