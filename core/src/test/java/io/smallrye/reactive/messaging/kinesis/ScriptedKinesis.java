@@ -170,6 +170,7 @@ public class ScriptedKinesis implements KinesisAsyncClient {
     private final List<StreamStatus> statuses = new CopyOnWriteArrayList<>();
     private final AtomicInteger describeCalls = new AtomicInteger();
     private volatile CompletableFuture<Void> listShardsHeld = CompletableFuture.completedFuture(null);
+    private volatile CompletableFuture<Void> describeHeld = CompletableFuture.completedFuture(null);
     /** While true, the stream does not exist: every call answers ResourceNotFoundException. */
     public volatile boolean streamMissing;
     volatile int pageSize = 7;
@@ -223,6 +224,16 @@ public class ScriptedKinesis implements KinesisAsyncClient {
     /** The held ListShards calls answer, and the next ones answer at once. */
     public void releaseListShards() {
         listShardsHeld.complete(null);
+    }
+
+    /** DescribeStreamSummary calls do not answer until {@link #releaseDescribe()}. */
+    public void holdDescribe() {
+        describeHeld = new CompletableFuture<>();
+    }
+
+    /** The held DescribeStreamSummary calls answer, and the next ones answer at once. */
+    public void releaseDescribe() {
+        describeHeld.complete(null);
     }
 
     /** The next DescribeStreamSummary answers give these statuses, in order (then ACTIVE). */
@@ -299,7 +310,7 @@ public class ScriptedKinesis implements KinesisAsyncClient {
         describeCalls.incrementAndGet();
         Supplier<RuntimeException> fault = next(describeFaults);
         StreamStatus status = statuses.isEmpty() ? StreamStatus.ACTIVE : statuses.remove(0);
-        return answer(() -> {
+        return describeHeld.thenCompose(released -> answer(() -> {
             if (fault != null) {
                 throw fault.get();
             }
@@ -310,7 +321,7 @@ public class ScriptedKinesis implements KinesisAsyncClient {
                     .streamDescriptionSummary(summary -> summary.streamName(request.streamName())
                             .streamStatus(status).openShardCount(shards.size()))
                     .build();
-        });
+        }));
     }
 
     @Override

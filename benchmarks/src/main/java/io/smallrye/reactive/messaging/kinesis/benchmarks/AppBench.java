@@ -41,8 +41,10 @@ final class AppBench {
         int records = integer("app-records", 300_000);
         int keys = integer("app-keys", 1000);
         int rounds = integer("app-rounds", 3);
-        List<String> clients = List.of(options.getOrDefault("app-clients", "ours-agg,ours,kpl,sdk").split(","));
+        String clientList = options.getOrDefault("app-clients", "ours-agg,ours,kpl,sdk");
+        List<String> clients = clientList.equals("none") ? List.of() : List.of(clientList.split(","));
         boolean start = flag("app-start");
+        boolean startKcl = flag("app-start-kcl");
         Map<String, List<Producing>> producers = new LinkedHashMap<>();
         List<long[]> startUps = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
@@ -59,7 +61,7 @@ final class AppBench {
                 producers.computeIfAbsent(client, c -> new ArrayList<>()).add(result);
             }
             if (start) {
-                startUps.add(AppStartStop.startUp());
+                startUps.add(AppStartStop.startUp(startKcl));
             }
         }
         table.producers(records, keys, producers);

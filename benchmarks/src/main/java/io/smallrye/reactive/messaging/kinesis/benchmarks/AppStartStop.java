@@ -65,8 +65,11 @@ final class AppStartStop {
         }
     }
 
-    /** JVM uptime in ms at the first delivery, with {@value #WAITING_RECORDS} records waiting: ours, then the KCL. */
-    static long[] startUp() {
+    /**
+     * JVM uptime in ms at the first delivery, with {@value #WAITING_RECORDS} records waiting: ours, then the KCL (-1
+     * when {@code kcl} is false).
+     */
+    static long[] startUp(boolean kcl) {
         try (Kinesalite kinesalite = new Kinesalite(false); Dynalite dynalite = new Dynalite()) {
             kinesalite.start();
             dynalite.start();
@@ -84,10 +87,14 @@ final class AppStartStop {
             ours.put("bench.mode", "consume");
             ours.put("mp.messaging.outgoing.out.enabled", "false");
             long oursUptime = firstUptime(ChildJvm.app("start-ours", ours));
-            Map<String, String> kcl = new HashMap<>(Map.of("bench.mode", "kcl", "bench.stream", stream,
+            if (!kcl) {
+                System.out.printf("%n>>> app | JVM uptime at the first record: ours %d ms%n%n", oursUptime);
+                return new long[] { oursUptime, -1 };
+            }
+            Map<String, String> reference = new HashMap<>(Map.of("bench.mode", "kcl", "bench.stream", stream,
                     "bench.endpoint", kinesalite.endpoint().toString(), "bench.dynamo", dynalite.endpoint().toString(),
                     "bench.position", "TRIM_HORIZON"));
-            long kclUptime = firstUptime(ChildJvm.reference("start-kcl", kcl));
+            long kclUptime = firstUptime(ChildJvm.reference("start-kcl", reference));
             System.out.printf("%n>>> app | JVM uptime at the first record: ours %d ms, KCL %d ms%n%n", oursUptime,
                     kclUptime);
             return new long[] { oursUptime, kclUptime };

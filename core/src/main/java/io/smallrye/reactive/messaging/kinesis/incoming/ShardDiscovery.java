@@ -2,7 +2,9 @@ package io.smallrye.reactive.messaging.kinesis.incoming;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
 import io.smallrye.reactive.messaging.kinesis.client.Backoff;
@@ -58,6 +60,14 @@ final class ShardDiscovery {
 
     /** Lists the shards now, or right after the listing under way. */
     void discover() {
+        discover(shards::list);
+    }
+
+    /**
+     * As {@link #discover()}, the listing being the one {@code lister} gives (e.g. one already under way since the
+     * start); its answer is handled as any listing's.
+     */
+    void discover(Supplier<CompletionStage<List<Shard>>> lister) {
         if (stopped) {
             return;
         }
@@ -66,7 +76,7 @@ final class ShardDiscovery {
             return;
         }
         listing = true;
-        shards.list().whenComplete((list, failure) -> context.execute(() -> {
+        lister.get().whenComplete((list, failure) -> context.execute(() -> {
             listing = false;
             if (!stopped) {
                 onListing(list, failure);

@@ -88,23 +88,55 @@ final class ShardSupervisor implements ShardReader.Listener {
         return health;
     }
 
-    /** Checks the stream (and gets the fan-out consumer ACTIVE), then lists its shards and starts the readers. */
+    /**
+     * Checks the stream (and gets the fan-out consumer ACTIVE), then lists its shards and starts the readers. A polling
+     * channel lists the shards while the stream is described (ListShards needs nothing DescribeStreamSummary answers),
+     * so the first reads wait for one round trip less; that listing is used only when the stream was readable at the
+     * first answer, otherwise the shards are listed again once it is.
+     */
     void start() {
-        context.execute(() -> shards.awaitReadable()
-                .thenCompose(ignored -> consumer == null || stopped ? CompletableFuture.completedFuture(null)
-                        : consumer.awaitActive())
-                .whenComplete((ignored, failure) -> context.execute(() -> {
-                    if (stopped) {
-                        return;
-                    }
-                    if (failure != null) {
-                        fatal.accept(AwsErrors.unwrap(failure));
+        context.execute(() -> {
+            CompletionStage<List<Shard>> early = consumer == null ? shards.list() : null;
+            shards.awaitReadable()
+                    .thenCompose(ignored -> consumer == null || stopped ? CompletableFuture.completedFuture(null)
+                            : consumer.awaitActive())
+                    .whenComplete((ignored, failure) -> context.execute(() -> {
+                        if (stopped) {
+                            return;
+                        }
+                        if (failure != null) {
+                            fatal.accept(AwsErrors.unwrap(failure));
+                        } else {
+                            checkpointer.streamDescribed(shards.info());
+                            if (early != null && shards.readableAtFirstAnswer()) {
+                                discovery.discover(() -> earlyOrNew(early));
+                            } else {
+                                discovery.discover();
+                            }
+                            checkpointTimer = context.setTimer(settings.checkpointInterval().toMillis(),
+                                    this::checkpoint);
+                        }
+                    }));
+        });
+    }
+
+    /** The early listing if it succeeded; a new one if it failed (its failure is not news: it ran unchecked). */
+    private CompletionStage<List<Shard>> earlyOrNew(CompletionStage<List<Shard>> early) {
+        CompletableFuture<List<Shard>> listing = new CompletableFuture<>();
+        early.whenComplete((list, failure) -> context.execute(() -> {
+            if (failure == null) {
+                listing.complete(list);
+            } else {
+                shards.list().whenComplete((again, error) -> {
+                    if (error == null) {
+                        listing.complete(again);
                     } else {
-                        checkpointer.streamDescribed(shards.info());
-                        discovery.discover();
-                        checkpointTimer = context.setTimer(settings.checkpointInterval().toMillis(), this::checkpoint);
+                        listing.completeExceptionally(error);
                     }
-                })));
+                });
+            }
+        }));
+        return listing;
     }
 
     private void onListing(List<Shard> list) {

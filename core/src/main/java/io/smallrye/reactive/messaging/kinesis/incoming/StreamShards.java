@@ -53,6 +53,8 @@ final class StreamShards {
     private Instant createdAt;
     private Instant waitingSince;
     private boolean stopped;
+    /** Whether awaitReadable had to wait (a status other than ACTIVE/UPDATING, or a failed call). */
+    private boolean waited;
     private long timer = -1;
 
     /** @param statusChanged runs when {@link #problem()} changed */
@@ -89,6 +91,14 @@ final class StreamShards {
 
     String streamValue() {
         return stream.value();
+    }
+
+    /**
+     * Whether the first DescribeStreamSummary of {@link #awaitReadable()} found the stream readable: no waiting, no
+     * failed call. A listing made at the same time is then as fresh as that answer.
+     */
+    boolean readableAtFirstAnswer() {
+        return !waited;
     }
 
     /** Stops waiting for the stream (the channel stops). */
@@ -140,6 +150,7 @@ final class StreamShards {
             return;
         }
         // CREATING, DELETING (it may be recreated), or a status this SDK does not know: wait for ACTIVE
+        waited = true;
         if (status != lastStatus) {
             KinesisIncomingLogging.log.waitingForStream(channel, stream.value(), region, String.valueOf(status));
             lastStatus = status;
@@ -187,6 +198,7 @@ final class StreamShards {
             return false;
         }
         long delay = backoff.millis(attempt);
+        waited = true;
         failed(operation, failure, delay);
         later(delay, again);
         return true;
