@@ -108,7 +108,9 @@ final class ShardMaps {
             state.failing = false;
             state.failures = 0;
             if (first) {
-                onFirstMap.run();
+                // a later task: the load may end inside a batch being built (an answer already there), which must
+                // not see new records arrive while it walks the waiting ones
+                context.submit(onFirstMap);
             }
             return;
         }
