@@ -16,10 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -153,6 +156,37 @@ class MultiNodeFanOutIT {
         }
     }
 
+    /**
+     * Waits for {@code condition}; if it does not come, fails with what each node saw (lease owners, shards received,
+     * refused subscriptions, its last warning) on one line, so that a failure in CI can be explained from its summary.
+     */
+    private void untilOrExplain(String table, String what, Duration atMost, Callable<Boolean> condition) {
+        try {
+            await().atMost(atMost).pollInterval(Duration.ofMillis(200)).until(condition);
+        } catch (ConditionTimeoutException e) {
+            StringBuilder state = new StringBuilder(what).append(": not within ").append(atMost.toMillis())
+                    .append(" ms; lease owners ").append(owners(table));
+            for (String node : nodes.keySet()) {
+                Set<String> shards = receipts(node).stream().map(Receipt::shardId)
+                        .collect(Collectors.toCollection(TreeSet::new));
+                state.append("; ").append(node).append(" received from ").append(shards)
+                        .append(", ResourceInUseException lines ").append(logLinesWith(node, "ResourceInUseException"))
+                        .append(", last warning: ").append(lastWarning(node));
+            }
+            throw new AssertionError(state.toString(), e);
+        }
+    }
+
+    private String lastWarning(String node) {
+        try {
+            return Files.readAllLines(nodes.get(node).logFile(), StandardCharsets.UTF_8).stream()
+                    .filter(line -> line.contains(" WARN ") || line.contains(" ERROR ")).reduce((a, b) -> b)
+                    .map(line -> line.length() > 240 ? line.substring(0, 240) : line).orElse("none");
+        } catch (IOException e) {
+            return "log unreadable: " + e;
+        }
+    }
+
     private static String newName(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
@@ -166,12 +200,14 @@ class MultiNodeFanOutIT {
 
         try (PackagedApp a = node(kinesis, stream, table, "node-a");
                 PackagedApp b = node(kinesis, stream, table, "node-b")) {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> countsByOwner(table).equals(Map.of("node-a", 2L, "node-b", 2L)));
+            untilOrExplain(table, "leases spread 2/2, hand-offs done", Duration.ofSeconds(60),
+                    () -> countsByOwner(table).equals(Map.of("node-a", 2L, "node-b", 2L))
+                            && items(table).stream().noneMatch(item -> item.containsKey("checkpointOwner")));
             try (StreamFeeder feeder = new StreamFeeder(kinesis.client(), stream, 32, 10, 100)) {
-                // both nodes subscribed to their shards and receiving (kinesis-mock pushes an event every second)
-                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
-                        .until(() -> receipts("node-a").stream().map(Receipt::shardId).distinct().count() == 2
+                // both nodes subscribed to their shards and receiving (kinesis-mock pushes an event every second; a
+                // shard handed over is refused to its new owner for a few seconds: ResourceInUseException, retried)
+                untilOrExplain(table, "both nodes receiving from 2 shards each", Duration.ofSeconds(60),
+                        () -> receipts("node-a").stream().map(Receipt::shardId).distinct().count() == 2
                                 && receipts("node-b").stream().map(Receipt::shardId).distinct().count() == 2);
                 PackagedApp.sleep(2000);
 
@@ -181,12 +217,12 @@ class MultiNodeFanOutIT {
                 long killed = System.nanoTime();
                 long killedMicros = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
                 Map<String, String> checkpointsAtKill = checkpoints(table);
-                await().atMost(FAILOVER.multipliedBy(5)).pollInterval(Duration.ofMillis(200))
-                        .until(() -> heldBy(table, "node-a").containsAll(ofB));
+                untilOrExplain(table, "node-b's leases taken by node-a", FAILOVER.multipliedBy(5),
+                        () -> heldBy(table, "node-a").containsAll(ofB));
                 long leasesTaken = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
                 // the survivor's subscriptions to node-b's shards deliver: the dead node's did not block them
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                        .until(() -> receipts("node-a").stream().filter(r -> ofB.contains(r.shardId()))
+                untilOrExplain(table, "node-a receiving node-b's shards", Duration.ofSeconds(60),
+                        () -> receipts("node-a").stream().filter(r -> ofB.contains(r.shardId()))
                                 .map(Receipt::shardId).distinct().count() == ofB.size());
                 long recordsFlow = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
                 long firstOfBOnA = receipts("node-a").stream().filter(r -> ofB.contains(r.shardId()))
@@ -204,12 +240,12 @@ class MultiNodeFanOutIT {
                 // node-c joins: node-a hands two shards over (its subscriptions cancelled, node-c subscribes)
                 try (PackagedApp c = node(kinesis, stream, table, "node-c")) {
                     long joined = System.nanoTime();
-                    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                            .until(() -> countsByOwner(table).equals(Map.of("node-a", 2L, "node-c", 2L))
+                    untilOrExplain(table, "leases spread 2/2 with node-c, hand-offs done", Duration.ofSeconds(90),
+                            () -> countsByOwner(table).equals(Map.of("node-a", 2L, "node-c", 2L))
                                     && items(table).stream().noneMatch(item -> item.containsKey("checkpointOwner")));
                     Set<String> ofC = heldBy(table, "node-c");
-                    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                            .until(() -> receipts("node-c").stream().map(Receipt::shardId).collect(Collectors.toSet())
+                    untilOrExplain(table, "node-c receiving its shards", Duration.ofSeconds(60),
+                            () -> receipts("node-c").stream().map(Receipt::shardId).collect(Collectors.toSet())
                                     .containsAll(ofC));
                     System.out.printf("MultiNodeFanOutIT: node-c joined: 4 shards spread 2/2 and node-c's "
                             + "subscriptions delivered %d ms later; ResourceInUseException lines in node-c's log: %d%n",
@@ -217,8 +253,8 @@ class MultiNodeFanOutIT {
                             logLinesWith("node-c", "ResourceInUseException"));
                     PackagedApp.sleep(2000);
                     written = feeder.stop();
-                    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
-                            .until(() -> allReceipts().stream().map(Receipt::payload).collect(Collectors.toSet())
+                    untilOrExplain(table, "every written record received", Duration.ofSeconds(60),
+                            () -> allReceipts().stream().map(Receipt::payload).collect(Collectors.toSet())
                                     .containsAll(written));
                     PackagedApp.sleep(2000);
                     assertThat(c.terminate(Duration.ofSeconds(60))).as("node-c exit code").isNotNull();
