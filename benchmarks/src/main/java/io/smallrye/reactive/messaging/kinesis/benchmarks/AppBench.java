@@ -37,6 +37,9 @@ final class AppBench {
     }
 
     String run() throws IOException {
+        if (options.containsKey("app-jar")) {
+            ChildJvm.measureApplication(Path.of(options.get("app-jar")));
+        }
         AppTable table = new AppTable(options);
         int records = integer("app-records", 300_000);
         int keys = integer("app-keys", 1000);

@@ -30,6 +30,9 @@ final class ChildJvm implements AutoCloseable {
     /** Linux's USER_HZ, the unit of utime/stime in /proc/<pid>/stat (100 on every usual kernel build). */
     private static final double CLOCK_TICKS_PER_SECOND = 100;
 
+    /** The benchmark application the app part runs (this module's build unless {@code app-jar} names another). */
+    private static Path application = Path.of("app", "target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
+
     private final String name;
     private final Process process;
     private final Writer stdin;
@@ -53,9 +56,20 @@ final class ChildJvm implements AutoCloseable {
         reader.start();
     }
 
+    /**
+     * Uses another build of the benchmark application from now on (argument {@code app-jar}): e.g. one built from an
+     * earlier commit, for a before/after table whose references run in the same invocation as each side.
+     */
+    static void measureApplication(Path jar) {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalArgumentException("app-jar: " + jar + " is not a file (a quarkus-app/quarkus-run.jar)");
+        }
+        application = jar.toAbsolutePath();
+    }
+
     /** The packaged benchmark application with these system properties. */
     static ChildJvm app(String name, Map<String, String> properties) {
-        Path jar = Path.of("app", "target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
+        Path jar = application;
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " not found: build with -Pbenchmarks -pl benchmarks -am package");
         }
