@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -34,7 +33,6 @@ import io.smallrye.reactive.messaging.kinesis.test.Dynalite;
 import io.smallrye.reactive.messaging.kinesis.test.KinesisMock;
 import io.smallrye.reactive.messaging.kinesis.test.KinesisMockExtension;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * {@link MultiNodeLeasesIT}'s lease scenarios with the incoming channel in {@code consumer-mode=fan-out}: nodes of the
@@ -80,60 +78,19 @@ class MultiNodeFanOutIT {
         Path log = PackagedApp.moduleDir().resolve("target").resolve(table + "-" + worker + "-received.log");
         Files.deleteIfExists(log);
         receiptLogs.put(worker, log);
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("mp.messaging.connector.smallrye-kinesis.endpoint-override", kinesis.endpoint().toString());
-        properties.put("mp.messaging.connector.smallrye-kinesis.region", kinesis.region());
-        properties.put("aws.accessKeyId", KinesisMock.ACCESS_KEY_ID);
-        properties.put("aws.secretAccessKey", KinesisMock.SECRET_ACCESS_KEY);
-        properties.put("mp.messaging.outgoing.orders-out.stream", stream);
-        properties.put("mp.messaging.incoming.orders.stream", stream);
+        Map<String, String> properties = new LinkedHashMap<>(
+                leases(table).nodeProperties(kinesis, dynalite, stream, worker, FAILOVER, true, log));
+        // application-name (the table's name) is also the stream consumer's name: one consumer for every node
         properties.put("mp.messaging.incoming.orders.consumer-mode", "fan-out");
         properties.put("mp.messaging.incoming.orders.retry-backoff", "200ms");
         properties.put("mp.messaging.incoming.orders.max-retry-backoff", "2s");
-        properties.put("mp.messaging.incoming.orders.checkpoint-store", "dynamodb");
-        // also the stream consumer's name: one consumer shared by every node of the application
-        properties.put("mp.messaging.incoming.orders.application-name", table);
-        properties.put("mp.messaging.incoming.orders.worker-id", worker);
-        properties.put("mp.messaging.incoming.orders.failover-time", FAILOVER.toSeconds() + "s");
-        properties.put("mp.messaging.incoming.orders.checkpoint-interval", "1s");
-        properties.put("mp.messaging.incoming.orders.dynamodb-endpoint-override", dynalite.endpoint().toString());
-        properties.put("mp.messaging.incoming.orders.lease-graceful-handoff", "true");
-        properties.put("orders.received-log", log.toString());
         PackagedApp app = PackagedApp.start(table + "-" + worker, properties);
         nodes.put(worker, app);
         return app;
     }
 
-    private static Map<String, String> owners(String table) {
-        Map<String, String> owners = new TreeMap<>();
-        items(table).forEach(item -> owners.put(item.get("leaseKey").s(),
-                item.containsKey("leaseOwner") ? item.get("leaseOwner").s() : null));
-        return owners;
-    }
-
-    private static Map<String, String> checkpoints(String table) {
-        Map<String, String> checkpoints = new TreeMap<>();
-        items(table).forEach(item -> checkpoints.put(item.get("leaseKey").s(),
-                item.containsKey("checkpoint") ? item.get("checkpoint").s() : null));
-        return checkpoints;
-    }
-
-    private static List<Map<String, AttributeValue>> items(String table) {
-        try {
-            return DynaliteTables.items(dynamoDb, table);
-        } catch (RuntimeException tableNotThereYet) {
-            return List.of();
-        }
-    }
-
-    private static Map<String, Long> countsByOwner(String table) {
-        return owners(table).values().stream()
-                .collect(Collectors.groupingBy(String::valueOf, TreeMap::new, Collectors.counting()));
-    }
-
-    private static Set<String> heldBy(String table, String node) {
-        return owners(table).entrySet().stream().filter(e -> node.equals(e.getValue())).map(Map.Entry::getKey)
-                .collect(Collectors.toSet());
+    private static LeaseTable leases(String table) {
+        return new LeaseTable(dynamoDb, table);
     }
 
     private List<Receipt> receipts(String node) {
@@ -165,7 +122,7 @@ class MultiNodeFanOutIT {
             await().atMost(atMost).pollInterval(Duration.ofMillis(200)).until(condition);
         } catch (ConditionTimeoutException e) {
             StringBuilder state = new StringBuilder(what).append(": not within ").append(atMost.toMillis())
-                    .append(" ms; lease owners ").append(owners(table));
+                    .append(" ms; lease owners ").append(leases(table).owners());
             for (String node : nodes.keySet()) {
                 Set<String> shards = receipts(node).stream().map(Receipt::shardId)
                         .collect(Collectors.toCollection(TreeSet::new));
@@ -201,8 +158,8 @@ class MultiNodeFanOutIT {
         try (PackagedApp a = node(kinesis, stream, table, "node-a");
                 PackagedApp b = node(kinesis, stream, table, "node-b")) {
             untilOrExplain(table, "leases spread 2/2, hand-offs done", Duration.ofSeconds(60),
-                    () -> countsByOwner(table).equals(Map.of("node-a", 2L, "node-b", 2L))
-                            && items(table).stream().noneMatch(item -> item.containsKey("checkpointOwner")));
+                    () -> leases(table).countsByOwner().equals(Map.of("node-a", 2L, "node-b", 2L))
+                            && leases(table).noHandOffUnderWay());
             try (StreamFeeder feeder = new StreamFeeder(kinesis.client(), stream, 32, 10, 100)) {
                 // both nodes subscribed to their shards and receiving (kinesis-mock pushes an event every second; a
                 // shard handed over is refused to its new owner for a few seconds: ResourceInUseException, retried)
@@ -212,13 +169,13 @@ class MultiNodeFanOutIT {
                 PackagedApp.sleep(2000);
 
                 // kill -9 of node-b while subscribed
-                Set<String> ofB = heldBy(table, "node-b");
+                Set<String> ofB = leases(table).heldBy("node-b");
                 b.kill();
                 long killed = System.nanoTime();
                 long killedMicros = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
-                Map<String, String> checkpointsAtKill = checkpoints(table);
+                Map<String, String> checkpointsAtKill = leases(table).checkpoints();
                 untilOrExplain(table, "node-b's leases taken by node-a", FAILOVER.multipliedBy(5),
-                        () -> heldBy(table, "node-a").containsAll(ofB));
+                        () -> leases(table).heldBy("node-a").containsAll(ofB));
                 long leasesTaken = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
                 // the survivor's subscriptions to node-b's shards deliver: the dead node's did not block them
                 untilOrExplain(table, "node-a receiving node-b's shards", Duration.ofSeconds(60),
@@ -241,9 +198,9 @@ class MultiNodeFanOutIT {
                 try (PackagedApp c = node(kinesis, stream, table, "node-c")) {
                     long joined = System.nanoTime();
                     untilOrExplain(table, "leases spread 2/2 with node-c, hand-offs done", Duration.ofSeconds(90),
-                            () -> countsByOwner(table).equals(Map.of("node-a", 2L, "node-c", 2L))
-                                    && items(table).stream().noneMatch(item -> item.containsKey("checkpointOwner")));
-                    Set<String> ofC = heldBy(table, "node-c");
+                            () -> leases(table).countsByOwner().equals(Map.of("node-a", 2L, "node-c", 2L))
+                                    && leases(table).noHandOffUnderWay());
+                    Set<String> ofC = leases(table).heldBy("node-c");
                     untilOrExplain(table, "node-c receiving its shards", Duration.ofSeconds(60),
                             () -> receipts("node-c").stream().map(Receipt::shardId).collect(Collectors.toSet())
                                     .containsAll(ofC));

@@ -32,7 +32,6 @@ import io.smallrye.reactive.messaging.kinesis.test.Dynalite;
 import io.smallrye.reactive.messaging.kinesis.test.KinesisMock;
 import io.smallrye.reactive.messaging.kinesis.test.KinesisMockExtension;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
@@ -82,51 +81,13 @@ class MultiNodeLeasesIT {
         Path log = PackagedApp.moduleDir().resolve("target").resolve(table + "-" + worker + "-received.log");
         Files.deleteIfExists(log);
         logs.put(worker, log);
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("mp.messaging.connector.smallrye-kinesis.endpoint-override", kinesis.endpoint().toString());
-        properties.put("mp.messaging.connector.smallrye-kinesis.region", kinesis.region());
-        properties.put("aws.accessKeyId", KinesisMock.ACCESS_KEY_ID);
-        properties.put("aws.secretAccessKey", KinesisMock.SECRET_ACCESS_KEY);
-        properties.put("mp.messaging.outgoing.orders-out.stream", stream);
-        properties.put("mp.messaging.incoming.orders.stream", stream);
-        properties.put("mp.messaging.incoming.orders.checkpoint-store", "dynamodb");
-        properties.put("mp.messaging.incoming.orders.application-name", table);
-        properties.put("mp.messaging.incoming.orders.worker-id", worker);
-        properties.put("mp.messaging.incoming.orders.failover-time", FAILOVER.toSeconds() + "s");
-        properties.put("mp.messaging.incoming.orders.checkpoint-interval", "1s");
-        properties.put("mp.messaging.incoming.orders.dynamodb-endpoint-override", dynalite.endpoint().toString());
-        properties.put("mp.messaging.incoming.orders.lease-graceful-handoff", String.valueOf(HANDOFF));
-        properties.put("orders.received-log", log.toString());
+        Map<String, String> properties = leases(table).nodeProperties(kinesis, dynalite, stream, worker, FAILOVER,
+                HANDOFF, log);
         return PackagedApp.start(table + "-" + worker, properties);
     }
 
-    /** Shard to owner (null when nobody holds it) in the lease table. */
-    private static Map<String, String> owners(String table) {
-        Map<String, String> owners = new TreeMap<>();
-        items(table).forEach(item -> owners.put(item.get("leaseKey").s(),
-                item.containsKey("leaseOwner") ? item.get("leaseOwner").s() : null));
-        return owners;
-    }
-
-    /** Shard to checkpoint in the lease table. */
-    private static Map<String, String> checkpoints(String table) {
-        Map<String, String> checkpoints = new TreeMap<>();
-        items(table).forEach(item -> checkpoints.put(item.get("leaseKey").s(),
-                item.containsKey("checkpoint") ? item.get("checkpoint").s() : null));
-        return checkpoints;
-    }
-
-    private static List<Map<String, AttributeValue>> items(String table) {
-        try {
-            return DynaliteTables.items(dynamoDb, table);
-        } catch (RuntimeException tableNotThereYet) {
-            return List.of();
-        }
-    }
-
-    private static Map<String, Long> countsByOwner(Map<String, String> owners) {
-        return owners.values().stream()
-                .collect(Collectors.groupingBy(owner -> String.valueOf(owner), TreeMap::new, Collectors.counting()));
+    private static LeaseTable leases(String table) {
+        return new LeaseTable(dynamoDb, table);
     }
 
     private List<Receipt> allReceipts() {
@@ -143,7 +104,7 @@ class MultiNodeLeasesIT {
     private static Duration awaitHeldBy(String table, Set<String> shards, Set<String> nodes, Duration atMost) {
         long start = System.nanoTime();
         await().atMost(atMost).pollInterval(Duration.ofMillis(200)).until(() -> {
-            Map<String, String> owners = owners(table);
+            Map<String, String> owners = leases(table).owners();
             return shards.stream().allMatch(shard -> owners.get(shard) != null && nodes.contains(owners.get(shard)));
         });
         return Duration.ofNanos(System.nanoTime() - start);
@@ -165,26 +126,26 @@ class MultiNodeLeasesIT {
                 PackagedApp c = node(kinesis, stream, table, "node-c")) {
             long started = System.nanoTime();
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-                Map<String, String> owners = owners(table);
+                Map<String, String> owners = leases(table).owners();
                 assertThat(owners).hasSize(8).doesNotContainValue(null);
-                assertThat(countsByOwner(owners)).containsOnlyKeys("node-a", "node-b", "node-c")
+                assertThat(LeaseTable.countsByOwner(owners)).containsOnlyKeys("node-a", "node-b", "node-c")
                         .allSatisfy((node, count) -> assertThat(count).isBetween(2L, 3L));
             });
             System.out.printf("MultiNodeLeasesIT: 8 shards spread %s, %d ms after the third node answered%n",
-                    countsByOwner(owners(table)), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                    leases(table).countsByOwner(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             // balanced: no more steals; the node the last lease was stolen from has had a renewal to notice
-            Map<String, String> balanced = owners(table);
+            Map<String, String> balanced = leases(table).owners();
             PackagedApp.sleep(FAILOVER.toMillis() / 2);
-            assertThat(owners(table)).as("the spread stays as it is once balanced").isEqualTo(balanced);
+            assertThat(leases(table).owners()).as("the spread stays as it is once balanced").isEqualTo(balanced);
 
             try (StreamFeeder feeder = new StreamFeeder(kinesis.client(), stream, 64, 20, 200)) {
                 PackagedApp.sleep(4000);
 
                 // kill -9 of node-b while records flow
-                Set<String> ofB = owners(table).entrySet().stream().filter(e -> "node-b".equals(e.getValue()))
+                Set<String> ofB = leases(table).owners().entrySet().stream().filter(e -> "node-b".equals(e.getValue()))
                         .map(Map.Entry::getKey).collect(Collectors.toSet());
                 b.kill();
-                Map<String, String> checkpointsAtKill = checkpoints(table); // node-b writes nothing more
+                Map<String, String> checkpointsAtKill = leases(table).checkpoints(); // node-b writes nothing more
                 Duration failover = awaitHeldBy(table, ofB, Set.of("node-a", "node-c"), FAILOVER.multipliedBy(5));
                 System.out.printf("MultiNodeLeasesIT: kill -9 of node-b: its %d shards held by the others %d ms "
                         + "later (failover time %d ms, take interval %d ms)%n", ofB.size(), failover.toMillis(),
@@ -194,7 +155,7 @@ class MultiNodeLeasesIT {
                 PackagedApp.sleep(3000);
 
                 // graceful stop of node-c: it releases its leases, node-a takes them without waiting for expiry
-                Set<String> ofC = owners(table).entrySet().stream().filter(e -> "node-c".equals(e.getValue()))
+                Set<String> ofC = leases(table).owners().entrySet().stream().filter(e -> "node-c".equals(e.getValue()))
                         .map(Map.Entry::getKey).collect(Collectors.toSet());
                 assertThat(c.terminate(Duration.ofSeconds(60))).as("node-c exit code").isNotNull();
                 Duration handOver = awaitHeldBy(table, ofC, Set.of("node-a"), FAILOVER.multipliedBy(3));
@@ -290,7 +251,7 @@ class MultiNodeLeasesIT {
         try (PackagedApp a = node(kinesis, stream, table, "node-a");
                 PackagedApp b = node(kinesis, stream, table, "node-b")) {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> countsByOwner(owners(table)).equals(Map.of("node-a", 3L, "node-b", 3L)));
+                    .until(() -> leases(table).countsByOwner().equals(Map.of("node-a", 3L, "node-b", 3L)));
             List<String> written;
             long joined;
             try (StreamFeeder feeder = new StreamFeeder(kinesis.client(), stream, 64, 20, 200)) {
@@ -299,9 +260,9 @@ class MultiNodeLeasesIT {
                 try (PackagedApp c = node(kinesis, stream, table, "node-c")) {
                     joined = System.nanoTime();
                     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                            .until(() -> countsByOwner(owners(table)).equals(
+                            .until(() -> leases(table).countsByOwner().equals(
                                     Map.of("node-a", 2L, "node-b", 2L, "node-c", 2L))
-                                    && items(table).stream().noneMatch(item -> item.containsKey("checkpointOwner")));
+                                    && leases(table).noHandOffUnderWay());
                     System.out.printf("MultiNodeLeasesIT: node-c joined under load; 6 shards spread 2/2/2 %d ms "
                             + "later (lease-graceful-handoff=%s)%n",
                             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - joined), HANDOFF);
@@ -342,12 +303,12 @@ class MultiNodeLeasesIT {
         try (PackagedApp a = node(kinesis, stream, table, "node-a");
                 PackagedApp b = node(kinesis, stream, table, "node-b")) {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> countsByOwner(owners(table)).values().stream().sorted().toList()
+                    .until(() -> leases(table).countsByOwner().values().stream().sorted().toList()
                             .equals(List.of(1L, 2L)));
             // split a shard of the node holding two: once it ends, each node is one lease under the target (2 of
             // 4 open leases), so each takes one child and the parent's keys continue on both nodes
-            Map<String, String> owners = owners(table);
-            Map<String, Long> counts = countsByOwner(owners);
+            Map<String, String> owners = leases(table).owners();
+            Map<String, Long> counts = LeaseTable.countsByOwner(owners);
             String busy = counts.entrySet().stream().filter(e -> e.getValue() == 2).findFirst().orElseThrow().getKey();
             String toSplit = owners.entrySet().stream().filter(e -> busy.equals(e.getValue())).findFirst()
                     .orElseThrow().getKey();
