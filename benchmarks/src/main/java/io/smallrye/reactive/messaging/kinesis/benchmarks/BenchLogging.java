@@ -13,7 +13,9 @@ import org.jboss.logmanager.handlers.ConsoleHandler;
  * does not read that file: Quarkus's bootstrap runner registers its own initial configurator, which sets the root
  * logger to ALL with a handler that queues every record until a Quarkus application starts (none does here). Every
  * DEBUG statement of the SDK and Netty would then be formatted and queued: in the SDK PutRecords loop, Netty's
- * {@code LoggingHandler} hex dump of every request and answer was about 40 % of the loop's CPU.
+ * {@code LoggingHandler} hex dump of every request and answer was about 40 % of the loop's CPU. The same holds for
+ * every JVM on this class path, whatever {@code java.util.logging.manager} says (the SDK and Netty log through
+ * slf4j-jboss-logmanager): the suite's own JVM and the JMH forks call this first too.
  */
 final class BenchLogging {
 

@@ -44,6 +44,7 @@ public final class BenchmarkSuite {
     }
 
     public static void main(String[] args) throws Exception {
+        BenchLogging.warningsOnly();
         Map<String, String> options = new HashMap<>();
         for (String arg : args) {
             int eq = arg.indexOf('=');

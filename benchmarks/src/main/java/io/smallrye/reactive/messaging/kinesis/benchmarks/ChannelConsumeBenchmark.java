@@ -73,6 +73,7 @@ public class ChannelConsumeBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
+        BenchLogging.warningsOnly();
         client = new StubKinesisClient(SHARDS, PAGE_RECORDS, RECORD_BYTES);
         if (page.equals("aggregated")) {
             for (Shard shard : client.shards()) {

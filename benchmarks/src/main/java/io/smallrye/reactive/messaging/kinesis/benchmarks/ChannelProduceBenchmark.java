@@ -66,6 +66,7 @@ public class ChannelProduceBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
+        BenchLogging.warningsOnly();
         client = new StubKinesisClient(SHARDS, 1, RECORD_BYTES);
         vertx = Vertx.vertx();
         channel = new KinesisOutboundChannel(ChannelSettings.outgoing("bench",

@@ -43,6 +43,7 @@ public class EmitterProduceBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
+        BenchLogging.warningsOnly();
         client = new StubKinesisClient(ChannelProduceBenchmark.SHARDS, 1, ChannelProduceBenchmark.RECORD_BYTES);
         app = new WeldApp(client, Map.of("stream", "bench", "aggregation", String.valueOf(aggregation)));
         payload = new byte[ChannelProduceBenchmark.RECORD_BYTES];
