@@ -59,6 +59,8 @@ final class PendingRecords {
     private final List<PendingRecord> taken = new ArrayList<>();
     private final List<RecordQueue> takenFrom = new ArrayList<>();
     private final List<RecordQueue> touched = new ArrayList<>();
+    /** Keys that gave a record to the batch, then reached a record backing off. */
+    private final List<RecordQueue> heldByBackoff = new ArrayList<>();
     private boolean building;
     private long buildNanos;
 
@@ -209,12 +211,23 @@ final class PendingRecords {
                 takenFrom.add(queue);
                 if (offer == BatchPacker.Offer.TAKEN && queue.key != null) {
                     queue.dueBehind = false; // set again if a later record of its key has to wait
+                    if (!queue.isEmpty() && queue.head().backingOff(nowNanos)) {
+                        touch(queue); // its key waits for that backoff, and so do the records behind it
+                        heldByBackoff.add(queue);
+                        continue;
+                    }
                 }
                 index(queue);
             }
             entries = packer.finish();
         }
         keysInFlightVisitedBefore(fullAt);
+        for (RecordQueue queue : heldByBackoff) {
+            if (queue.sequenceAfterHead() < fullAt) {
+                queue.dueBehind = true;
+            }
+        }
+        heldByBackoff.clear();
         settleTaken(entries);
         building = false;
         return entries;

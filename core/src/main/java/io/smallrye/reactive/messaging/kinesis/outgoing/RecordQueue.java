@@ -1,6 +1,8 @@
 package io.smallrye.reactive.messaging.kinesis.outgoing;
 
 import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -51,6 +53,26 @@ final class RecordQueue {
         }
         PendingRecord sorted = outOfOrder.firstEntry().getValue();
         return first == null || sorted.sequence < first.sequence ? sorted : first;
+    }
+
+    /** The sequence of the second record, or {@link Long#MAX_VALUE} when there is none. */
+    long sequenceAfterHead() {
+        long first = Long.MAX_VALUE;
+        long second = Long.MAX_VALUE;
+        Iterator<PendingRecord> inOrderFirst = inOrder.iterator();
+        Iterator<Long> sortedFirst = outOfOrder == null ? Collections.emptyIterator() : outOfOrder.keySet().iterator();
+        for (int i = 0; i < 2; i++) {
+            for (long sequence : new long[] { inOrderFirst.hasNext() ? inOrderFirst.next().sequence : Long.MAX_VALUE,
+                    sortedFirst.hasNext() ? sortedFirst.next() : Long.MAX_VALUE }) {
+                if (sequence < first) {
+                    second = first;
+                    first = sequence;
+                } else if (sequence < second) {
+                    second = sequence;
+                }
+            }
+        }
+        return second;
     }
 
     void add(PendingRecord record) {
