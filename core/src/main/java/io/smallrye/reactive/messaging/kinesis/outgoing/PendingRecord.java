@@ -32,6 +32,8 @@ final class PendingRecord {
     int attempts;
     long notBeforeNanos;
     boolean completed;
+    /** In a request being built by {@link PendingRecords}: set and cleared within one batch. */
+    boolean leaving;
 
     PendingRecord(Message<?> message, String stream, SdkBytes data, String partitionKey, boolean randomKey,
             String explicitHashKey, int size, long sequence, long enqueuedAtNanos, Span span) {

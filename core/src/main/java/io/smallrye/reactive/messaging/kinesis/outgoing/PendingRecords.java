@@ -1,46 +1,68 @@
 package io.smallrye.reactive.messaging.kinesis.outgoing;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
- * The records waiting to be sent, in emission order, and the choice of the next batch under the ordering rule.
- * Retried records go back to their place in emission order and, while they wait for their backoff, hold back the
- * later records of their partition key. A single-threaded state machine: used on the channel's context only (see
- * {@link SendLoop}).
+ * The records waiting to be sent, and the choice of the next batch under the ordering rule: records of one stream in
+ * emission order, skipping those that must wait for an earlier record of their key (in flight, backing off, or refused
+ * by the packer). Retried records go back to their place in emission order and, while they wait for their backoff,
+ * hold back the later records of their partition key.
+ * <p>
+ * The records are kept in one {@link RecordQueue} per order key, plus one per stream for the records free of any other
+ * (unkeyed, or ordering {@code none}). Each queue is indexed by what its first record waits for: nothing (the stream's
+ * ready queues, by the sequence of their first record), requests of its key under way, or a backoff. A batch merges the
+ * ready queues of one stream in emission order, so it costs the records it visits times the log of the keys, not a walk
+ * over the whole backlog. A single-threaded state machine: used on the channel's context only (see {@link SendLoop}).
  */
 final class PendingRecords {
+
+    private static final Comparator<RecordQueue> BY_FIRST_RECORD = Comparator.comparingLong(q -> q.indexedSequence);
+    private static final Comparator<RecordQueue> BY_RETRY_AT = (a, b) -> a.indexedRetryAt == b.indexedRetryAt
+            ? Long.compare(a.indexedSequence, b.indexedSequence)
+            : Long.signum(a.indexedRetryAt - b.indexedRetryAt);
+    private static final Comparator<PendingRecord> RECORD_BY_RETRY_AT = (a, b) -> a.notBeforeNanos == b.notBeforeNanos
+            ? Long.compare(a.sequence, b.sequence)
+            : Long.signum(a.notBeforeNanos - b.notBeforeNanos);
 
     private final Ordering ordering;
     /** Records that fill a request: max-batch-records, or unbounded when aggregating (bytes fill it first). */
     private final int recordsToFill;
     private final long maxBatchBytes;
 
-    private final TreeMap<Long, PendingRecord> waiting = new TreeMap<>();
-    private final Set<PendingRecord> backingOff = new HashSet<>();
-    /** Order keys with records in requests under way, with their count. */
-    private final Map<String, Integer> inFlightKeys = new HashMap<>();
-    /**
-     * Order keys with records that were due (a request was being filled) but had to wait for an earlier record of
-     * their key: they are due as soon as that one lands, whatever buffer-time says.
-     */
-    private final Set<String> dueBehindKey = new HashSet<>();
-    /** A key of {@link #dueBehindKey} landed since the last batch: its waiting records are due. */
+    private final Map<String, RecordQueue> keys = new HashMap<>();
+    private final Map<String, StreamQueues> streams = new HashMap<>(4);
+    /** Keys with records in requests under way and records waiting behind them (not {@link RecordQueue#dueBehind}). */
+    private final TreeSet<RecordQueue> inFlightKeys = new TreeSet<>(BY_FIRST_RECORD);
+    /** The same, for keys whose waiting records are {@link RecordQueue#dueBehind}. */
+    private final TreeSet<RecordQueue> dueBehindKeys = new TreeSet<>(BY_FIRST_RECORD);
+    /** Keys whose first record waits for its backoff. */
+    private final TreeSet<RecordQueue> backingOffKeys = new TreeSet<>(BY_RETRY_AT);
+    /** Records free of any other that wait for their backoff. */
+    private final TreeSet<PendingRecord> backingOffLoose = new TreeSet<>(RECORD_BY_RETRY_AT);
+    /** Every waiting record that was refused before, by sequence. */
+    private final TreeMap<Long, PendingRecord> retried = new TreeMap<>();
+
+    /** A key of {@link #dueBehindKeys} landed since the last batch: its waiting records are due. */
     private boolean dueKeyLanded;
-    /** Waiting records per order key (ordering strict or relaxed). */
-    private final Map<String, Integer> waitingKeys = new HashMap<>();
-    /** Order keys of {@link #waitingKeys} not in {@link #inFlightKeys}: while 0, no keyed record can be taken. */
-    private int freeWaitingKeys;
-    private int unkeyedWaiting;
+    private int size;
     private long waitingBytes;
+
+    /** While a batch is built: records offered and taken (or refused alone), with their queue, in offer order. */
+    private final List<PendingRecord> taken = new ArrayList<>();
+    private final List<RecordQueue> takenFrom = new ArrayList<>();
+    private final List<RecordQueue> touched = new ArrayList<>();
+    /** Keys that gave a record to the batch, then reached a record backing off. */
+    private final List<RecordQueue> heldByBackoff = new ArrayList<>();
+    private boolean building;
+    private long buildNanos;
 
     PendingRecords(Ordering ordering, int recordsToFill, long maxBatchBytes) {
         this.ordering = ordering;
@@ -49,38 +71,46 @@ final class PendingRecords {
     }
 
     void add(PendingRecord record) {
-        waiting.put(record.sequence, record);
+        size++;
         waitingBytes += record.size;
         if (record.attempts > 0) {
-            backingOff.add(record);
+            retried.put(record.sequence, record);
         }
-        if (ordering == Ordering.NONE) {
-            return;
+        StreamQueues stream = streams.computeIfAbsent(record.stream, StreamQueues::new);
+        if (ordering != Ordering.NONE && record.orderKey != null) {
+            enqueue(keys.computeIfAbsent(record.orderKey, key -> new RecordQueue(key, record.stream)), record);
+        } else if (record.attempts > 0) {
+            backingOffLoose.add(record); // ready once its backoff is over (see promoteRetries)
+        } else {
+            enqueue(stream.loose, record);
         }
-        if (record.orderKey == null) {
-            unkeyedWaiting++;
-        } else if (waitingKeys.merge(record.orderKey, 1, Integer::sum) == 1
-                && !inFlightKeys.containsKey(record.orderKey)) {
-            freeWaitingKeys++;
+    }
+
+    private void enqueue(RecordQueue queue, PendingRecord record) {
+        PendingRecord first = queue.head();
+        queue.add(record);
+        if (queue.index == null || queue.head() != first) {
+            unindex(queue);
+            index(queue);
         }
     }
 
     boolean isEmpty() {
-        return waiting.isEmpty();
+        return size == 0;
     }
 
     int size() {
-        return waiting.size();
+        return size;
     }
 
     /** Whether enough is waiting to fill a request, by records or bytes. */
     boolean fillsABatch() {
-        return waiting.size() >= recordsToFill || waitingBytes >= maxBatchBytes;
+        return size >= recordsToFill || waitingBytes >= maxBatchBytes;
     }
 
     /** How many more records would fill a request (0 or less: it is full). */
     int recordsToFill() {
-        return recordsToFill - waiting.size();
+        return recordsToFill - size;
     }
 
     /** How many more bytes would fill a request (0 or less: it is full). */
@@ -90,12 +120,28 @@ final class PendingRecords {
 
     /** When the oldest waiting record was accepted (emission order is acceptance order). */
     long oldestEnqueuedAtNanos() {
-        return waiting.firstEntry().getValue().enqueuedAtNanos;
+        // every waiting record is in a queue behind its first record, or refused before (a backoff index holds
+        // queues whose first record was refused, and loose refused records)
+        PendingRecord oldest = retried.isEmpty() ? null : retried.firstEntry().getValue();
+        oldest = older(oldest, inFlightKeys);
+        oldest = older(oldest, dueBehindKeys);
+        for (StreamQueues stream : streams.values()) {
+            oldest = older(oldest, stream.ready);
+        }
+        return oldest.enqueuedAtNanos;
+    }
+
+    private static PendingRecord older(PendingRecord oldest, TreeSet<RecordQueue> index) {
+        if (index.isEmpty()) {
+            return oldest;
+        }
+        PendingRecord first = index.first().head();
+        return oldest == null || first.sequence < oldest.sequence ? first : oldest;
     }
 
     /** Whether a refused record has waited out its backoff: it is due to be sent again, whatever buffer-time says. */
     boolean retryDue(long nowNanos) {
-        for (PendingRecord record : backingOff) {
+        for (PendingRecord record : retried.values()) {
             if (nowNanos - record.notBeforeNanos >= 0) {
                 return true;
             }
@@ -116,7 +162,7 @@ final class PendingRecords {
     OptionalLong nextRetryAtNanos(long nowNanos) {
         boolean found = false;
         long earliest = 0;
-        for (PendingRecord record : backingOff) {
+        for (PendingRecord record : retried.values()) {
             long at = record.notBeforeNanos;
             if (at - nowNanos > 0 && (!found || at - earliest < 0)) {
                 earliest = at;
@@ -127,127 +173,227 @@ final class PendingRecords {
     }
 
     /**
-     * Takes the next batch: records of one stream, in emission order, packed by the packer made for that stream
-     * (request limits, aggregation), skipping records that must wait for an earlier record of their key (in flight,
-     * backing off, or refused by the packer). The records in the entries the packer returns are marked in flight;
-     * those it took but left out (a partial aggregated record) stay waiting in their place.
+     * Takes the next batch: records of one stream (the stream of the oldest record that may go), in emission order,
+     * packed by the packer made for that stream (request limits, aggregation), skipping records that must wait for an
+     * earlier record of their key (in flight, backing off, or refused by the packer). The records in the entries the
+     * packer returns are marked in flight; those it took but left out (a partial aggregated record) stay waiting in
+     * their place.
      */
     List<RequestEntry> nextBatch(long nowNanos, Function<String, BatchPacker> packerForStream) {
-        if (everyWaitingKeyInFlight()) {
-            // what the scan below would conclude, without walking every waiting record (a large backlog behind the
-            // keys of the requests under way is scanned once per answer, not once per arrival)
-            dueKeyLanded = false;
-            dueBehindKey.addAll(waitingKeys.keySet());
-            return List.of();
-        }
-        Set<String> heldBack = ordering == Ordering.NONE ? Set.of() : new HashSet<>();
         dueKeyLanded = false;
-        BatchPacker packer = null;
-        String stream = null;
-        Iterator<PendingRecord> it = waiting.values().iterator();
-        while (it.hasNext()) {
-            PendingRecord record = it.next();
-            if (ordering != Ordering.NONE && record.orderKey != null
-                    && (heldBack.contains(record.orderKey) || inFlightKeys.containsKey(record.orderKey))) {
-                dueBehindKey.add(record.orderKey);
-                continue;
-            }
-            if (record.backingOff(nowNanos) || (stream != null && !stream.equals(record.stream))) {
-                holdBack(heldBack, record);
-                continue;
-            }
-            if (packer == null) {
-                stream = record.stream;
-                packer = packerForStream.apply(stream);
-            }
-            BatchPacker.Offer offer = packer.offer(record);
-            if (offer == BatchPacker.Offer.FULL) {
-                break;
-            }
-            if (offer == BatchPacker.Offer.HOLD_BACK) {
-                holdBack(heldBack, record);
-                if (record.orderKey != null) {
-                    dueBehindKey.add(record.orderKey); // behind a record of its key in this request
+        building = true;
+        buildNanos = nowNanos;
+        promoteRetries(nowNanos);
+        StreamQueues stream = firstReadyStream();
+        List<RequestEntry> entries = List.of();
+        // the sequence of the record that found the request full: records before it were visited
+        long fullAt = Long.MAX_VALUE;
+        if (stream != null) {
+            BatchPacker packer = packerForStream.apply(stream.name);
+            RecordQueue queue;
+            while ((queue = stream.ready.pollFirst()) != null) {
+                queue.index = null;
+                PendingRecord record = queue.head();
+                BatchPacker.Offer offer = packer.offer(record);
+                if (offer == BatchPacker.Offer.FULL) {
+                    fullAt = record.sequence;
+                    index(queue);
+                    break;
                 }
-                continue;
-            }
-            if (record.orderKey != null && !dueBehindKey.isEmpty()) {
-                dueBehindKey.remove(record.orderKey); // re-added if a later record of its key has to wait
-            }
-        }
-        if (packer == null) {
-            return List.of();
-        }
-        List<RequestEntry> entries = packer.finish();
-        for (RequestEntry entry : entries) {
-            for (PendingRecord record : entry.records()) {
-                waiting.remove(record.sequence);
-                backingOff.remove(record);
-                waitingBytes -= record.size;
-                leftWaiting(record);
-                if (ordering != Ordering.NONE && record.orderKey != null
-                        && inFlightKeys.merge(record.orderKey, 1, Integer::sum) == 1
-                        && waitingKeys.containsKey(record.orderKey)) {
-                    freeWaitingKeys--;
+                if (offer == BatchPacker.Offer.HOLD_BACK && queue.key != null) {
+                    queue.dueBehind = true; // behind a record of its key in this request: the key waits
+                    touch(queue);
+                    continue;
                 }
+                // taken, or (a record free of any other) refused alone: either way back in place unless it leaves
+                queue.poll();
+                taken.add(record);
+                takenFrom.add(queue);
+                if (offer == BatchPacker.Offer.TAKEN && queue.key != null) {
+                    queue.dueBehind = false; // set again if a later record of its key has to wait
+                    if (!queue.isEmpty() && queue.head().backingOff(nowNanos)) {
+                        touch(queue); // its key waits for that backoff, and so do the records behind it
+                        heldByBackoff.add(queue);
+                        continue;
+                    }
+                }
+                index(queue);
+            }
+            entries = packer.finish();
+        }
+        keysInFlightVisitedBefore(fullAt);
+        for (RecordQueue queue : heldByBackoff) {
+            if (queue.sequenceAfterHead() < fullAt) {
+                queue.dueBehind = true;
             }
         }
+        heldByBackoff.clear();
+        settleTaken(entries);
+        building = false;
         return entries;
     }
 
-    /**
-     * Whether every waiting record has a partition key with a record in a request under way (and none backs off): the
-     * next batch is then empty.
-     */
-    private boolean everyWaitingKeyInFlight() {
-        return ordering != Ordering.NONE && freeWaitingKeys == 0 && unkeyedWaiting == 0 && backingOff.isEmpty()
-                && !waiting.isEmpty();
+    private void promoteRetries(long nowNanos) {
+        while (!backingOffKeys.isEmpty() && nowNanos - backingOffKeys.first().indexedRetryAt >= 0) {
+            RecordQueue queue = backingOffKeys.pollFirst();
+            queue.index = null;
+            index(queue);
+        }
+        while (!backingOffLoose.isEmpty() && nowNanos - backingOffLoose.first().notBeforeNanos >= 0) {
+            PendingRecord record = backingOffLoose.pollFirst();
+            enqueue(streams.get(record.stream).loose, record);
+        }
     }
 
-    /** A taken record no longer counts for its key's waiting records (its key is not in flight yet). */
-    private void leftWaiting(PendingRecord record) {
-        if (ordering == Ordering.NONE) {
+    private StreamQueues firstReadyStream() {
+        StreamQueues first = null;
+        for (StreamQueues stream : streams.values()) {
+            if (!stream.ready.isEmpty() && (first == null
+                    || stream.ready.first().indexedSequence < first.ready.first().indexedSequence)) {
+                first = stream;
+            }
+        }
+        return first;
+    }
+
+    /** Keys in flight whose waiting records came before the record that filled the request had to wait: due behind. */
+    private void keysInFlightVisitedBefore(long fullAt) {
+        while (!inFlightKeys.isEmpty() && inFlightKeys.first().indexedSequence < fullAt) {
+            RecordQueue queue = inFlightKeys.pollFirst();
+            queue.dueBehind = true;
+            queue.index = dueBehindKeys;
+            dueBehindKeys.add(queue);
+        }
+    }
+
+    /** The records in the entries leave (their keys are in flight); the others taken go back to their place. */
+    private void settleTaken(List<RequestEntry> entries) {
+        for (RequestEntry entry : entries) {
+            for (PendingRecord record : entry.records()) {
+                record.leaving = true;
+            }
+        }
+        for (int i = taken.size() - 1; i >= 0; i--) {
+            PendingRecord record = taken.get(i);
+            RecordQueue queue = takenFrom.get(i);
+            touch(queue);
+            if (record.leaving) {
+                record.leaving = false;
+                size--;
+                waitingBytes -= record.size;
+                if (record.attempts > 0) {
+                    retried.remove(record.sequence);
+                }
+                if (queue.key != null) {
+                    queue.inFlight++;
+                }
+            } else {
+                queue.add(record); // from the latest back: each goes before those of its queue still waiting
+            }
+        }
+        for (RecordQueue queue : touched) {
+            queue.touched = false;
+            index(queue);
+            forgetIfIdle(queue);
+        }
+        taken.clear();
+        takenFrom.clear();
+        touched.clear();
+    }
+
+    private void touch(RecordQueue queue) {
+        if (!queue.touched) {
+            queue.touched = true;
+            unindex(queue);
+            touched.add(queue);
+        }
+    }
+
+    /** Puts a queue in the index its first record says (none when it is empty). */
+    private void index(RecordQueue queue) {
+        if (queue.isEmpty()) {
             return;
         }
-        if (record.orderKey == null) {
-            unkeyedWaiting--;
-        } else if (waitingKeys.computeIfPresent(record.orderKey, (key, count) -> count == 1 ? null : count - 1) == null
-                && !inFlightKeys.containsKey(record.orderKey)) {
-            freeWaitingKeys--;
+        PendingRecord first = queue.head();
+        queue.indexedSequence = first.sequence;
+        queue.indexedRetryAt = first.notBeforeNanos;
+        TreeSet<RecordQueue> index;
+        if (queue.inFlight > 0) {
+            index = queue.dueBehind ? dueBehindKeys : inFlightKeys;
+        } else if (queue.key != null && first.attempts > 0 && (!building || first.backingOff(buildNanos))) {
+            index = backingOffKeys; // outside a batch, whether its backoff is over is decided by the next batch
+        } else {
+            index = streams.get(queue.stream).ready;
+        }
+        queue.index = index;
+        index.add(queue);
+    }
+
+    private static void unindex(RecordQueue queue) {
+        if (queue.index != null) {
+            queue.index.remove(queue);
+            queue.index = null;
         }
     }
 
-    private void holdBack(Set<String> heldBack, PendingRecord record) {
-        if (ordering != Ordering.NONE && record.orderKey != null) {
-            heldBack.add(record.orderKey);
+    private void forgetIfIdle(RecordQueue queue) {
+        if (queue.key != null && queue.idle()) {
+            keys.remove(queue.key, queue);
         }
     }
 
     /** A record's request came back (whatever its outcome): its key no longer counts as in flight. */
     void landed(PendingRecord record) {
-        if (ordering != Ordering.NONE && record.orderKey != null) {
-            boolean wasInFlight = inFlightKeys.containsKey(record.orderKey);
-            Integer left = inFlightKeys.computeIfPresent(record.orderKey, (key, count) -> count == 1 ? null : count - 1);
-            if (wasInFlight && left == null && waitingKeys.containsKey(record.orderKey)) {
-                freeWaitingKeys++;
-            }
-            if (left == null && dueBehindKey.remove(record.orderKey)) {
-                dueKeyLanded = true;
-            }
+        if (ordering == Ordering.NONE || record.orderKey == null) {
+            return;
         }
+        RecordQueue queue = keys.get(record.orderKey);
+        if (queue == null || queue.inFlight == 0 || --queue.inFlight > 0) {
+            return;
+        }
+        if (queue.dueBehind) {
+            queue.dueBehind = false;
+            dueKeyLanded = true;
+        }
+        unindex(queue);
+        index(queue);
+        forgetIfIdle(queue);
     }
 
-    /** Removes and returns everything waiting (for the final nack at shutdown). */
+    /** Removes and returns everything waiting, in emission order (for the final nack at shutdown). */
     List<PendingRecord> drainAll() {
-        List<PendingRecord> all = new ArrayList<>(waiting.values());
-        waiting.clear();
-        backingOff.clear();
-        dueBehindKey.clear();
+        List<PendingRecord> all = new ArrayList<>(size);
+        for (RecordQueue queue : keys.values()) {
+            queue.drainTo(all);
+        }
+        for (StreamQueues stream : streams.values()) {
+            stream.loose.drainTo(all);
+            stream.loose.index = null;
+            stream.ready.clear();
+        }
+        all.addAll(backingOffLoose);
+        all.sort(Comparator.comparingLong(record -> record.sequence));
+        keys.clear();
+        inFlightKeys.clear();
+        dueBehindKeys.clear();
+        backingOffKeys.clear();
+        backingOffLoose.clear();
+        retried.clear();
         dueKeyLanded = false;
+        size = 0;
         waitingBytes = 0;
-        waitingKeys.clear();
-        freeWaitingKeys = 0;
-        unkeyedWaiting = 0;
         return all;
+    }
+
+    /** The queues of one stream that may give a record now, by their first record; and its records free of any other. */
+    private static final class StreamQueues {
+        final String name;
+        final TreeSet<RecordQueue> ready = new TreeSet<>(BY_FIRST_RECORD);
+        final RecordQueue loose;
+
+        StreamQueues(String name) {
+            this.name = name;
+            this.loose = new RecordQueue(null, name);
+        }
     }
 }
