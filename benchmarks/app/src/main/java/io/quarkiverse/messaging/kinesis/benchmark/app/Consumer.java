@@ -37,9 +37,7 @@ public class Consumer {
     public CompletionStage<Void> consume(Message<byte[]> message) {
         long nowMicros = Payload.nowMicros();
         if (received.getAndIncrement() == 0) {
-            org.jboss.logging.Logger.getLogger("TIMELINE").info("first delivery"); // TEMP
             firstUptimeMillis = uptimeAt(System.nanoTime());
-            org.jboss.logging.Logger.getLogger("TIMELINE").info("first delivery uptime " + firstUptimeMillis); // TEMP
             Out.line("FIRST uptime_ms=" + firstUptimeMillis);
         }
         byte[] data = message.getPayload();
