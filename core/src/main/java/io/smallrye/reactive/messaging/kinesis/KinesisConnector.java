@@ -51,6 +51,7 @@ import io.smallrye.reactive.messaging.kinesis.payload.PayloadType;
 import io.smallrye.reactive.messaging.kinesis.tracing.KinesisSpans;
 import io.smallrye.reactive.messaging.kinesis.tracing.OutgoingTracing;
 import io.smallrye.reactive.messaging.providers.connectors.ExecutionHolder;
+import io.vertx.core.Vertx;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 /**
@@ -208,7 +209,7 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
         for (String stream : channel.streams()) {
             channelStreams.add(new ChannelStream(conf.getChannel(), true, stream, client));
         }
-        probeStreams(client, conf.getChannel(), channel.streams(), conf.getHealthEnabled());
+        probeStreams(client, conf.getChannel(), channel.streams(), conf.getHealthEnabled(), true);
         return channel.getStream();
     }
 
@@ -240,16 +241,22 @@ public class KinesisConnector implements InboundConnector, OutboundConnector, He
                 new OutgoingTracing(tracer(settings.tracingEnabled()), settings.tracingPropagation()));
         outboundChannels.add(channel);
         channelStreams.add(new ChannelStream(settings.channel(), false, settings.stream(), client));
-        probeStreams(client, settings.channel(), List.of(settings.stream()), settings.healthEnabled());
+        probeStreams(client, settings.channel(), List.of(settings.stream()), settings.healthEnabled(), false);
         return channel;
     }
 
-    private void probeStreams(KinesisAsyncClient client, String channel, List<String> streams, boolean healthEnabled) {
+    /**
+     * @param incoming an incoming channel describes its stream when it starts and is not ready before: its probes
+     *        start after one interval (see {@link StreamProbe#startAfterInterval})
+     */
+    private void probeStreams(KinesisAsyncClient client, String channel, List<String> streams, boolean healthEnabled,
+            boolean incoming) {
         Duration interval = clients.settings().streamProbeInterval();
         if (healthEnabled && interval.compareTo(Duration.ZERO) > 0) {
+            Vertx vertx = executionHolder.vertx().getDelegate();
             List<StreamProbe> previous = streamProbes.put(channel, streams.stream()
-                    .map(stream -> new StreamProbe(client, channel, stream, interval)
-                            .start(executionHolder.vertx().getDelegate()))
+                    .map(stream -> new StreamProbe(client, channel, stream, interval))
+                    .map(probe -> incoming ? probe.startAfterInterval(vertx) : probe.start(vertx))
                     .toList());
             if (previous != null) {
                 previous.forEach(StreamProbe::close);

@@ -33,8 +33,9 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
 /**
  * The credentials providers of the clients the connector builds: one per distinct {@link CredentialsSpec}, checked
  * when created (a missing profile or an unreadable token file fails the channel's start), and closed with their STS
- * clients at shutdown. Providers that call STS refresh in the background ahead of expiry (the SDK's prefetch, 5 min
- * before; blocking only within 1 min of expiry) so that no event loop waits for STS; they fetch their first
+ * clients at shutdown. Providers that call STS (or the container endpoint, or the instance metadata service) refresh
+ * in the background ahead of expiry (the SDK's prefetch, 5 min before; blocking only within 1 min of expiry) so that
+ * no event loop waits for them; every provider but static ones and the application's beans fetches its first
  * credentials when created, on the thread that starts the channel.
  */
 class CredentialsProviders {
@@ -75,13 +76,13 @@ class CredentialsProviders {
                 return StaticCredentialsProvider.create(AwsBasicCredentials.create(spec.accessKeyId(),
                         spec.secretAccessKey()));
             case CredentialsSpec.PROFILE:
-                return own(spec, profile(spec));
+                return primed(own(spec, profile(spec)));
             case CredentialsSpec.ASSUME_ROLE:
                 return primed(own(spec, assumeRole(spec, region)));
             case CredentialsSpec.WEB_IDENTITY:
                 return primed(own(spec, webIdentity(spec, region)));
             case CredentialsSpec.CONTAINER:
-                return own(spec, ContainerCredentialsProvider.builder().asyncCredentialUpdateEnabled(true).build());
+                return primed(own(spec, ContainerCredentialsProvider.builder().asyncCredentialUpdateEnabled(true).build()));
             case CredentialsSpec.CUSTOM:
                 AwsCredentialsProvider bean = beans == null ? null : beans.apply(spec.bean());
                 if (bean == null) {
@@ -89,7 +90,7 @@ class CredentialsProviders {
                 }
                 return bean; // the application's: not closed here
             default:
-                return own(spec, DefaultCredentialsProvider.builder().build());
+                return primed(own(spec, DefaultCredentialsProvider.builder().build()));
         }
     }
 
@@ -99,8 +100,10 @@ class CredentialsProviders {
     }
 
     /**
-     * The first credentials are fetched now, off the event loops; a failure here (STS unreachable) is not fatal: the
-     * provider tries again when a request needs credentials.
+     * The first credentials are fetched now, off the event loops: the SDK resolves them on the thread that makes the
+     * first request (a channel's event loop), and a provider's first fetch can read files, run a credential process or
+     * call STS, the container endpoint or the instance metadata service. A failure here (nothing found, an endpoint
+     * unreachable) is not fatal: the provider tries again when a request needs credentials.
      */
     private static AwsCredentialsProvider primed(AwsCredentialsProvider provider) {
         try {

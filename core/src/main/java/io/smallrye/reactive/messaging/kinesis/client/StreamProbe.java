@@ -50,6 +50,21 @@ public final class StreamProbe implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Probes after one interval, then every interval. For an incoming channel: its start describes the stream itself
+     * and the channel is not ready before it has listed the shards, so a probe at once would only duplicate that call
+     * and compete with it (and with the first reads) for the client.
+     */
+    public StreamProbe startAfterInterval(Vertx vertx) {
+        attach(vertx);
+        context.submit(() -> {
+            if (!closed) {
+                timerId = context.setTimer(interval.toMillis(), this::tick);
+            }
+        });
+        return this;
+    }
+
     /** Gives the probe its context without starting the periodic probes (tests drive it with {@link #probeOnce}). */
     StreamProbe attach(Vertx vertx) {
         context = new ChannelContext(channel, vertx);

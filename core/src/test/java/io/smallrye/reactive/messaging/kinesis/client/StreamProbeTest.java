@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -68,6 +69,26 @@ class StreamProbeTest {
                 .contains(Duration.ofSeconds(5));
     }
 
+    @Test
+    void anIncomingChannelsProbeMakesNoCallAtStartButOneAfterTheInterval() {
+        ScriptedDescribe client = new ScriptedDescribe();
+        client.answers.add(CompletableFuture.completedFuture(active()));
+        client.answers.add(CompletableFuture.completedFuture(active()));
+        StreamProbe probe = new StreamProbe(client, "orders-in", "orders", Duration.ofSeconds(10))
+                .startAfterInterval(vertx);
+
+        probe.probeOnce(); // runs on the probe's context after its start
+        assertThat(client.calls).isEqualTo(1);
+        probe.close();
+
+        ScriptedDescribe later = new ScriptedDescribe();
+        later.answers.add(CompletableFuture.completedFuture(active()));
+        StreamProbe shortInterval = new StreamProbe(later, "orders-in", "orders", Duration.ofMillis(100))
+                .startAfterInterval(vertx);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> later.calls >= 1);
+        shortInterval.close();
+    }
+
     private static DescribeStreamSummaryResponse active() {
         return DescribeStreamSummaryResponse.builder().streamDescriptionSummary(StreamDescriptionSummary.builder()
                 .streamName("orders").streamStatus(StreamStatus.ACTIVE).build()).build();
@@ -76,7 +97,7 @@ class StreamProbeTest {
     /** Answers each DescribeStreamSummary with the next scripted answer. */
     private static final class ScriptedDescribe implements KinesisAsyncClient {
         final Deque<CompletableFuture<DescribeStreamSummaryResponse>> answers = new ArrayDeque<>();
-        int calls;
+        volatile int calls;
         DescribeStreamSummaryRequest lastRequest;
 
         @Override

@@ -37,7 +37,7 @@ public class Consumer {
     public CompletionStage<Void> consume(Message<byte[]> message) {
         long nowMicros = Payload.nowMicros();
         if (received.getAndIncrement() == 0) {
-            firstUptimeMillis = ManagementFactory.getRuntimeMXBean().getUptime();
+            firstUptimeMillis = uptimeAt(System.nanoTime());
             Out.line("FIRST uptime_ms=" + firstUptimeMillis);
         }
         byte[] data = message.getPayload();
@@ -62,6 +62,15 @@ public class Consumer {
 
     String report() {
         return progress() + " " + consumerTime.summary("consumer_") + " " + total.summary("total_");
+    }
+
+    /**
+     * The JVM's uptime at an instant of {@link System#nanoTime()} already taken: the JVM's management classes load at
+     * their first use (tens of ms), which the start-up figure must not count.
+     */
+    private static long uptimeAt(long nanoTime) {
+        long uptimeNow = ManagementFactory.getRuntimeMXBean().getUptime();
+        return uptimeNow - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanoTime);
     }
 
     private static long micros(Instant instant) {
