@@ -24,10 +24,6 @@ import java.util.function.Function;
  */
 final class PendingRecords {
 
-    private static final Comparator<RecordQueue> BY_FIRST_RECORD = Comparator.comparingLong(q -> q.indexedSequence);
-    private static final Comparator<RecordQueue> BY_RETRY_AT = (a, b) -> a.indexedRetryAt == b.indexedRetryAt
-            ? Long.compare(a.indexedSequence, b.indexedSequence)
-            : Long.signum(a.indexedRetryAt - b.indexedRetryAt);
     private static final Comparator<PendingRecord> RECORD_BY_RETRY_AT = (a, b) -> a.notBeforeNanos == b.notBeforeNanos
             ? Long.compare(a.sequence, b.sequence)
             : Long.signum(a.notBeforeNanos - b.notBeforeNanos);
@@ -38,19 +34,13 @@ final class PendingRecords {
     private final long maxBatchBytes;
 
     private final Map<String, RecordQueue> keys = new HashMap<>();
-    private final Map<String, StreamQueues> streams = new HashMap<>(4);
-    /** Keys with records in requests under way and records waiting behind them (not {@link RecordQueue#dueBehind}). */
-    private final TreeSet<RecordQueue> inFlightKeys = new TreeSet<>(BY_FIRST_RECORD);
-    /** The same, for keys whose waiting records are {@link RecordQueue#dueBehind}. */
-    private final TreeSet<RecordQueue> dueBehindKeys = new TreeSet<>(BY_FIRST_RECORD);
-    /** Keys whose first record waits for its backoff. */
-    private final TreeSet<RecordQueue> backingOffKeys = new TreeSet<>(BY_RETRY_AT);
+    private final QueueIndexes indexes = new QueueIndexes();
     /** Records free of any other that wait for their backoff. */
     private final TreeSet<PendingRecord> backingOffLoose = new TreeSet<>(RECORD_BY_RETRY_AT);
     /** Every waiting record that was refused before, by sequence. */
     private final TreeMap<Long, PendingRecord> retried = new TreeMap<>();
 
-    /** A key of {@link #dueBehindKeys} landed since the last batch: its waiting records are due. */
+    /** A key whose waiting records were due behind its requests landed since the last batch: they are due. */
     private boolean dueKeyLanded;
     private int size;
     private long waitingBytes;
@@ -76,7 +66,7 @@ final class PendingRecords {
         if (record.attempts > 0) {
             retried.put(record.sequence, record);
         }
-        StreamQueues stream = streams.computeIfAbsent(record.stream, StreamQueues::new);
+        QueueIndexes.StreamQueues stream = indexes.stream(record.stream);
         if (ordering != Ordering.NONE && record.orderKey != null) {
             enqueue(keys.computeIfAbsent(record.orderKey, key -> new RecordQueue(key, record.stream)), record);
         } else if (record.attempts > 0) {
@@ -90,7 +80,7 @@ final class PendingRecords {
         PendingRecord first = queue.head();
         queue.add(record);
         if (queue.index == null || queue.head() != first) {
-            unindex(queue);
+            QueueIndexes.unindex(queue);
             index(queue);
         }
     }
@@ -122,21 +112,8 @@ final class PendingRecords {
     long oldestEnqueuedAtNanos() {
         // every waiting record is in a queue behind its first record, or refused before (a backoff index holds
         // queues whose first record was refused, and loose refused records)
-        PendingRecord oldest = retried.isEmpty() ? null : retried.firstEntry().getValue();
-        oldest = older(oldest, inFlightKeys);
-        oldest = older(oldest, dueBehindKeys);
-        for (StreamQueues stream : streams.values()) {
-            oldest = older(oldest, stream.ready);
-        }
-        return oldest.enqueuedAtNanos;
-    }
-
-    private static PendingRecord older(PendingRecord oldest, TreeSet<RecordQueue> index) {
-        if (index.isEmpty()) {
-            return oldest;
-        }
-        PendingRecord first = index.first().head();
-        return oldest == null || first.sequence < oldest.sequence ? first : oldest;
+        PendingRecord retriedFirst = retried.isEmpty() ? null : retried.firstEntry().getValue();
+        return indexes.oldestFirstRecord(retriedFirst).enqueuedAtNanos;
     }
 
     /** Whether a refused record has waited out its backoff: it is due to be sent again, whatever buffer-time says. */
@@ -184,7 +161,7 @@ final class PendingRecords {
         building = true;
         buildNanos = nowNanos;
         promoteRetries(nowNanos);
-        StreamQueues stream = firstReadyStream();
+        QueueIndexes.StreamQueues stream = indexes.firstReadyStream();
         List<RequestEntry> entries = List.of();
         // the sequence of the record that found the request full: records before it were visited
         long fullAt = Long.MAX_VALUE;
@@ -221,7 +198,7 @@ final class PendingRecords {
             }
             entries = packer.finish();
         }
-        keysInFlightVisitedBefore(fullAt);
+        indexes.keysInFlightVisitedBefore(fullAt);
         for (RecordQueue queue : heldByBackoff) {
             if (queue.sequenceAfterHead() < fullAt) {
                 queue.dueBehind = true;
@@ -234,35 +211,12 @@ final class PendingRecords {
     }
 
     private void promoteRetries(long nowNanos) {
-        while (!backingOffKeys.isEmpty() && nowNanos - backingOffKeys.first().indexedRetryAt >= 0) {
-            RecordQueue queue = backingOffKeys.pollFirst();
-            queue.index = null;
+        for (RecordQueue queue : indexes.pollBackoffsOver(nowNanos)) {
             index(queue);
         }
         while (!backingOffLoose.isEmpty() && nowNanos - backingOffLoose.first().notBeforeNanos >= 0) {
             PendingRecord record = backingOffLoose.pollFirst();
-            enqueue(streams.get(record.stream).loose, record);
-        }
-    }
-
-    private StreamQueues firstReadyStream() {
-        StreamQueues first = null;
-        for (StreamQueues stream : streams.values()) {
-            if (!stream.ready.isEmpty() && (first == null
-                    || stream.ready.first().indexedSequence < first.ready.first().indexedSequence)) {
-                first = stream;
-            }
-        }
-        return first;
-    }
-
-    /** Keys in flight whose waiting records came before the record that filled the request had to wait: due behind. */
-    private void keysInFlightVisitedBefore(long fullAt) {
-        while (!inFlightKeys.isEmpty() && inFlightKeys.first().indexedSequence < fullAt) {
-            RecordQueue queue = inFlightKeys.pollFirst();
-            queue.dueBehind = true;
-            queue.index = dueBehindKeys;
-            dueBehindKeys.add(queue);
+            enqueue(indexes.stream(record.stream).loose, record);
         }
     }
 
@@ -304,36 +258,13 @@ final class PendingRecords {
     private void touch(RecordQueue queue) {
         if (!queue.touched) {
             queue.touched = true;
-            unindex(queue);
+            QueueIndexes.unindex(queue);
             touched.add(queue);
         }
     }
 
-    /** Puts a queue in the index its first record says (none when it is empty). */
     private void index(RecordQueue queue) {
-        if (queue.isEmpty()) {
-            return;
-        }
-        PendingRecord first = queue.head();
-        queue.indexedSequence = first.sequence;
-        queue.indexedRetryAt = first.notBeforeNanos;
-        TreeSet<RecordQueue> index;
-        if (queue.inFlight > 0) {
-            index = queue.dueBehind ? dueBehindKeys : inFlightKeys;
-        } else if (queue.key != null && first.attempts > 0 && (!building || first.backingOff(buildNanos))) {
-            index = backingOffKeys; // outside a batch, whether its backoff is over is decided by the next batch
-        } else {
-            index = streams.get(queue.stream).ready;
-        }
-        queue.index = index;
-        index.add(queue);
-    }
-
-    private static void unindex(RecordQueue queue) {
-        if (queue.index != null) {
-            queue.index.remove(queue);
-            queue.index = null;
-        }
+        indexes.index(queue, building, buildNanos);
     }
 
     private void forgetIfIdle(RecordQueue queue) {
@@ -355,7 +286,7 @@ final class PendingRecords {
             queue.dueBehind = false;
             dueKeyLanded = true;
         }
-        unindex(queue);
+        QueueIndexes.unindex(queue);
         index(queue);
         forgetIfIdle(queue);
     }
@@ -366,17 +297,10 @@ final class PendingRecords {
         for (RecordQueue queue : keys.values()) {
             queue.drainTo(all);
         }
-        for (StreamQueues stream : streams.values()) {
-            stream.loose.drainTo(all);
-            stream.loose.index = null;
-            stream.ready.clear();
-        }
+        indexes.drainLooseTo(all);
         all.addAll(backingOffLoose);
         all.sort(Comparator.comparingLong(record -> record.sequence));
         keys.clear();
-        inFlightKeys.clear();
-        dueBehindKeys.clear();
-        backingOffKeys.clear();
         backingOffLoose.clear();
         retried.clear();
         dueKeyLanded = false;
@@ -385,15 +309,4 @@ final class PendingRecords {
         return all;
     }
 
-    /** The queues of one stream that may give a record now, by their first record; and its records free of any other. */
-    private static final class StreamQueues {
-        final String name;
-        final TreeSet<RecordQueue> ready = new TreeSet<>(BY_FIRST_RECORD);
-        final RecordQueue loose;
-
-        StreamQueues(String name) {
-            this.name = name;
-            this.loose = new RecordQueue(null, name);
-        }
-    }
 }
