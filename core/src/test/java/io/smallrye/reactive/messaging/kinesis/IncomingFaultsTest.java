@@ -16,7 +16,6 @@ import java.util.stream.IntStream;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.smallrye.common.annotation.Identifier;
@@ -33,16 +32,7 @@ import io.smallrye.reactive.messaging.test.common.config.MapBasedConfig;
  * The incoming channel against {@link ScriptedKinesis}: exact sequences of expired iterators, throttling, transient
  * and fatal errors, resharding, pacing.
  */
-class IncomingFaultsTest extends WeldTestBase {
-
-    ScriptedKinesis kinesis;
-
-    @BeforeEach
-    void script() {
-        kinesis = new ScriptedKinesis();
-        ClientBean.use(kinesis);
-        addBeans(ClientBean.class);
-    }
+class IncomingFaultsTest extends ScriptedKinesisTestBase {
 
     private MapBasedConfig channel() {
         return new MapBasedConfig()

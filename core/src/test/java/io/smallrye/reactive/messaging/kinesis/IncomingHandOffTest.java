@@ -13,7 +13,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.smallrye.common.annotation.Identifier;
@@ -29,17 +28,9 @@ import io.smallrye.reactive.messaging.test.common.config.MapBasedConfig;
  * hand a shard over, the channel stops reading it, waits for the records in flight to be acked, then releases it with
  * the last one's position.
  */
-class IncomingHandOffTest extends WeldTestBase {
+class IncomingHandOffTest extends ScriptedKinesisTestBase {
 
     static final String SHARD = "shardId-000000000000";
-    ScriptedKinesis kinesis;
-
-    @BeforeEach
-    void script() {
-        kinesis = new ScriptedKinesis();
-        ClientBean.use(kinesis);
-        addBeans(ClientBean.class);
-    }
 
     @Test
     void aShardHandedOverIsReleasedAtItsLastRecordOnceTheRecordsInFlightAreAcked() {

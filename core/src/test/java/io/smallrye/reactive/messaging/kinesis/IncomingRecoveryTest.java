@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.smallrye.reactive.messaging.health.HealthReport;
@@ -24,19 +23,10 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
  * lost-position-strategy), shards that no
  * longer exist; failures retrying cannot fix still fail the channel. Logs: one line per run of failures.
  */
-class IncomingRecoveryTest extends WeldTestBase {
+class IncomingRecoveryTest extends ScriptedKinesisTestBase {
 
     private static final String SHARD_0 = "shardId-000000000000";
     private static final String SHARD_1 = "shardId-000000000001";
-
-    ScriptedKinesis kinesis;
-
-    @BeforeEach
-    void script() {
-        kinesis = new ScriptedKinesis();
-        ClientBean.use(kinesis);
-        addBeans(ClientBean.class);
-    }
 
     private static MapBasedConfig channel() {
         return new MapBasedConfig()

@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.smallrye.reactive.messaging.kinesis.IncomingFaultsTest.Collector;
@@ -20,16 +19,7 @@ import io.smallrye.reactive.messaging.test.common.config.MapBasedConfig;
 import io.vertx.core.Context;
 
 /** What tools (the Dev UI) read of an incoming channel: its snapshot, made on the channel's context. */
-class IncomingSnapshotTest extends WeldTestBase {
-
-    private ScriptedKinesis kinesis;
-
-    @BeforeEach
-    void script() {
-        kinesis = new ScriptedKinesis();
-        ClientBean.use(kinesis);
-        addBeans(ClientBean.class);
-    }
+class IncomingSnapshotTest extends ScriptedKinesisTestBase {
 
     private Collector start() {
         return runApplication(new MapBasedConfig()

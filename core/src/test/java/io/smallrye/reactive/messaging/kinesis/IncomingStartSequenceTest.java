@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.smallrye.reactive.messaging.kinesis.IncomingFaultsTest.Collector;
@@ -17,16 +16,7 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
  * The calls a polling channel makes before its first read, against {@link ScriptedKinesis}: the shards are listed while
  * the stream is described, and that listing is used only when the stream was readable at once.
  */
-class IncomingStartSequenceTest extends WeldTestBase {
-
-    private ScriptedKinesis kinesis;
-
-    @BeforeEach
-    void script() {
-        kinesis = new ScriptedKinesis();
-        ClientBean.use(kinesis);
-        addBeans(ClientBean.class);
-    }
+class IncomingStartSequenceTest extends ScriptedKinesisTestBase {
 
     @Test
     void theShardsAreListedWhileTheStreamIsDescribedAndThatListingStartsTheReaders() {

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.smallrye.reactive.messaging.health.HealthReport;
@@ -15,16 +14,7 @@ import io.smallrye.reactive.messaging.providers.extension.HealthCenter;
 import io.smallrye.reactive.messaging.test.common.config.MapBasedConfig;
 
 /** The startup check of an incoming channel against {@link ScriptedKinesis}: down while the first listing stalls. */
-class IncomingStartupHealthTest extends WeldTestBase {
-
-    private ScriptedKinesis kinesis;
-
-    @BeforeEach
-    void script() {
-        kinesis = new ScriptedKinesis();
-        ClientBean.use(kinesis);
-        addBeans(ClientBean.class);
-    }
+class IncomingStartupHealthTest extends ScriptedKinesisTestBase {
 
     @Test
     void aChannelWhoseFirstShardListingStallsIsNotStartedUntilTheListingAnswers() {
