@@ -20,6 +20,14 @@ interface BatchPacker {
     Offer offer(PendingRecord record);
 
     /**
+     * Whether a key that gave this request a record is closed to it: every later record of the key would be held back,
+     * so the caller need not offer them.
+     */
+    default boolean oneRecordPerKey() {
+        return false;
+    }
+
+    /**
      * The entries of the request, in the order they are sent. Records offered and taken but in none of them stay
      * waiting (a partial aggregated record kept to be filled).
      */

@@ -51,6 +51,8 @@ final class PendingRecords {
     private final List<RecordQueue> touched = new ArrayList<>();
     /** Keys that gave a record to the batch, then reached a record backing off. */
     private final List<RecordQueue> heldByBackoff = new ArrayList<>();
+    /** Keys that gave a record to a packer that takes one per key, with records left. */
+    private final List<RecordQueue> heldByTake = new ArrayList<>();
     private boolean building;
     private long buildNanos;
 
@@ -167,6 +169,7 @@ final class PendingRecords {
         long fullAt = Long.MAX_VALUE;
         if (stream != null) {
             BatchPacker packer = packerForStream.apply(stream.name);
+            boolean oneRecordPerKey = packer.oneRecordPerKey();
             RecordQueue queue;
             while ((queue = stream.ready.pollFirst()) != null) {
                 queue.index = null;
@@ -193,6 +196,11 @@ final class PendingRecords {
                         heldByBackoff.add(queue);
                         continue;
                     }
+                    if (oneRecordPerKey && !queue.isEmpty()) {
+                        touch(queue); // the packer would hold its next record back: not offered again
+                        heldByTake.add(queue);
+                        continue;
+                    }
                 }
                 index(queue);
             }
@@ -205,6 +213,13 @@ final class PendingRecords {
             }
         }
         heldByBackoff.clear();
+        for (RecordQueue queue : heldByTake) {
+            // due behind its key's request if the batch reached its next record (it would have been held back there)
+            if (queue.head().sequence < fullAt) {
+                queue.dueBehind = true;
+            }
+        }
+        heldByTake.clear();
         settleTaken(entries);
         building = false;
         return entries;

@@ -42,6 +42,11 @@ final class PlainPacker implements BatchPacker {
     }
 
     @Override
+    public boolean oneRecordPerKey() {
+        return oneRecordPerKey;
+    }
+
+    @Override
     public List<RequestEntry> finish() {
         return entries;
     }
