@@ -25,10 +25,13 @@ final class AppRuns {
     static final int SHARDS = 4;
     static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
     private static final AtomicInteger RUNS = new AtomicInteger();
+    /** HotSpot's thread names, as /proc keeps them (15 characters). */
+    private static final String[] JIT_THREADS = { "C1 CompilerThre", "C2 CompilerThre" };
+    private static final String[] GC_THREADS = { "GC Thread", "G1 " };
 
     /** One producer run's figures. */
     record Producing(String client, long sent, long acked, long nacked, double seconds, double cpuSeconds,
-            long kinesisRecords, String failure) {
+            double jitSeconds, double gcSeconds, long kinesisRecords, String failure) {
 
         double perSecond() {
             return seconds == 0 ? 0 : acked / seconds;
@@ -36,6 +39,19 @@ final class AppRuns {
 
         double cpuMillisPer1k() {
             return acked == 0 ? 0 : cpuSeconds * 1e6 / acked;
+        }
+
+        double jitMillisPer1k() {
+            return acked == 0 ? 0 : jitSeconds * 1e6 / acked;
+        }
+
+        double gcMillisPer1k() {
+            return acked == 0 ? 0 : gcSeconds * 1e6 / acked;
+        }
+
+        /** CPU of everything but the JIT compiler and GC threads: the work per record once warm. */
+        double restMillisPer1k() {
+            return cpuMillisPer1k() - jitMillisPer1k() - gcMillisPer1k();
         }
 
         double kinesisPer1k() {
@@ -91,11 +107,15 @@ final class AppRuns {
         try (child) {
             child.await("START", Duration.ofMinutes(2));
             double cpuBefore = child.cpuSeconds();
+            double jitBefore = child.threadCpuSeconds(JIT_THREADS);
+            double gcBefore = child.threadCpuSeconds(GC_THREADS);
             Map<String, String> end = child.await("END", RUN_TIMEOUT);
             double cpu = child.cpuSeconds() - cpuBefore;
+            double jit = child.threadCpuSeconds(JIT_THREADS) - jitBefore;
+            double gc = child.threadCpuSeconds(GC_THREADS) - gcBefore;
             child.exit();
             Producing result = new Producing(label, longOf(end, "sent"), longOf(end, "acked"), longOf(end, "nacked"),
-                    Double.parseDouble(end.get("seconds")), cpu, count(kinesalite.client(), stream),
+                    Double.parseDouble(end.get("seconds")), cpu, jit, gc, count(kinesalite.client(), stream),
                     end.getOrDefault("failure", "none"));
             System.out.printf("%n>>> app | %s: %s%n%n", label, result);
             return result;

@@ -41,6 +41,8 @@ final class AppTable {
         row("CPU ms per 1k records, " + what, figure(ours, Producing::cpuMillisPer1k, "%.1f"),
                 name + figure(reference, Producing::cpuMillisPer1k, "%.1f"),
                 ratio(ours, reference, Producing::cpuMillisPer1k));
+        row("of which JIT compiler threads / GC threads / the rest, CPU ms per 1k records, " + what,
+                split(ours), name + split(reference), ratio(ours, reference, Producing::restMillisPer1k) + " (the rest)");
         row("Kinesis records per 1k user records, " + what, figure(ours, Producing::kinesisPer1k, "%.2f"),
                 name + figure(reference, Producing::kinesisPer1k, "%.2f"),
                 ratio(ours, reference, Producing::kinesisPer1k));
@@ -111,6 +113,14 @@ final class AppTable {
         return nacked == 0 ? "" : String.format(Locale.ROOT, " **%,d FAILED** (%s)", nacked, runs.get(0).failure());
     }
 
+    private static String split(List<Producing> runs) {
+        if (runs == null) {
+            return "not run";
+        }
+        return String.format(Locale.ROOT, "%.1f / %.1f / %.1f", AppBench.median(runs, Producing::jitMillisPer1k),
+                AppBench.median(runs, Producing::gcMillisPer1k), AppBench.median(runs, Producing::restMillisPer1k));
+    }
+
     private static String ratio(List<Producing> ours, List<Producing> reference, Function<Producing, Double> figure) {
         if (ours == null || reference == null) {
             return "";
@@ -138,7 +148,8 @@ final class AppTable {
                 + " brackets. records/s: acked records ÷ first send to last ack, timed in the producer. CPU: user +"
                 + " system time of the producer's process and its descendants (the KPL's native daemon) from /proc,"
                 + " 10 ms ticks, between the producer's first send and its last ack (JIT and warm-up included, start-up"
-                + " not). Kinesis records: the stream read back after the run (an aggregated record counts as one)."
+                + " not); split by the JVM's threads: its JIT compiler threads, its GC threads, and the rest (the"
+                + " application's, the client's and the KPL daemon's work). Kinesis records: the stream read back after the run (an aggregated record counts as one)."
                 + " Latency: send time in the payload (Instant.now(), µs) to delivery, both JVMs on one clock;"
                 + " consumer time from ApproximateArrivalTimestamp (ms, the emulator's clock = the same machine's).%n",
                 ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),

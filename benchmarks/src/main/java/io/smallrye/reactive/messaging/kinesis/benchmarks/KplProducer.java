@@ -57,7 +57,6 @@ final class KplProducer {
                 failed.increment();
             }
         };
-        byte[] payload = Payload.create(0, false);
         long start = System.nanoTime();
         try {
             int i = 0;
@@ -68,7 +67,9 @@ final class KplProducer {
                 }
                 for (int n = 0; n < 64 && i < records; n++, i++) {
                     String key = keys > 0 ? "k" + (i % keys) : EndToEnd.randomKey();
-                    Futures.addCallback(producer.addUserRecord(stream, key, ByteBuffer.wrap(payload)), callback,
+                    Futures.addCallback(
+                            producer.addUserRecord(stream, key, ByteBuffer.wrap(Payload.create(Payload.nowMicros(), false))),
+                            callback,
                             MoreExecutors.directExecutor());
                 }
             }

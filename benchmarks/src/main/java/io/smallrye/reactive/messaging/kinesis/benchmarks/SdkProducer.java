@@ -13,7 +13,10 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
-/** A plain SDK loop: PutRecords of 500 records, {@value #IN_FLIGHT} requests in flight, no retries. */
+/**
+ * A plain SDK loop: PutRecords of 500 records (each with data of its own, as the benchmark application sends),
+ * {@value #IN_FLIGHT} requests in flight, no retries.
+ */
 final class SdkProducer {
 
     static final int IN_FLIGHT = 5;
@@ -27,13 +30,14 @@ final class SdkProducer {
         LongAdder failed = new LongAdder();
         String[] firstFailure = new String[1];
         Semaphore inFlight = new Semaphore(IN_FLIGHT);
-        SdkBytes data = SdkBytes.fromByteArrayUnsafe(Payload.create(0, false));
         long start = System.nanoTime();
         for (int i = 0; i < records;) {
             inFlight.acquire();
             List<PutRecordsRequestEntry> entries = new ArrayList<>(PER_REQUEST);
             for (int n = 0; n < PER_REQUEST && i < records; n++, i++) {
                 String key = keys > 0 ? "k" + (i % keys) : EndToEnd.randomKey();
+                // a record of its own, as the benchmark application sends (its send time, then filler)
+                SdkBytes data = SdkBytes.fromByteArrayUnsafe(Payload.create(Payload.nowMicros(), false));
                 entries.add(PutRecordsRequestEntry.builder().partitionKey(key).data(data).build());
             }
             int size = entries.size();
