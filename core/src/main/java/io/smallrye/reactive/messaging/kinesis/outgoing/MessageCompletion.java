@@ -14,8 +14,8 @@ final class MessageCompletion {
     private MessageCompletion() {
     }
 
-    static void ack(Message<?> message) {
-        Context context = contextOf(message);
+    /** @param context the message's own context ({@link #contextOf}), or {@code null} */
+    static void ack(Message<?> message, Context context) {
         if (context == null) {
             message.ack();
         } else {
@@ -24,7 +24,11 @@ final class MessageCompletion {
     }
 
     static void nack(Message<?> message, Throwable reason) {
-        Context context = contextOf(message);
+        nack(message, contextOf(message), reason);
+    }
+
+    /** @param context the message's own context ({@link #contextOf}), or {@code null} */
+    static void nack(Message<?> message, Context context, Throwable reason) {
         if (context == null) {
             message.nack(reason);
         } else {
@@ -32,7 +36,8 @@ final class MessageCompletion {
         }
     }
 
-    private static Context contextOf(Message<?> message) {
+    /** The Vert.x context the message was created on, or {@code null}. */
+    static Context contextOf(Message<?> message) {
         return message.getMetadata(LocalContextMetadata.class).map(LocalContextMetadata::context).orElse(null);
     }
 }

@@ -3,7 +3,6 @@ package io.smallrye.reactive.messaging.kinesis.outgoing;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.smallrye.reactive.messaging.OutgoingMessageMetadata;
 import io.smallrye.reactive.messaging.kinesis.KinesisSendResult;
 import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
@@ -63,9 +62,10 @@ final class Outcome {
         for (int i = 0; i < succeeded.size(); i++) {
             PendingRecord record = succeeded.get(i);
             PutRecordsResultEntry result = results.get(i);
-            OutgoingMessageMetadata.setResultOnMessage(record.message,
-                    new KinesisSendResult(record.stream, result.shardId(), result.sequenceNumber(),
-                            subSequences.get(i)));
+            if (record.resultMetadata != null) {
+                record.resultMetadata.setResult(new KinesisSendResult(record.stream, result.shardId(),
+                        result.sequenceNumber(), subSequences.get(i)));
+            }
             record.ack();
         }
         for (int i = 0; i < failed.size(); i++) {

@@ -3,7 +3,9 @@ package io.smallrye.reactive.messaging.kinesis.outgoing;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 import io.opentelemetry.api.trace.Span;
+import io.smallrye.reactive.messaging.OutgoingMessageMetadata;
 import io.smallrye.reactive.messaging.kinesis.tracing.OutgoingTracing;
+import io.vertx.core.Context;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 
@@ -28,6 +30,12 @@ final class PendingRecord {
     final long enqueuedAtNanos;
     /** The message's PRODUCER span, ended when the message is acked or nacked; null without tracing. */
     final Span span;
+    /**
+     * Where the send result goes, and the context the message is completed on (both may be null): looked up once, on
+     * the sender's thread, where the message's metadata was just written, not when its request comes back.
+     */
+    final OutgoingMessageMetadata<Object> resultMetadata;
+    final Context context;
 
     int attempts;
     long notBeforeNanos;
@@ -49,18 +57,25 @@ final class PendingRecord {
         this.sequence = sequence;
         this.enqueuedAtNanos = enqueuedAtNanos;
         this.span = span;
+        this.resultMetadata = resultMetadataOf(message);
+        this.context = MessageCompletion.contextOf(message);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static OutgoingMessageMetadata<Object> resultMetadataOf(Message<?> message) {
+        return message.getMetadata(OutgoingMessageMetadata.class).orElse(null);
     }
 
     /** Acks the message (its span ends). */
     void ack() {
         OutgoingTracing.acked(span);
-        MessageCompletion.ack(message);
+        MessageCompletion.ack(message, context);
     }
 
     /** Nacks the message (its span ends with the reason). */
     void nack(Throwable reason, String errorCode) {
         OutgoingTracing.nacked(span, reason, errorCode);
-        MessageCompletion.nack(message, reason);
+        MessageCompletion.nack(message, context, reason);
     }
 
     boolean backingOff(long nowNanos) {

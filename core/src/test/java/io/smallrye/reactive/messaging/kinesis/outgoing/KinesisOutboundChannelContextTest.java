@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import io.smallrye.reactive.messaging.kinesis.outgoing.ChannelHarness.Tracked;
+import io.smallrye.reactive.messaging.providers.locals.LocalContextMetadata;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
@@ -73,6 +74,30 @@ class KinesisOutboundChannelContextTest {
         // the retries left from backoff timers, the last 5 records from the buffer-time timer: on the context too
         assertThat(fake.timesSent("m1")).isEqualTo(2);
         assertThat(fake.timesSent("m44")).isEqualTo(1);
+    }
+
+    @Test
+    void aMessageCreatedOnAVertxContextIsAckedOrNackedOnThatContextWithItsResultSet() {
+        FakeKinesisClient fake = new FakeKinesisClient();
+        fake.entries((data, attempt) -> data.equals("refused") ? "AccessDeniedException" : null);
+        harness = ChannelHarness.create(fake, "buffer-time=20ms");
+        Context sendersContext = harness.vertx.getOrCreateContext();
+        Tracked stored = harness.messageWithResult("stored", new LocalContextMetadata(sendersContext));
+        Tracked refused = harness.messageWithResult("refused", new LocalContextMetadata(sendersContext));
+        Tracked plain = harness.messageWithResult("plain");
+        harness.send(stored, refused, plain);
+        harness.awaitAllDone();
+
+        stored.assertAckedOnce();
+        refused.assertNackedOnce();
+        plain.assertAckedOnce();
+        assertThat(stored.completionContext).isSameAs(sendersContext);
+        assertThat(refused.completionContext).isSameAs(sendersContext);
+        Context channelContext = fake.calls().get(0).callerContext;
+        assertThat(plain.completionContext).isSameAs(channelContext).isNotSameAs(sendersContext);
+        assertThat(stored.result.getResult().sequenceNumber()).isNotNull();
+        assertThat(plain.result.getResult().sequenceNumber()).isNotNull();
+        assertThat(refused.result.getResult()).isNull();
     }
 
     @Test
