@@ -70,7 +70,8 @@ final class PendingRecords {
         }
         QueueIndexes.StreamQueues stream = indexes.stream(record.stream);
         if (ordering != Ordering.NONE && record.orderKey != null) {
-            enqueue(keys.computeIfAbsent(record.orderKey, key -> new RecordQueue(key, record.stream)), record);
+            enqueue(keys.computeIfAbsent(record.orderKey, key -> new RecordQueue(key, record.stream, stream.ready)),
+                    record);
         } else if (record.attempts > 0) {
             backingOffLoose.add(record); // ready once its backoff is over (see promoteRetries)
         } else {

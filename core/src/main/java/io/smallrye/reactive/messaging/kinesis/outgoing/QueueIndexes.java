@@ -51,7 +51,7 @@ final class QueueIndexes {
         } else if (queue.key != null && first.attempts > 0 && (!building || first.backingOff(buildNanos))) {
             index = backingOffKeys;
         } else {
-            index = streams.get(queue.stream).ready;
+            index = queue.streamReady;
         }
         queue.index = index;
         index.add(queue);
@@ -141,7 +141,7 @@ final class QueueIndexes {
 
         StreamQueues(String name) {
             this.name = name;
-            this.loose = new RecordQueue(null, name);
+            this.loose = new RecordQueue(null, name, ready);
         }
     }
 }

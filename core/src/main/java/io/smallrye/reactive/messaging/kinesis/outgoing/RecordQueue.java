@@ -19,6 +19,8 @@ final class RecordQueue {
     /** The order key, or {@code null} for the unkeyed records of a stream (each free of the others). */
     final String key;
     final String stream;
+    /** Its stream's ready queues (see {@link QueueIndexes.StreamQueues#ready}). */
+    final TreeSet<RecordQueue> streamReady;
     private final ArrayDeque<PendingRecord> inOrder = new ArrayDeque<>(4);
     private TreeMap<Long, PendingRecord> outOfOrder;
 
@@ -37,9 +39,10 @@ final class RecordQueue {
     /** Changed while building a batch: indexed again once the batch is done. */
     boolean touched;
 
-    RecordQueue(String key, String stream) {
+    RecordQueue(String key, String stream, TreeSet<RecordQueue> streamReady) {
         this.key = key;
         this.stream = stream;
+        this.streamReady = streamReady;
     }
 
     boolean isEmpty() {

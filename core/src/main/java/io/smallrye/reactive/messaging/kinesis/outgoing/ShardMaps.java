@@ -59,7 +59,11 @@ final class ShardMaps {
      * start loading the stream's map with {@link #current}. Cheap enough for every record.
      */
     boolean firstSight(String stream) {
-        return states.putIfAbsent(stream, new State()) == null;
+        if (states.containsKey(stream)) {
+            return false;
+        }
+        states.put(stream, new State());
+        return true;
     }
 
     /** The stream's shard map if known (starting a load if needed), otherwise an empty map. */
