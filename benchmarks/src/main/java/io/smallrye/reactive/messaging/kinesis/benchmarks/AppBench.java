@@ -22,7 +22,7 @@ import io.smallrye.reactive.messaging.kinesis.benchmarks.AppRuns.Producing;
  * {@code app-matrix-records} records, at most {@code app-matrix-seconds} of sending, {@code app-matrix-rounds}
  * rounds (1);</li>
  * <li>latency ({@code app-latency}) at 200 records/s for {@code app-latency-seconds} after
- * {@code app-latency-warmup};</li>
+ * {@code app-latency-warmup}: ours to ours, the SDK PutRecord producer to ours and to the KCL;</li>
  * <li>flush at SIGTERM ({@code app-flush});</li>
  * <li>start-up ({@code app-start}), in each round.</li>
  * </ol>
@@ -91,7 +91,10 @@ final class AppBench {
         }
         if (flag("app-latency")) {
             AppLatency latency = new AppLatency(integer("app-latency-warmup", 5), integer("app-latency-seconds", 20));
-            table.latency(latency.ours("20ms"), latency.kcl(200L));
+            AppLatency.Latency kclAtOurPollInterval = latency.kcl(200L);
+            table.latency(latency.ours("20ms"), kclAtOurPollInterval);
+            // the same feeder as the KCL's: the consumers alone compare
+            table.latency(latency.sdkToOurs(), kclAtOurPollInterval);
             table.latency(latency.ours(null), latency.kcl(null));
         }
         if (flag("app-flush")) {

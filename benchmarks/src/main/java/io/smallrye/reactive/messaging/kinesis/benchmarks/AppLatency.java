@@ -37,9 +37,7 @@ final class AppLatency {
         try (Kinesalite kinesalite = new Kinesalite(false)) {
             kinesalite.start();
             String stream = AppRuns.stream(kinesalite, "latency");
-            Map<String, String> consumer = AppRuns.appProperties(kinesalite.endpoint(), stream);
-            consumer.put("bench.mode", "consume");
-            consumer.put("mp.messaging.outgoing.out.enabled", "false");
+            Map<String, String> consumer = ourConsumer(kinesalite, stream);
             Map<String, String> producer = AppRuns.appProperties(kinesalite.endpoint(), stream);
             producer.put("bench.mode", "produce");
             producer.put("mp.messaging.incoming.in.enabled", "false");
@@ -54,6 +52,21 @@ final class AppLatency {
         }
     }
 
+    /**
+     * Our consumer on the KCL's feeder: the SDK PutRecord producer of {@link #kcl(Long)} (same rate, warm-up and measured
+     * seconds) into the benchmark application at defaults, so that consumers compare on the same producer.
+     */
+    Latency sdkToOurs() {
+        try (Kinesalite kinesalite = new Kinesalite(false)) {
+            kinesalite.start();
+            String stream = AppRuns.stream(kinesalite, "latency-sdk-ours");
+            Map<String, String> producer = sdkProducer(kinesalite, stream);
+            return measure("SDK PutRecord → smallrye-kinesis @Incoming (defaults)",
+                    ChildJvm.app("latency-ours-consumer", ourConsumer(kinesalite, stream)),
+                    () -> ChildJvm.reference("latency-sdk-producer-ours", producer));
+        }
+    }
+
     /** The reference: an SDK PutRecord producer at the same rate, the KCL 3.1.1 consumer (this idle time, or its default). */
     Latency kcl(Long idleMillis) {
         try (Kinesalite kinesalite = new Kinesalite(false); Dynalite dynalite = new Dynalite()) {
@@ -65,14 +78,26 @@ final class AppLatency {
             if (idleMillis != null) {
                 consumer.put("bench.idle-millis", String.valueOf(idleMillis));
             }
-            Map<String, String> producer = new HashMap<>(Map.of("bench.mode", "sdk-rate", "bench.stream", stream,
-                    "bench.endpoint", kinesalite.endpoint().toString()));
-            rate(producer);
+            Map<String, String> producer = sdkProducer(kinesalite, stream);
             String label = "SDK PutRecord → KCL 3.1.1, idle time between reads "
                     + (idleMillis == null ? KclConsumer.DEFAULT_IDLE_MILLIS + " ms (default)" : idleMillis + " ms");
             return measure(label, ChildJvm.reference("latency-kcl", consumer),
                     () -> ChildJvm.reference("latency-sdk-producer", producer));
         }
+    }
+
+    private static Map<String, String> ourConsumer(Kinesalite kinesalite, String stream) {
+        Map<String, String> consumer = AppRuns.appProperties(kinesalite.endpoint(), stream);
+        consumer.put("bench.mode", "consume");
+        consumer.put("mp.messaging.outgoing.out.enabled", "false");
+        return consumer;
+    }
+
+    private Map<String, String> sdkProducer(Kinesalite kinesalite, String stream) {
+        Map<String, String> producer = new HashMap<>(Map.of("bench.mode", "sdk-rate", "bench.stream", stream,
+                "bench.endpoint", kinesalite.endpoint().toString()));
+        rate(producer);
+        return producer;
     }
 
     private void rate(Map<String, String> producer) {

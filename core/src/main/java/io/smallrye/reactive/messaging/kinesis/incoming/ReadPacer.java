@@ -9,7 +9,9 @@ import io.smallrye.reactive.messaging.kinesis.client.Backoff;
  * every application reading the shard, so calls start at least {@link #MIN_CALL_SPACING} apart. A reader that is behind
  * calls again as soon as that allows; a reader that is caught up waits the poll interval, doubled with each empty page
  * in a row up to the idle poll interval (an idle shard is not polled 5 times a second, which would take the read
- * allowance of every other application reading it); after a failure it waits an exponential backoff with jitter, at
+ * allowance of every other application reading it). That wait counts from the start of the call that brought the page,
+ * not from its answer: a caught-up shard is read every poll interval, and a slow answer does not add its round trip to
+ * the wait of every record. After a failure it waits an exponential backoff with jitter, at
  * least the call spacing from the failed answer (retries are paced where Kinesis counts them: they arrive there at least
  * 200 ms apart, as each call starts only after the previous one was answered). Not
  * thread-safe: used on the channel's event loop only. Times are
@@ -49,18 +51,20 @@ final class ReadPacer {
 
     /**
      * A page came back: read again at once when behind, else after the poll interval, or longer after empty pages in a
-     * row (poll interval × 2^(n-1) for the n-th, at most the idle poll interval).
+     * row (poll interval × 2^(n-1) for the n-th, at most the idle poll interval), counted from the start of the call
+     * that brought the page.
      */
     void pageReceived(long now, boolean behind, boolean empty) {
         failures = 0;
         emptyPages = empty && !behind ? emptyPages + 1 : 0;
+        long callStart = called ? lastCallStart : now;
         if (behind) {
             notBefore = now;
         } else if (emptyPages <= 1) {
-            notBefore = now + pollIntervalNanos;
+            notBefore = callStart + pollIntervalNanos;
         } else {
             long wait = pollIntervalNanos << Math.min(emptyPages - 1, 20);
-            notBefore = now + Math.min(wait, idlePollIntervalNanos);
+            notBefore = callStart + Math.min(wait, idlePollIntervalNanos);
         }
     }
 

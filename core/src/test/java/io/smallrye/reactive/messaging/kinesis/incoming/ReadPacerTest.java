@@ -23,19 +23,74 @@ class ReadPacerTest {
     }
 
     @Test
-    void aCaughtUpReaderWaitsThePollInterval() {
+    void aCaughtUpReaderWaitsThePollIntervalCountedFromTheStartOfTheCallThatBroughtThePage() {
         ReadPacer pacer = new ReadPacer(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(100),
                 Duration.ofSeconds(5));
         long t = 1_000 * MS;
         pacer.callStarted(t);
         pacer.pageReceived(t + 30 * MS, false, false);
-        assertThat(pacer.delayNanos(t + 30 * MS)).isEqualTo(1_000 * MS);
+        // the 30 ms round trip is part of the poll interval, not added to it: the next call starts at t + 1 s
+        assertThat(pacer.delayNanos(t + 30 * MS)).isEqualTo(970 * MS);
+        assertThat(pacer.delayNanos(t + 1_000 * MS)).isZero();
         // a poll interval below the service limit still keeps the calls 200 ms apart
         ReadPacer eager = new ReadPacer(Duration.ofMillis(50), Duration.ofMillis(50), Duration.ofMillis(100),
                 Duration.ofSeconds(5));
         eager.callStarted(t);
         eager.pageReceived(t + 10 * MS, false, false);
         assertThat(eager.delayNanos(t + 10 * MS)).isEqualTo(190 * MS);
+    }
+
+    @Test
+    void aCaughtUpReaderIsReadEveryPollIntervalWhateverTheRoundTrip() {
+        ReadPacer pacer = new ReadPacer(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofMillis(100),
+                Duration.ofSeconds(5));
+        long t = 1_000 * MS;
+        long[] callStarts = new long[4];
+        long[] roundTrips = { 20 * MS, 90 * MS, 5 * MS, 150 * MS };
+        long now = t;
+        for (int i = 0; i < callStarts.length; i++) {
+            now += pacer.delayNanos(now);
+            callStarts[i] = now;
+            pacer.callStarted(now);
+            now += roundTrips[i];
+            pacer.pageReceived(now, false, false);
+        }
+        assertThat(callStarts).containsExactly(t, t + 200 * MS, t + 400 * MS, t + 600 * MS);
+    }
+
+    @Test
+    void anAnswerSlowerThanThePollIntervalIsFollowedByTheNextCallAtOnce() {
+        ReadPacer pacer = new ReadPacer(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofMillis(100),
+                Duration.ofSeconds(5));
+        long t = 1_000 * MS;
+        pacer.callStarted(t);
+        pacer.pageReceived(t + 250 * MS, false, false);
+        assertThat(pacer.delayNanos(t + 250 * MS)).isZero();
+    }
+
+    @Test
+    void theLongerWaitsAfterEmptyPagesAlsoCountFromTheCallStart() {
+        ReadPacer pacer = new ReadPacer(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofMillis(100),
+                Duration.ofSeconds(5));
+        long t = 1_000 * MS;
+        pacer.callStarted(t);
+        pacer.pageReceived(t + 100 * MS, false, true);
+        assertThat(pacer.delayNanos(t + 100 * MS)).isEqualTo(100 * MS);
+        pacer.callStarted(t + 200 * MS);
+        pacer.pageReceived(t + 300 * MS, false, true);
+        // second empty page in a row: 400 ms from the call's start
+        assertThat(pacer.delayNanos(t + 300 * MS)).isEqualTo(300 * MS);
+    }
+
+    @Test
+    void aRetryAfterAFailureWaitsFromTheFailedAnswerNotFromTheCallStart() {
+        ReadPacer pacer = new ReadPacer(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofMillis(100),
+                Duration.ofSeconds(5));
+        long t = 1_000 * MS;
+        pacer.callStarted(t);
+        long wait = pacer.failed(t + 150 * MS);
+        assertThat(wait).isEqualTo(200 * MS);
+        assertThat(pacer.delayNanos(t + 150 * MS)).isEqualTo(200 * MS);
     }
 
     @Test
