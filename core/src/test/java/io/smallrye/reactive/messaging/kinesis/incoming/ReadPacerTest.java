@@ -10,10 +10,14 @@ class ReadPacerTest {
 
     private static final long MS = 1_000_000;
 
+    /** A pacer with these poll intervals, retrying after 100 ms doubled up to 5 s. */
+    private static ReadPacer pacer(Duration pollInterval, Duration idlePollInterval) {
+        return new ReadPacer(pollInterval, idlePollInterval, Duration.ofMillis(100), Duration.ofSeconds(5));
+    }
+
     @Test
     void callsStartAtLeast200MillisecondsApartAndAtOnceWhileBehind() {
-        ReadPacer pacer = new ReadPacer(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(100),
-                Duration.ofSeconds(5));
+        ReadPacer pacer = pacer(Duration.ofSeconds(1), Duration.ofSeconds(1));
         long t = 1_000 * MS;
         assertThat(pacer.delayNanos(t)).isZero();
         pacer.callStarted(t);
@@ -24,8 +28,7 @@ class ReadPacerTest {
 
     @Test
     void aCaughtUpReaderWaitsThePollIntervalCountedFromTheStartOfTheCallThatBroughtThePage() {
-        ReadPacer pacer = new ReadPacer(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(100),
-                Duration.ofSeconds(5));
+        ReadPacer pacer = pacer(Duration.ofSeconds(1), Duration.ofSeconds(1));
         long t = 1_000 * MS;
         pacer.callStarted(t);
         pacer.pageReceived(t + 30 * MS, false, false);
@@ -33,8 +36,7 @@ class ReadPacerTest {
         assertThat(pacer.delayNanos(t + 30 * MS)).isEqualTo(970 * MS);
         assertThat(pacer.delayNanos(t + 1_000 * MS)).isZero();
         // a poll interval below the service limit still keeps the calls 200 ms apart
-        ReadPacer eager = new ReadPacer(Duration.ofMillis(50), Duration.ofMillis(50), Duration.ofMillis(100),
-                Duration.ofSeconds(5));
+        ReadPacer eager = pacer(Duration.ofMillis(50), Duration.ofMillis(50));
         eager.callStarted(t);
         eager.pageReceived(t + 10 * MS, false, false);
         assertThat(eager.delayNanos(t + 10 * MS)).isEqualTo(190 * MS);
@@ -42,8 +44,7 @@ class ReadPacerTest {
 
     @Test
     void aCaughtUpReaderIsReadEveryPollIntervalWhateverTheRoundTrip() {
-        ReadPacer pacer = new ReadPacer(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofMillis(100),
-                Duration.ofSeconds(5));
+        ReadPacer pacer = pacer(Duration.ofMillis(200), Duration.ofSeconds(1));
         long t = 1_000 * MS;
         long[] callStarts = new long[4];
         long[] roundTrips = { 20 * MS, 90 * MS, 5 * MS, 150 * MS };
@@ -60,8 +61,7 @@ class ReadPacerTest {
 
     @Test
     void anAnswerSlowerThanThePollIntervalIsFollowedByTheNextCallAtOnce() {
-        ReadPacer pacer = new ReadPacer(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofMillis(100),
-                Duration.ofSeconds(5));
+        ReadPacer pacer = pacer(Duration.ofMillis(200), Duration.ofSeconds(1));
         long t = 1_000 * MS;
         pacer.callStarted(t);
         pacer.pageReceived(t + 250 * MS, false, false);
@@ -70,8 +70,7 @@ class ReadPacerTest {
 
     @Test
     void theLongerWaitsAfterEmptyPagesAlsoCountFromTheCallStart() {
-        ReadPacer pacer = new ReadPacer(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofMillis(100),
-                Duration.ofSeconds(5));
+        ReadPacer pacer = pacer(Duration.ofMillis(200), Duration.ofSeconds(1));
         long t = 1_000 * MS;
         pacer.callStarted(t);
         pacer.pageReceived(t + 100 * MS, false, true);
@@ -84,8 +83,7 @@ class ReadPacerTest {
 
     @Test
     void aRetryAfterAFailureWaitsFromTheFailedAnswerNotFromTheCallStart() {
-        ReadPacer pacer = new ReadPacer(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofMillis(100),
-                Duration.ofSeconds(5));
+        ReadPacer pacer = pacer(Duration.ofMillis(200), Duration.ofSeconds(1));
         long t = 1_000 * MS;
         pacer.callStarted(t);
         long wait = pacer.failed(t + 150 * MS);
@@ -115,8 +113,7 @@ class ReadPacerTest {
 
     @Test
     void emptyPagesInARowStretchTheWaitUpToTheIdlePollInterval() {
-        ReadPacer pacer = new ReadPacer(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofMillis(100),
-                Duration.ofSeconds(5));
+        ReadPacer pacer = pacer(Duration.ofMillis(200), Duration.ofSeconds(1));
         long t = 1_000 * MS;
         long[] waits = new long[5];
         for (int i = 0; i < waits.length; i++) {
