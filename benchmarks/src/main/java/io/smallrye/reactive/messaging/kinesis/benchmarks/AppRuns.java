@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 /**
  * One producer run of the app part: a fresh kinesalite (plain HTTP; HTTPS for the KPL, which speaks nothing else) and
  * a fresh stream of {@value #SHARDS} shards, the producer in a JVM of its own, its CPU time between its
- * {@code BENCH START} and {@code BENCH END} lines, then the stream read back to count the Kinesis records it holds.
+ * {@code BENCH START} and {@code BENCH ACKED} lines (the last ack, before it computes its figures), then the stream read back
+ * to count the Kinesis records it holds.
  */
 final class AppRuns {
 
@@ -109,10 +110,11 @@ final class AppRuns {
             double cpuBefore = child.cpuSeconds();
             double jitBefore = child.threadCpuSeconds(JIT_THREADS);
             double gcBefore = child.threadCpuSeconds(GC_THREADS);
-            Map<String, String> end = child.await("END", RUN_TIMEOUT);
+            child.await("ACKED", RUN_TIMEOUT);
             double cpu = child.cpuSeconds() - cpuBefore;
             double jit = child.threadCpuSeconds(JIT_THREADS) - jitBefore;
             double gc = child.threadCpuSeconds(GC_THREADS) - gcBefore;
+            Map<String, String> end = child.await("END", Duration.ofMinutes(1));
             child.exit();
             Producing result = new Producing(label, longOf(end, "sent"), longOf(end, "acked"), longOf(end, "nacked"),
                     Double.parseDouble(end.get("seconds")), cpu, jit, gc, count(kinesalite.client(), stream),

@@ -159,10 +159,14 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
-    /** CPU seconds (user + system) of the process and its descendants so far. */
+    /**
+     * CPU seconds (user + system) of the process and its descendants so far: the live ones, and those that ended and
+     * were waited for (counted in the process's own cutime/cstime), such as a KPL daemon shut down before a reading.
+     */
     double cpuSeconds() {
-        return Stream.concat(Stream.of(process.toHandle()), process.descendants()).mapToLong(ChildJvm::ticks).sum()
-                / CLOCK_TICKS_PER_SECOND;
+        String own = readStat(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+        long ticks = own == null ? 0 : ticks(own) + childrenTicks(own);
+        return (ticks + process.descendants().mapToLong(ChildJvm::ticks).sum()) / CLOCK_TICKS_PER_SECOND;
     }
 
     /**
@@ -195,6 +199,12 @@ final class ChildJvm implements AutoCloseable {
         // fields after the command name (which may contain spaces): state is field 3, utime 14, stime 15
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
+    private static long childrenTicks(String stat) {
+        // cutime 16, cstime 17: the children that ended and were waited for
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
     }
 
     private static String readStat(Path stat) {

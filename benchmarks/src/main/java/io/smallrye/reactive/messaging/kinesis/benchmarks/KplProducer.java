@@ -30,7 +30,8 @@ final class KplProducer {
     private KplProducer() {
     }
 
-    static String send(int tlsPort, String stream, int records, int keys) {
+    /** @param afterLastAck run once every record is acked or failed, before the KPL and its daemon are shut down */
+    static String send(int tlsPort, String stream, int records, int keys, Runnable afterLastAck) {
         KinesisProducerConfiguration config = new KinesisProducerConfiguration()
                 .setRegion(KinesisMock.REGION)
                 .setKinesisEndpoint("localhost")
@@ -77,6 +78,7 @@ final class KplProducer {
             while (acked.sum() + failed.sum() < records) {
                 LockSupport.parkNanos(1_000_000);
             }
+            afterLastAck.run();
             return String.format(Locale.ROOT, "sent=%d acked=%d nacked=%d seconds=%.3f failure=%s", records,
                     acked.sum(), failed.sum(), (System.nanoTime() - start) / 1e9, firstFailure[0]);
         } finally {

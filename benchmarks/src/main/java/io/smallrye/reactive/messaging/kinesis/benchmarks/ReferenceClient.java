@@ -54,13 +54,14 @@ public final class ReferenceClient {
         switch (mode) {
             case "kpl" -> {
                 line("START");
-                line("END " + KplProducer.send(Integer.getInteger("bench.tls-port"), stream, records, keys));
+                line("END " + KplProducer.send(Integer.getInteger("bench.tls-port"), stream, records, keys,
+                        () -> line("ACKED")));
                 awaitCommand("exit");
             }
             case "sdk" -> {
                 try (KinesisAsyncClient client = client()) {
                     line("START");
-                    line("END " + SdkProducer.send(client, stream, records, keys));
+                    line("END " + SdkProducer.send(client, stream, records, keys, () -> line("ACKED")));
                     awaitCommand("exit");
                 }
             }

@@ -25,7 +25,8 @@ final class SdkProducer {
     private SdkProducer() {
     }
 
-    static String send(KinesisAsyncClient client, String stream, int records, int keys) throws InterruptedException {
+    static String send(KinesisAsyncClient client, String stream, int records, int keys, Runnable afterLastAck)
+            throws InterruptedException {
         LongAdder acked = new LongAdder();
         LongAdder failed = new LongAdder();
         String[] firstFailure = new String[1];
@@ -55,6 +56,7 @@ final class SdkProducer {
                     });
         }
         inFlight.acquire(IN_FLIGHT);
+        afterLastAck.run();
         return String.format(Locale.ROOT, "sent=%d acked=%d nacked=%d seconds=%.3f failure=%s", records, acked.sum(),
                 failed.sum(), (System.nanoTime() - start) / 1e9, firstFailure[0]);
     }

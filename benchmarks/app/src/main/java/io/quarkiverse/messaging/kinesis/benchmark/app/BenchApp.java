@@ -42,7 +42,7 @@ public class BenchApp implements QuarkusApplication {
     public int run(String... args) throws Exception {
         switch (mode) {
             case "produce" -> {
-                Producer.Result result = producer.run(() -> Out.line("START"));
+                Producer.Result result = producer.run(() -> Out.line("START"), () -> Out.line("ACKED"));
                 Out.line("END " + result);
                 awaitCommand("exit");
             }
