@@ -114,6 +114,7 @@ final class AppRuns {
             double cpu = child.cpuSeconds() - cpuBefore;
             double jit = child.threadCpuSeconds(JIT_THREADS) - jitBefore;
             double gc = child.threadCpuSeconds(GC_THREADS) - gcBefore;
+            child.command("measured"); // the KPL shuts its daemon down only now
             Map<String, String> end = child.await("END", Duration.ofMinutes(1));
             child.exit();
             Producing result = new Producing(label, longOf(end, "sent"), longOf(end, "acked"), longOf(end, "nacked"),

@@ -3,6 +3,7 @@ package io.smallrye.reactive.messaging.kinesis.benchmarks;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -54,8 +55,11 @@ public final class ReferenceClient {
         switch (mode) {
             case "kpl" -> {
                 line("START");
-                line("END " + KplProducer.send(Integer.getInteger("bench.tls-port"), stream, records, keys,
-                        () -> line("ACKED")));
+                // the daemon lives until the harness has read the CPU time: once it exits, its time is no longer in /proc
+                line("END " + KplProducer.send(Integer.getInteger("bench.tls-port"), stream, records, keys, () -> {
+                    line("ACKED");
+                    awaitMeasured();
+                }));
                 awaitCommand("exit");
             }
             case "sdk" -> {
@@ -180,6 +184,14 @@ public final class ReferenceClient {
     static void line(String text) {
         System.out.println("BENCH " + text);
         System.out.flush();
+    }
+
+    private static void awaitMeasured() {
+        try {
+            awaitCommand("measured");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void awaitCommand(String word) throws IOException {
