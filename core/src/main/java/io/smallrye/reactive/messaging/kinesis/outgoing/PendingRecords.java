@@ -6,8 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -24,10 +22,6 @@ import java.util.function.Function;
  */
 final class PendingRecords {
 
-    private static final Comparator<PendingRecord> RECORD_BY_RETRY_AT = (a, b) -> a.notBeforeNanos == b.notBeforeNanos
-            ? Long.compare(a.sequence, b.sequence)
-            : Long.signum(a.notBeforeNanos - b.notBeforeNanos);
-
     private final Ordering ordering;
     /** Records that fill a request: max-batch-records, or unbounded when aggregating (bytes fill it first). */
     private final int recordsToFill;
@@ -35,10 +29,7 @@ final class PendingRecords {
 
     private final Map<String, RecordQueue> keys = new HashMap<>();
     private final QueueIndexes indexes = new QueueIndexes();
-    /** Records free of any other that wait for their backoff. */
-    private final TreeSet<PendingRecord> backingOffLoose = new TreeSet<>(RECORD_BY_RETRY_AT);
-    /** Every waiting record that was refused before, by sequence. */
-    private final TreeMap<Long, PendingRecord> retried = new TreeMap<>();
+    private final RefusedRecords refused = new RefusedRecords();
 
     /** A key whose waiting records were due behind its requests landed since the last batch: they are due. */
     private boolean dueKeyLanded;
@@ -65,15 +56,13 @@ final class PendingRecords {
     void add(PendingRecord record) {
         size++;
         waitingBytes += record.size;
-        if (record.attempts > 0) {
-            retried.put(record.sequence, record);
-        }
+        refused.waiting(record);
         QueueIndexes.StreamQueues stream = indexes.stream(record.stream);
         if (ordering != Ordering.NONE && record.orderKey != null) {
             enqueue(keys.computeIfAbsent(record.orderKey, key -> new RecordQueue(key, record.stream, stream.ready)),
                     record);
         } else if (record.attempts > 0) {
-            backingOffLoose.add(record); // ready once its backoff is over (see promoteRetries)
+            refused.holdLoose(record); // ready once its backoff is over (see promoteRetries)
         } else {
             enqueue(stream.loose, record);
         }
@@ -115,18 +104,12 @@ final class PendingRecords {
     long oldestEnqueuedAtNanos() {
         // every waiting record is in a queue behind its first record, or refused before (a backoff index holds
         // queues whose first record was refused, and loose refused records)
-        PendingRecord retriedFirst = retried.isEmpty() ? null : retried.firstEntry().getValue();
-        return indexes.oldestFirstRecord(retriedFirst).enqueuedAtNanos;
+        return indexes.oldestFirstRecord(refused.oldest()).enqueuedAtNanos;
     }
 
     /** Whether a refused record has waited out its backoff: it is due to be sent again, whatever buffer-time says. */
     boolean retryDue(long nowNanos) {
-        for (PendingRecord record : retried.values()) {
-            if (nowNanos - record.notBeforeNanos >= 0) {
-                return true;
-            }
-        }
-        return false;
+        return refused.retryDue(nowNanos);
     }
 
     /**
@@ -140,16 +123,7 @@ final class PendingRecords {
 
     /** The earliest end of a retry backoff still ahead of {@code nowNanos}, if any. */
     OptionalLong nextRetryAtNanos(long nowNanos) {
-        boolean found = false;
-        long earliest = 0;
-        for (PendingRecord record : retried.values()) {
-            long at = record.notBeforeNanos;
-            if (at - nowNanos > 0 && (!found || at - earliest < 0)) {
-                earliest = at;
-                found = true;
-            }
-        }
-        return found ? OptionalLong.of(earliest) : OptionalLong.empty();
+        return refused.nextRetryAtNanos(nowNanos);
     }
 
     /**
@@ -230,8 +204,8 @@ final class PendingRecords {
         for (RecordQueue queue : indexes.pollBackoffsOver(nowNanos)) {
             index(queue);
         }
-        while (!backingOffLoose.isEmpty() && nowNanos - backingOffLoose.first().notBeforeNanos >= 0) {
-            PendingRecord record = backingOffLoose.pollFirst();
+        PendingRecord record;
+        while ((record = refused.pollLooseDue(nowNanos)) != null) {
             enqueue(indexes.stream(record.stream).loose, record);
         }
     }
@@ -251,9 +225,7 @@ final class PendingRecords {
                 record.leaving = false;
                 size--;
                 waitingBytes -= record.size;
-                if (record.attempts > 0) {
-                    retried.remove(record.sequence);
-                }
+                refused.left(record);
                 if (queue.key != null) {
                     queue.inFlight++;
                 }
@@ -314,11 +286,9 @@ final class PendingRecords {
             queue.drainTo(all);
         }
         indexes.drainLooseTo(all);
-        all.addAll(backingOffLoose);
+        refused.drainLooseTo(all);
         all.sort(Comparator.comparingLong(record -> record.sequence));
         keys.clear();
-        backingOffLoose.clear();
-        retried.clear();
         dueKeyLanded = false;
         size = 0;
         waitingBytes = 0;
