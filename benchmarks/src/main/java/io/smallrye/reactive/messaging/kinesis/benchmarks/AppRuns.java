@@ -110,7 +110,9 @@ final class AppRuns {
             double cpuBefore = child.cpuSeconds();
             double jitBefore = child.threadCpuSeconds(JIT_THREADS);
             double gcBefore = child.threadCpuSeconds(GC_THREADS);
+            ThreadCpu threadsBefore = child.threads();
             child.await("ACKED", RUN_TIMEOUT);
+            ThreadCpu threadsAfter = child.threads();
             double cpu = child.cpuSeconds() - cpuBefore;
             double jit = child.threadCpuSeconds(JIT_THREADS) - jitBefore;
             double gc = child.threadCpuSeconds(GC_THREADS) - gcBefore;
@@ -120,7 +122,8 @@ final class AppRuns {
             Producing result = new Producing(label, longOf(end, "sent"), longOf(end, "acked"), longOf(end, "nacked"),
                     Double.parseDouble(end.get("seconds")), cpu, jit, gc, count(kinesalite.client(), stream),
                     end.getOrDefault("failure", "none"));
-            System.out.printf("%n>>> app | %s: %s%n%n", label, result);
+            System.out.printf("%n>>> app | %s: %s%n>>> app | %s, the JVM's threads: %s%n%n", label, result, label,
+                    threadsAfter.since(threadsBefore, result.acked()));
             return result;
         }
     }

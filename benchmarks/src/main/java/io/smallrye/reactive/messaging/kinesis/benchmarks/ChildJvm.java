@@ -190,6 +190,11 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /** The JVM's threads' CPU so far, by thread group (not its descendants'). */
+    ThreadCpu threads() {
+        return ThreadCpu.of(process.pid());
+    }
+
     private static long ticks(ProcessHandle handle) {
         String stat = readStat(Path.of("/proc", String.valueOf(handle.pid()), "stat"));
         return stat == null ? 0 : ticks(stat);
