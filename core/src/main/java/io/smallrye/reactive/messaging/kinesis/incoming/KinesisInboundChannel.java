@@ -30,7 +30,6 @@ import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
 import io.smallrye.reactive.messaging.kinesis.inspect.ChannelSnapshot;
-import io.smallrye.reactive.messaging.kinesis.inspect.ShardSnapshot;
 import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
 import io.smallrye.reactive.messaging.kinesis.payload.PayloadCodecs;
 import io.smallrye.reactive.messaging.kinesis.payload.PayloadDecoder;
@@ -54,8 +53,9 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
  * position under {@code lost-position-strategy=fail}, a nack under {@code failure-strategy=fail}) stops every reader
  * and fails the stream; health reports it.
  * <p>
- * Threads: the channel's state lives on its {@link ChannelContext} and is touched there only. Health reads the
- * {@link ChannelStatus} snapshot the context publishes; the record counts ({@link #pendingRecords()} ...) hop onto the
+ * Threads: the channel's state lives on its {@link ChannelContext} and is touched there only. Health
+ * ({@link ChannelReports}) reads the {@link ChannelStatus} snapshot the context publishes; the record counts
+ * ({@link #pendingRecords()} ...) hop onto the
  * context and wait for it.
  */
 public class KinesisInboundChannel {
@@ -74,6 +74,7 @@ public class KinesisInboundChannel {
     /** One per stream read, in the configured order. */
     private final List<StreamReading> streams;
     private final ChannelStatus status;
+    private final ChannelReports reports;
     private final UnicastProcessor<Multi<Received>> readers = UnicastProcessor.create();
     private final Multi<? extends Message<?>> stream;
     /** Whether the stream was subscribed (and the supervisor started). Context only. */
@@ -110,6 +111,7 @@ public class KinesisInboundChannel {
                     readers::onNext, failure -> reportFailure(failure, true), metrics));
         }
         this.streams = List.copyOf(reading);
+        this.reports = new ChannelReports(settings, region, streams, status);
         status.readFrom(streams.size() == 1 ? streams.get(0).supervisor().health()
                 : new ReadingHealths(streams.stream().map(one -> one.supervisor().health()).toList()));
         this.stream = readers
@@ -195,26 +197,7 @@ public class KinesisInboundChannel {
     }
 
     public void reportReadiness(HealthReport.HealthReportBuilder builder) {
-        if (!settings.healthEnabled()) {
-            return;
-        }
-        ChannelStatus.Snapshot now = status.current();
-        Throwable failed = now.failure();
-        if (failed != null) {
-            builder.add(settings.channel(), false, String.valueOf(failed.getMessage()));
-        } else if (now.closed()) {
-            builder.add(settings.channel(), false, "closed");
-        } else if (!now.started()) {
-            String problem = now.startProblem();
-            List<String> readerProblems = now.problems();
-            builder.add(settings.channel(), false, problem != null ? problem
-                    : !readerProblems.isEmpty() ? String.join("; ", readerProblems)
-                            : "listing the shards of stream '" + streamsText() + "' (region " + region + ")");
-        } else {
-            List<String> problems = new ArrayList<>(now.problems());
-            streams.forEach(one -> problems.addAll(one.store().problems()));
-            builder.add(settings.channel(), problems.isEmpty(), problems.isEmpty() ? null : String.join("; ", problems));
-        }
+        reports.readiness(builder);
     }
 
     /**
@@ -223,30 +206,11 @@ public class KinesisInboundChannel {
      * up afterwards: readiness and liveness tell what happens next.
      */
     public void reportStartup(HealthReport.HealthReportBuilder builder) {
-        if (!settings.healthEnabled()) {
-            return;
-        }
-        ChannelStatus.Snapshot now = status.current();
-        if (now.subscribed() && now.listed()) {
-            builder.add(settings.channel(), true);
-        } else if (now.failure() != null) {
-            builder.add(settings.channel(), false, String.valueOf(now.failure().getMessage()));
-        } else if (now.closed()) {
-            builder.add(settings.channel(), false, "closed before it started");
-        } else if (!now.subscribed()) {
-            builder.add(settings.channel(), false, "waiting for the application to subscribe to the channel");
-        } else {
-            String problem = now.startProblem();
-            builder.add(settings.channel(), false, "waiting for the first listing of the shards of stream '"
-                    + streamsText() + "' (region " + region + ")" + (problem == null ? "" : ": " + problem));
-        }
+        reports.startup(builder);
     }
 
     public void reportLiveness(HealthReport.HealthReportBuilder builder) {
-        if (settings.healthEnabled()) {
-            Throwable failed = status.current().failure();
-            builder.add(settings.channel(), failed == null, failed == null ? null : String.valueOf(failed.getMessage()));
-        }
+        reports.liveness(builder);
     }
 
     public String channel() {
@@ -284,35 +248,10 @@ public class KinesisInboundChannel {
      */
     public Uni<ChannelSnapshot> snapshot() {
         return Uni.createFrom().emitter(emitter -> {
-            if (!context.submit(() -> emitter.complete(snapshotNow()))) {
+            if (!context.submit(() -> emitter.complete(reports.snapshot(failure, subscribed)))) {
                 emitter.fail(KinesisIncomingExceptions.ex.channelContextGone(settings.channel()));
             }
         });
-    }
-
-    private ChannelSnapshot snapshotNow() {
-        ChannelStatus.Snapshot now = status.current();
-        String state;
-        String problem = null;
-        if (failure != null) {
-            state = "failed";
-            problem = AwsErrors.summary(failure);
-        } else if (now.closed()) {
-            state = "closed";
-        } else if (!subscribed) {
-            state = "waiting-for-subscription";
-        } else if (!now.listed()) {
-            state = "starting";
-            problem = now.startProblem();
-        } else {
-            state = "running";
-        }
-        List<ShardSnapshot> shards = new ArrayList<>();
-        streams.forEach(one -> shards.addAll(one.supervisor().snapshots()));
-        if (problem == null && !now.problems().isEmpty() && streams.size() > 1) {
-            problem = String.join("; ", now.problems()); // e.g. a stream deleted while the others are read
-        }
-        return new ChannelSnapshot(settings.channel(), streamsText(), state, problem, shards);
     }
 
     /** The stream the channel reads, as configured (a name or an ARN); with {@code streams}, the first of them. */
