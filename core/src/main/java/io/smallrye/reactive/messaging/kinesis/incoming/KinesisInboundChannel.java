@@ -1,6 +1,5 @@
 package io.smallrye.reactive.messaging.kinesis.incoming;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,11 +17,9 @@ import io.opentelemetry.api.trace.Tracer;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
-import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.health.HealthReport;
 import io.smallrye.reactive.messaging.kinesis.IncomingKinesisBatchMessage;
 import io.smallrye.reactive.messaging.kinesis.IncomingKinesisMessage;
-import io.smallrye.reactive.messaging.kinesis.IncomingKinesisMetadata;
 import io.smallrye.reactive.messaging.kinesis.KinesisConnectorIncomingConfiguration;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.CheckpointStore;
 import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
@@ -33,40 +30,35 @@ import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
 import io.smallrye.reactive.messaging.kinesis.inspect.ChannelSnapshot;
-import io.smallrye.reactive.messaging.kinesis.inspect.ShardSnapshot;
 import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
 import io.smallrye.reactive.messaging.kinesis.payload.PayloadCodecs;
 import io.smallrye.reactive.messaging.kinesis.payload.PayloadDecoder;
 import io.smallrye.reactive.messaging.kinesis.payload.PayloadType;
 import io.smallrye.reactive.messaging.kinesis.tracing.IncomingTracing;
-import io.smallrye.reactive.messaging.kinesis.tracing.TraceEnvelope;
 import io.smallrye.reactive.messaging.providers.helpers.CDIUtils;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
-import software.amazon.awssdk.services.kinesis.model.Record;
 
 /**
  * An incoming channel: the records of every shard of a stream, as one stream of messages.
  * <p>
  * The {@link ShardSupervisor} starts a {@link ShardReader} per shard (and per child shard after resharding); their
  * record streams are merged as they come (any number at once), moved onto the channel's Vert.x context, and turned
- * into {@link IncomingKinesisMessage}s there, each with a duplicated context of its own (one per user record of an
- * aggregated record); with {@code batch=true}, a page of a shard becomes one {@link IncomingKinesisBatchMessage}
- * holding a message per record. Reading starts when the
- * channel is subscribed. Failures that can heal (a stream missing or not ACTIVE yet, network trouble, throttling) are
+ * into {@link IncomingKinesisMessage}s there by its {@link MessageMaker}, each with a duplicated context of its own
+ * (one per user record of an aggregated record); with {@code batch=true}, a page of a shard becomes one
+ * {@link IncomingKinesisBatchMessage} holding a message per record. Reading starts when the channel is subscribed. Failures
+ * that can heal (a stream missing or not ACTIVE yet, network trouble, throttling) are
  * retried without limit while readiness says why; a failure the channel cannot get over (access denied, a lost
  * position under {@code lost-position-strategy=fail}, a nack under {@code failure-strategy=fail}) stops every reader
  * and fails the stream; health reports it.
  * <p>
- * Threads: the channel's state lives on its {@link ChannelContext} and is touched there only. Health reads the
- * {@link ChannelStatus} snapshot the context publishes; the record counts ({@link #pendingRecords()} ...) hop onto the
+ * Threads: the channel's state lives on its {@link ChannelContext} and is touched there only. Health
+ * ({@link ChannelReports}) reads the {@link ChannelStatus} snapshot the context publishes; the record counts
+ * ({@link #pendingRecords()} ...) hop onto the
  * context and wait for it.
  */
 public class KinesisInboundChannel {
-
-    /** Stands for a record that could not be decoded (and was nacked): filtered out of the stream. */
-    private static final Message<?> UNREADABLE = Message.of("unreadable record");
 
     /** How many records the merge takes from each reader ahead of demand. */
     static final int MERGE_PREFETCH = 16;
@@ -78,13 +70,11 @@ public class KinesisInboundChannel {
     private final IncomingSettings settings;
     private final String region;
     private final ChannelContext context;
-    private final KinesisFailureHandler failureHandler;
-    private final PayloadType payloadType;
-    private final PayloadDecoder decoder;
-    private final IncomingTracing tracing;
+    private final MessageMaker messages;
     /** One per stream read, in the configured order. */
     private final List<StreamReading> streams;
     private final ChannelStatus status;
+    private final ChannelReports reports;
     private final UnicastProcessor<Multi<Received>> readers = UnicastProcessor.create();
     private final Multi<? extends Message<?>> stream;
     /** Whether the stream was subscribed (and the supervisor started). Context only. */
@@ -103,15 +93,16 @@ public class KinesisInboundChannel {
             Instance<KinesisFailureHandler.Factory> failureHandlers, Instance<CheckpointStore.Factory> stores,
             PayloadCodecs payloadCodecs, KinesisMetrics metrics, Tracer tracer) {
         this.settings = IncomingSettings.from(conf);
-        this.tracing = new IncomingTracing(tracer);
-        this.payloadType = PayloadType.parse(settings.channel(), conf.getPayloadType());
-        this.decoder = payloadCodecs.decoder(settings.channel(), payloadType);
+        IncomingTracing tracing = new IncomingTracing(tracer);
+        PayloadType payloadType = PayloadType.parse(settings.channel(), conf.getPayloadType());
+        PayloadDecoder decoder = payloadCodecs.decoder(settings.channel(), payloadType);
         this.region = KinesisClients.regionOf(client);
         this.context = new ChannelContext(settings.channel(), vertx);
         this.status = new ChannelStatus(context);
-        this.failureHandler = select(failureHandlers, "failure-strategy", conf.getFailureStrategy(),
+        KinesisFailureHandler failureHandler = select(failureHandlers, "failure-strategy", conf.getFailureStrategy(),
                 "fail, ignore, dead-letter-stream, or the @Identifier of a KinesisFailureHandler.Factory bean")
                 .create(conf, client, this::reportFailure);
+        this.messages = new MessageMaker(settings, context, failureHandler, payloadType, decoder, tracing);
         CheckpointStore.Factory storeFactory = select(stores, "checkpoint-store", conf.getCheckpointStore(),
                 "in-memory, or the @Identifier of a CheckpointStore.Factory bean");
         List<StreamReading> reading = new ArrayList<>();
@@ -120,13 +111,14 @@ public class KinesisInboundChannel {
                     readers::onNext, failure -> reportFailure(failure, true), metrics));
         }
         this.streams = List.copyOf(reading);
+        this.reports = new ChannelReports(settings, region, streams, status);
         status.readFrom(streams.size() == 1 ? streams.get(0).supervisor().health()
                 : new ReadingHealths(streams.stream().map(one -> one.supervisor().health()).toList()));
         this.stream = readers
                 .onItem().transformToMulti(records -> records).withRequests(MERGE_PREFETCH).merge(Integer.MAX_VALUE)
                 .emitOn(context::submit, CONTEXT_BUFFER)
-                .map(this::toMessage)
-                .filter(message -> message != UNREADABLE)
+                .map(messages::toMessage)
+                .filter(message -> message != MessageMaker.UNREADABLE)
                 .onSubscription().invoke(() -> context.execute(() -> {
                     if (!subscribed) {
                         subscribed = true;
@@ -146,89 +138,6 @@ public class KinesisInboundChannel {
             throw KinesisExceptions.ex.invalidAttribute(settings.channel(), attribute, identifier, allowed);
         }
         return selected.get();
-    }
-
-    private Message<?> toMessage(Received received) {
-        if (received instanceof ReceivedBatch batch) {
-            return toBatchMessage(batch);
-        }
-        Message<?> message = toRecordMessage((ReceivedRecord) received, context.context().duplicate());
-        return message == null ? UNREADABLE : message;
-    }
-
-    /**
-     * The message of a batch: the messages of its records that could be decoded (the others were nacked, as single
-     * records are); {@link #UNREADABLE} when none could.
-     */
-    private Message<?> toBatchMessage(ReceivedBatch batch) {
-        List<IncomingKinesisMessage<Object>> records = new ArrayList<>(batch.records().size());
-        for (ReceivedRecord received : batch.records()) {
-            IncomingKinesisMessage<Object> message = toRecordMessage(received, null);
-            if (message != null) {
-                records.add(message);
-            }
-        }
-        if (records.isEmpty()) {
-            return UNREADABLE;
-        }
-        IncomingKinesisBatchMessage<Object> message = new IncomingKinesisBatchMessage<>(records, failureHandler,
-                context.context().duplicate());
-        if (tracing.enabled()) {
-            List<TracingMetadata> traced = new ArrayList<>(records.size());
-            for (IncomingKinesisMessage<Object> record : records) {
-                record.getMetadata(TracingMetadata.class).ifPresent(traced::add);
-            }
-            message.injectMetadata(tracing.receiveBatch(records.get(0).getKinesisMetadata().getStream(),
-                    records.get(0).getKinesisMetadata().getShardId(), traced));
-        }
-        return message;
-    }
-
-    /**
-     * The message of a record, its data decoded as the channel's payload-type. A record that cannot be decoded is
-     * nacked at once, with its data as the payload, so the failure strategy decides (fail, skip, dead-letter); then
-     * null is returned.
-     *
-     * @param messageContext the message's own context: on the channel's (root) context, a new duplicate of it, as
-     *        captureLocalContextMetadata() would make, without looking the current context up again; null for a
-     *        record of a batch (the batch message has the context)
-     */
-    private IncomingKinesisMessage<Object> toRecordMessage(ReceivedRecord received, Context messageContext) {
-        Record record = received.record();
-        Instant arrival = record.approximateArrivalTimestamp();
-        String stream = received.stream() == null ? settings.stream() : received.stream();
-        IncomingKinesisMetadata metadata = new IncomingKinesisMetadata(stream, received.shardId(),
-                record.sequenceNumber(), received.subSequenceNumber(), received.partitionKey(),
-                received.explicitHashKey(), arrival, received.millisBehindLatest());
-        byte[] data = received.payload();
-        // unwrapped whatever the channel's settings: a record in a trace envelope is never handed on with it
-        TraceEnvelope.Opened envelope = TraceEnvelope.mayBeEnvelope(data) ? TraceEnvelope.open(data) : null;
-        if (envelope != null) {
-            data = envelope.data();
-        }
-        Object payload;
-        try {
-            payload = decoder.decode(data);
-        } catch (Exception e) {
-            new IncomingKinesisMessage<>(received, data, metadata, failureHandler, context.context().duplicate())
-                    .nack(KinesisIncomingExceptions.ex.payloadNotDecoded(settings.channel(), stream,
-                            received.shardId(), positionText(record.sequenceNumber(), received.subSequenceNumber()),
-                            payloadType.toString(),
-                            String.valueOf(e.getMessage()), e));
-            return null;
-        }
-        IncomingKinesisMessage<Object> message = new IncomingKinesisMessage<>(received, payload, metadata,
-                failureHandler, messageContext);
-        if (tracing.enabled()) {
-            TracingMetadata traced = tracing.receive(metadata, envelope, data.length);
-            message.injectMetadata(traced);
-        }
-        return message;
-    }
-
-    /** A position as ShardPosition writes it: the sequence number, then "/sub-sequence" for a user record. */
-    private static String positionText(String sequenceNumber, long subSequenceNumber) {
-        return subSequenceNumber == 0 ? sequenceNumber : sequenceNumber + "/" + subSequenceNumber;
     }
 
     /** The messages of the channel. */
@@ -288,26 +197,7 @@ public class KinesisInboundChannel {
     }
 
     public void reportReadiness(HealthReport.HealthReportBuilder builder) {
-        if (!settings.healthEnabled()) {
-            return;
-        }
-        ChannelStatus.Snapshot now = status.current();
-        Throwable failed = now.failure();
-        if (failed != null) {
-            builder.add(settings.channel(), false, String.valueOf(failed.getMessage()));
-        } else if (now.closed()) {
-            builder.add(settings.channel(), false, "closed");
-        } else if (!now.started()) {
-            String problem = now.startProblem();
-            List<String> readerProblems = now.problems();
-            builder.add(settings.channel(), false, problem != null ? problem
-                    : !readerProblems.isEmpty() ? String.join("; ", readerProblems)
-                            : "listing the shards of stream '" + streamsText() + "' (region " + region + ")");
-        } else {
-            List<String> problems = new ArrayList<>(now.problems());
-            streams.forEach(one -> problems.addAll(one.store().problems()));
-            builder.add(settings.channel(), problems.isEmpty(), problems.isEmpty() ? null : String.join("; ", problems));
-        }
+        reports.readiness(builder);
     }
 
     /**
@@ -316,30 +206,11 @@ public class KinesisInboundChannel {
      * up afterwards: readiness and liveness tell what happens next.
      */
     public void reportStartup(HealthReport.HealthReportBuilder builder) {
-        if (!settings.healthEnabled()) {
-            return;
-        }
-        ChannelStatus.Snapshot now = status.current();
-        if (now.subscribed() && now.listed()) {
-            builder.add(settings.channel(), true);
-        } else if (now.failure() != null) {
-            builder.add(settings.channel(), false, String.valueOf(now.failure().getMessage()));
-        } else if (now.closed()) {
-            builder.add(settings.channel(), false, "closed before it started");
-        } else if (!now.subscribed()) {
-            builder.add(settings.channel(), false, "waiting for the application to subscribe to the channel");
-        } else {
-            String problem = now.startProblem();
-            builder.add(settings.channel(), false, "waiting for the first listing of the shards of stream '"
-                    + streamsText() + "' (region " + region + ")" + (problem == null ? "" : ": " + problem));
-        }
+        reports.startup(builder);
     }
 
     public void reportLiveness(HealthReport.HealthReportBuilder builder) {
-        if (settings.healthEnabled()) {
-            Throwable failed = status.current().failure();
-            builder.add(settings.channel(), failed == null, failed == null ? null : String.valueOf(failed.getMessage()));
-        }
+        reports.liveness(builder);
     }
 
     public String channel() {
@@ -377,35 +248,10 @@ public class KinesisInboundChannel {
      */
     public Uni<ChannelSnapshot> snapshot() {
         return Uni.createFrom().emitter(emitter -> {
-            if (!context.submit(() -> emitter.complete(snapshotNow()))) {
+            if (!context.submit(() -> emitter.complete(reports.snapshot(failure, subscribed)))) {
                 emitter.fail(KinesisIncomingExceptions.ex.channelContextGone(settings.channel()));
             }
         });
-    }
-
-    private ChannelSnapshot snapshotNow() {
-        ChannelStatus.Snapshot now = status.current();
-        String state;
-        String problem = null;
-        if (failure != null) {
-            state = "failed";
-            problem = AwsErrors.summary(failure);
-        } else if (now.closed()) {
-            state = "closed";
-        } else if (!subscribed) {
-            state = "waiting-for-subscription";
-        } else if (!now.listed()) {
-            state = "starting";
-            problem = now.startProblem();
-        } else {
-            state = "running";
-        }
-        List<ShardSnapshot> shards = new ArrayList<>();
-        streams.forEach(one -> shards.addAll(one.supervisor().snapshots()));
-        if (problem == null && !now.problems().isEmpty() && streams.size() > 1) {
-            problem = String.join("; ", now.problems()); // e.g. a stream deleted while the others are read
-        }
-        return new ChannelSnapshot(settings.channel(), streamsText(), state, problem, shards);
     }
 
     /** The stream the channel reads, as configured (a name or an ARN); with {@code streams}, the first of them. */
