@@ -1,16 +1,11 @@
 package io.smallrye.reactive.messaging.kinesis.client;
 
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,7 +19,6 @@ import io.smallrye.reactive.messaging.kinesis.KinesisConnectorCommonConfiguratio
 import io.smallrye.reactive.messaging.kinesis.KinesisConnectorIncomingConfiguration;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisCredentialsLogging;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisExceptions;
-import io.smallrye.reactive.messaging.kinesis.i18n.KinesisFanOutExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLeaseExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisLogging;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisRetryLogging;
@@ -36,25 +30,18 @@ import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.core.client.builder.SdkAsyncClientBuilder;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.Protocol;
-import software.amazon.awssdk.http.ProtocolNegotiation;
-import software.amazon.awssdk.http.SdkHttpConfigurationOption;
-import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
-import software.amazon.awssdk.http.async.SdkAsyncHttpService;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
-import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
-import software.amazon.awssdk.utils.AttributeMap;
 
 /**
  * The Kinesis clients of the connector: one per distinct (region, endpoint, credentials) configuration, shared by the
- * channels that use it and closed once at shutdown (with the credentials providers built for them), or an application bean
- * chosen with {@code client-bean} (never closed
- * here). Clients built here do their I/O on Vert.x's event loops, so threads do not grow with channels or shards,
- * and make one attempt per call ({@link SdkRetries}): the connector's own retries are the only retry layer. A provided
- * bean keeps its own retry settings; a notice says once when they multiply the connector's attempts.
+ * channels that use it and closed once at shutdown (with the credentials providers built for them), or an application
+ * bean chosen with {@code client-bean} (never closed here). Clients built here do their I/O on Vert.x's event loops
+ * ({@link SdkHttpClients}), so threads do not grow with channels or shards, and make one attempt per call
+ * ({@link SdkRetries}): the connector's own retries are the only retry layer. A provided bean keeps its own retry
+ * settings; a notice says once when they multiply the connector's attempts.
  */
 @ApplicationScoped
 public class KinesisClients {
@@ -90,11 +77,10 @@ public class KinesisClients {
     /** The provided client beans already checked for SDK retries (the notice is given once per bean). */
     private final Set<Object> checkedBeans = ConcurrentHashMap.newKeySet();
     private final CredentialsProviders credentialsProviders = new CredentialsProviders(this::credentialsBean);
-    /** HTTP clients built here and handed to a Kinesis client: the SDK does not close those. */
-    private final List<SdkAsyncHttpClient> ownedHttpClients = new CopyOnWriteArrayList<>();
+    /** The HTTP clients of the clients built here, with their connections. */
+    private final SdkHttpClients httpClients = new SdkHttpClients(
+            () -> executionHolder.vertx().getDelegate().nettyEventLoopGroup());
     private volatile KinesisClientSettings settings;
-    /** The connections of the Netty clients built here, closed before the clients at shutdown. */
-    private final ClientConnections connections = new ClientConnections();
 
     /** The client defaults: the application's {@link KinesisClientSettings} bean, else the SDK's defaults. */
     public KinesisClientSettings settings() {
@@ -130,7 +116,8 @@ public class KinesisClients {
                         .orElse(null);
         CredentialsSpec credentials = credentials(conf.config());
         boolean fanOut = fanOut(conf);
-        Protocol protocol = fanOut ? fanOutProtocol(conf.getChannel(), defaults) : kinesisProtocol(defaults, endpoint);
+        Protocol protocol = fanOut ? SdkHttpClients.fanOutProtocol(conf.getChannel(), defaults)
+                : SdkHttpClients.kinesisProtocol(defaults, endpoint);
         return owned.computeIfAbsent(new ClientKey(region, endpoint, credentials, protocol, fanOut),
                 key -> build(defaults, region, endpoint, credentials, protocol, fanOut));
     }
@@ -261,39 +248,7 @@ public class KinesisClients {
     private <B extends AwsClientBuilder<B, ?> & SdkAsyncClientBuilder<B, ?>> B configure(B builder,
             KinesisClientSettings defaults, String region, URI endpoint, Protocol protocol, boolean fanOut,
             AwsCredentialsProvider credentials) {
-        if (KinesisClientSettings.CRT.equals(defaults.httpClient())) {
-            SdkAsyncHttpClient http = crtHttpClient(defaults);
-            ownedHttpClients.add(http);
-            builder.httpClient(http);
-        } else {
-            NettyNioAsyncHttpClient.Builder http = NettyNioAsyncHttpClient.builder()
-                    .eventLoopGroup(connections.on(executionHolder.vertx().getDelegate().nettyEventLoopGroup()));
-            defaults.maxConcurrency().ifPresent(http::maxConcurrency);
-            defaults.connectionTimeout().ifPresent(http::connectionTimeout);
-            defaults.connectionAcquisitionTimeout().ifPresent(http::connectionAcquisitionTimeout);
-            defaults.readTimeout().ifPresent(http::readTimeout);
-            defaults.writeTimeout().ifPresent(http::writeTimeout);
-            if (protocol != null) {
-                http.protocol(protocol);
-            }
-            if (fanOut) {
-                FanOutHttp.tune(http, defaults);
-            }
-            boolean tls = endpoint == null || "https".equalsIgnoreCase(endpoint.getScheme());
-            if (protocol == Protocol.HTTP2 && tls) {
-                // negotiated in the TLS handshake, as servers that also speak HTTP/1.1 on the port require
-                // (kinesis-mock's TLS port closes the connection otherwise)
-                http.protocolNegotiation(ProtocolNegotiation.ALPN);
-            }
-            if (tls && isLocal(endpoint)) {
-                KinesisLogging.log.localEndpointCertificateNotVerified(builder instanceof KinesisAsyncClientBuilder
-                        ? "Kinesis"
-                        : "DynamoDB", String.valueOf(endpoint));
-                builder.httpClientBuilder(new LocalTlsHttpClient(http));
-            } else {
-                builder.httpClientBuilder(http);
-            }
-        }
+        httpClients.configure(builder, defaults, endpoint, protocol, fanOut);
         builder.credentialsProvider(credentials);
         SdkRetries.off(builder);
         if (region != null) {
@@ -305,99 +260,10 @@ public class KinesisClients {
         return builder;
     }
 
-    /**
-     * The HTTP version of a Kinesis client: the configured one, else HTTP/1.1 for a plain http:// endpoint (where
-     * HTTP/2 would need h2c, which HTTP/1.1-only emulators refuse with "First received frame was not SETTINGS"), else
-     * null for the SDK's default.
-     */
-    static Protocol kinesisProtocol(KinesisClientSettings defaults, URI endpoint) {
-        Optional<String> configured = defaults.httpProtocol();
-        if (configured.isPresent()) {
-            return KinesisClientSettings.HTTP2.equals(configured.get()) ? Protocol.HTTP2 : Protocol.HTTP1_1;
-        }
-        return endpoint != null && "http".equalsIgnoreCase(endpoint.getScheme()) ? Protocol.HTTP1_1 : null;
-    }
-
     /** Whether the channel reads with enhanced fan-out (consumer-mode fan-out), which needs HTTP/2. */
     private static boolean fanOut(KinesisConnectorCommonConfiguration conf) {
         return conf instanceof KinesisConnectorIncomingConfiguration incoming
                 && "fan-out".equalsIgnoreCase(incoming.getConsumerMode().trim());
-    }
-
-    /**
-     * HTTP/2 for a fan-out channel's client (SubscribeToShard needs it; over a plain http:// endpoint that is h2c),
-     * whatever the endpoint; a host setting that rules HTTP/2 out fails, naming it.
-     */
-    static Protocol fanOutProtocol(String channel, KinesisClientSettings defaults) {
-        if (KinesisClientSettings.CRT.equals(defaults.httpClient())) {
-            throw KinesisFanOutExceptions.ex.fanOutNeedsHttp2(channel,
-                    "the HTTP client (quarkus.messaging.kinesis.http-client.type under Quarkus)", KinesisClientSettings.CRT);
-        }
-        if (defaults.httpProtocol().filter(KinesisClientSettings.HTTP1_1::equals).isPresent()) {
-            throw KinesisFanOutExceptions.ex.fanOutNeedsHttp2(channel,
-                    "the HTTP protocol (quarkus.messaging.kinesis.http-client.protocol under Quarkus)",
-                    KinesisClientSettings.HTTP1_1);
-        }
-        return Protocol.HTTP2;
-    }
-
-    /**
-     * Whether an endpoint is on this machine (localhost, or a loopback address): only there are certificates not
-     * verified, for the self-signed certificates of local emulators. Host names other than localhost are not resolved.
-     */
-    static boolean isLocal(URI endpoint) {
-        if (endpoint == null || endpoint.getHost() == null) {
-            return false;
-        }
-        String host = endpoint.getHost();
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        if (host.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        if (!host.matches("[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*")) {
-            return false; // a name: never resolved here
-        }
-        try {
-            return InetAddress.getByName(host).isLoopbackAddress(); // an address literal: no lookup
-        } catch (UnknownHostException e) {
-            return false;
-        }
-    }
-
-    /** The Netty client of a local https endpoint: trusts its (self-signed) certificate. */
-    private static final class LocalTlsHttpClient implements SdkAsyncHttpClient.Builder<LocalTlsHttpClient> {
-        private final NettyNioAsyncHttpClient.Builder http;
-
-        LocalTlsHttpClient(NettyNioAsyncHttpClient.Builder http) {
-            this.http = http;
-        }
-
-        @Override
-        public SdkAsyncHttpClient buildWithDefaults(AttributeMap serviceDefaults) {
-            return http.buildWithDefaults(AttributeMap.builder()
-                    .put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, Boolean.TRUE).build()
-                    .merge(serviceDefaults));
-        }
-    }
-
-    /** The AWS CRT client, found through its SdkAsyncHttpService so that it stays an optional dependency. */
-    private static SdkAsyncHttpClient crtHttpClient(KinesisClientSettings defaults) {
-        SdkAsyncHttpService service = ServiceLoader.load(SdkAsyncHttpService.class, KinesisClients.class.getClassLoader())
-                .stream()
-                .filter(provider -> provider.type().getName().equals(KinesisClientSettings.CRT_HTTP_SERVICE))
-                .map(ServiceLoader.Provider::get)
-                .findFirst()
-                .orElseThrow(() -> KinesisExceptions.ex.crtHttpClientMissing("http-client"));
-        AttributeMap.Builder options = AttributeMap.builder();
-        defaults.maxConcurrency().ifPresent(max -> options.put(SdkHttpConfigurationOption.MAX_CONNECTIONS, max));
-        defaults.connectionTimeout().ifPresent(t -> options.put(SdkHttpConfigurationOption.CONNECTION_TIMEOUT, t));
-        defaults.connectionAcquisitionTimeout()
-                .ifPresent(t -> options.put(SdkHttpConfigurationOption.CONNECTION_ACQUIRE_TIMEOUT, t));
-        defaults.readTimeout().ifPresent(t -> options.put(SdkHttpConfigurationOption.READ_TIMEOUT, t));
-        defaults.writeTimeout().ifPresent(t -> options.put(SdkHttpConfigurationOption.WRITE_TIMEOUT, t));
-        return service.createAsyncHttpClientFactory().buildWithDefaults(options.build());
     }
 
     /**
@@ -406,33 +272,21 @@ public class KinesisClients {
      * the pools open (see {@link ClientConnections}).
      */
     public synchronized void close() {
-        connections.closeAll();
-        owned.values().forEach(client -> {
-            try {
-                client.close();
-            } catch (RuntimeException e) {
-                KinesisLogging.log.clientCloseFailed(e);
-            }
-        });
-        owned.clear();
-        ownedDynamoDb.values().forEach(client -> {
-            try {
-                client.close();
-            } catch (RuntimeException e) {
-                KinesisLogging.log.clientCloseFailed(e);
-            }
-        });
-        ownedDynamoDb.clear();
-        ownedHttpClients.forEach(http -> {
-            try {
-                http.close();
-            } catch (RuntimeException e) {
-                KinesisLogging.log.clientCloseFailed(e);
-            }
-        });
-        ownedHttpClients.clear();
-        // a request the SDK retried while its clients were closing may have opened one more
-        connections.closeAll();
+        httpClients.closeConnections();
+        closeAll(owned);
+        closeAll(ownedDynamoDb);
+        httpClients.close();
         credentialsProviders.close();
+    }
+
+    private static void closeAll(Map<ClientKey, ? extends SdkClient> clients) {
+        clients.values().forEach(client -> {
+            try {
+                client.close();
+            } catch (RuntimeException e) {
+                KinesisLogging.log.clientCloseFailed(e);
+            }
+        });
+        clients.clear();
     }
 }

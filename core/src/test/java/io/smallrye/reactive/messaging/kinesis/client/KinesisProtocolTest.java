@@ -25,26 +25,26 @@ class KinesisProtocolTest {
     @Test
     void plainHttpEndpointsGetHttp11UnlessConfigured() {
         URI local = URI.create("http://127.0.0.1:4567");
-        assertThat(KinesisClients.kinesisProtocol(protocol(null), local)).isEqualTo(Protocol.HTTP1_1);
-        assertThat(KinesisClients.kinesisProtocol(protocol(KinesisClientSettings.HTTP2), local))
+        assertThat(SdkHttpClients.kinesisProtocol(protocol(null), local)).isEqualTo(Protocol.HTTP1_1);
+        assertThat(SdkHttpClients.kinesisProtocol(protocol(KinesisClientSettings.HTTP2), local))
                 .isEqualTo(Protocol.HTTP2);
     }
 
     @Test
     void tlsAndRegionEndpointsKeepTheSdkDefaultUnlessConfigured() {
-        assertThat(KinesisClients.kinesisProtocol(protocol(null), URI.create("https://kinesis.eu-west-1.amazonaws.com")))
+        assertThat(SdkHttpClients.kinesisProtocol(protocol(null), URI.create("https://kinesis.eu-west-1.amazonaws.com")))
                 .isNull();
-        assertThat(KinesisClients.kinesisProtocol(protocol(null), null)).isNull();
-        assertThat(KinesisClients.kinesisProtocol(protocol(KinesisClientSettings.HTTP1_1), null))
+        assertThat(SdkHttpClients.kinesisProtocol(protocol(null), null)).isNull();
+        assertThat(SdkHttpClients.kinesisProtocol(protocol(KinesisClientSettings.HTTP1_1), null))
                 .isEqualTo(Protocol.HTTP1_1);
     }
 
     @Test
     void fanOutChannelsGetHttp2EvenOnPlainHttpAndRefuseSettingsThatRuleItOut() {
-        assertThat(KinesisClients.fanOutProtocol("orders", protocol(null))).isEqualTo(Protocol.HTTP2);
-        assertThat(KinesisClients.fanOutProtocol("orders", protocol(KinesisClientSettings.HTTP2)))
+        assertThat(SdkHttpClients.fanOutProtocol("orders", protocol(null))).isEqualTo(Protocol.HTTP2);
+        assertThat(SdkHttpClients.fanOutProtocol("orders", protocol(KinesisClientSettings.HTTP2)))
                 .isEqualTo(Protocol.HTTP2);
-        assertThatThrownBy(() -> KinesisClients.fanOutProtocol("orders", protocol(KinesisClientSettings.HTTP1_1)))
+        assertThatThrownBy(() -> SdkHttpClients.fanOutProtocol("orders", protocol(KinesisClientSettings.HTTP1_1)))
                 .hasMessageContaining("orders").hasMessageContaining("fan-out").hasMessageContaining("HTTP/2")
                 .hasMessageContaining("http1.1").hasMessageContaining("http-client.protocol");
         KinesisClientSettings crt = new KinesisClientSettings() {
@@ -53,7 +53,7 @@ class KinesisProtocolTest {
                 return KinesisClientSettings.CRT;
             }
         };
-        assertThatThrownBy(() -> KinesisClients.fanOutProtocol("orders", crt))
+        assertThatThrownBy(() -> SdkHttpClients.fanOutProtocol("orders", crt))
                 .hasMessageContaining("crt").hasMessageContaining("http-client.type");
     }
 
@@ -74,15 +74,15 @@ class KinesisProtocolTest {
 
     @Test
     void onlyLoopbackEndpointsCountAsLocalForTheirSelfSignedCertificates() {
-        assertThat(KinesisClients.isLocal(URI.create("https://localhost:4567"))).isTrue();
-        assertThat(KinesisClients.isLocal(URI.create("https://127.0.0.1:4567"))).isTrue();
-        assertThat(KinesisClients.isLocal(URI.create("https://127.3.2.1:4567"))).isTrue();
-        assertThat(KinesisClients.isLocal(URI.create("https://[::1]:4567"))).isTrue();
+        assertThat(SdkHttpClients.isLocal(URI.create("https://localhost:4567"))).isTrue();
+        assertThat(SdkHttpClients.isLocal(URI.create("https://127.0.0.1:4567"))).isTrue();
+        assertThat(SdkHttpClients.isLocal(URI.create("https://127.3.2.1:4567"))).isTrue();
+        assertThat(SdkHttpClients.isLocal(URI.create("https://[::1]:4567"))).isTrue();
         // certificates of every other endpoint are verified: names are not resolved, other addresses are not local
-        assertThat(KinesisClients.isLocal(URI.create("https://kinesis.eu-west-1.amazonaws.com"))).isFalse();
-        assertThat(KinesisClients.isLocal(URI.create("https://localhost.example.com"))).isFalse();
-        assertThat(KinesisClients.isLocal(URI.create("https://10.0.0.5:4567"))).isFalse();
-        assertThat(KinesisClients.isLocal(URI.create("https://[2001:db8::1]:4567"))).isFalse();
-        assertThat(KinesisClients.isLocal(null)).as("the region's AWS endpoint").isFalse();
+        assertThat(SdkHttpClients.isLocal(URI.create("https://kinesis.eu-west-1.amazonaws.com"))).isFalse();
+        assertThat(SdkHttpClients.isLocal(URI.create("https://localhost.example.com"))).isFalse();
+        assertThat(SdkHttpClients.isLocal(URI.create("https://10.0.0.5:4567"))).isFalse();
+        assertThat(SdkHttpClients.isLocal(URI.create("https://[2001:db8::1]:4567"))).isFalse();
+        assertThat(SdkHttpClients.isLocal(null)).as("the region's AWS endpoint").isFalse();
     }
 }
