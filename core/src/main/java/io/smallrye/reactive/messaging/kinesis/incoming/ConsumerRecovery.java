@@ -15,7 +15,9 @@ import software.amazon.awssdk.services.kinesis.model.ConsumerStatus;
  * consumer is described by its ARN (DescribeStreamConsumer).
  * <ul>
  * <li>ACTIVE: the consumer is fine, the stream or the shard is what is missing ({@link Outcome#STREAM_OR_SHARD}): the
- * shard does what polling does then.</li>
+ * shard does what polling does then. Unless the channel had found the consumer of {@code consumer-arn} missing: then
+ * it came back between the refusal and the check, and the shard resubscribes where it was
+ * ({@link Outcome#CONSUMER_BACK}).</li>
  * <li>Gone (not found, or DELETING), registered by the channel (no {@code consumer-arn}): registered again, once for
  * all the shards (RegisterStreamConsumer, then ACTIVE); the shards resubscribe from where they were
  * ({@link Outcome#CONSUMER_REPLACED}), or, when the stream was found missing meanwhile (deleted with its consumers,
@@ -34,6 +36,8 @@ final class ConsumerRecovery {
         STREAM_OR_SHARD,
         /** The consumer was deleted and registered again: resubscribe from the last position. */
         CONSUMER_REPLACED,
+        /** The consumer of {@code consumer-arn}, found missing before, is ACTIVE again: resubscribe from the last position. */
+        CONSUMER_BACK,
         /** The stream was deleted (with the consumer) and is back, with the consumer registered again. */
         STREAM_REPLACED,
         /** The consumer of {@code consumer-arn} does not exist: retry with backoff. */
@@ -75,7 +79,12 @@ final class ConsumerRecovery {
         consumer.client().describeStreamConsumer(request -> request.consumerARN(arn))
                 .whenComplete((response, error) -> context.execute(() -> {
                     if (error == null && response.consumerDescription().consumerStatus() == ConsumerStatus.ACTIVE) {
-                        finish(result, Outcome.STREAM_OR_SHARD);
+                        boolean back = problem != null && consumer.settings().consumerArn() != null;
+                        if (back) {
+                            KinesisFanOutLogging.log.configuredConsumerBack(channel, arn);
+                            setProblem(null);
+                        }
+                        finish(result, back ? Outcome.CONSUMER_BACK : Outcome.STREAM_OR_SHARD);
                     } else if (error == null || AwsErrors.classify(error) == FailureKind.NOT_FOUND) {
                         gone(result, arn, failure);
                     } else {

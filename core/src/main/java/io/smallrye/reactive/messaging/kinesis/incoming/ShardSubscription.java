@@ -310,8 +310,8 @@ final class ShardSubscription implements ShardSource, SubscriptionHandler.Callba
                 return;
             }
             switch (outcome) {
-                case CONSUMER_REPLACED -> {
-                    // resubscribed at once, with the new consumer, after the last event: no gap, no duplicate
+                case CONSUMER_REPLACED, CONSUMER_BACK -> {
+                    // resubscribed at once, with the new or returned consumer, after the last event: no gap, no duplicate
                 }
                 case STREAM_OR_SHARD, STREAM_REPLACED -> {
                     start.streamGone(failure);
