@@ -118,6 +118,8 @@ class IncomingLeaseCleanupTest extends WeldTestBase {
                 .attributeDefinitions(AttributeDefinition.builder().attributeName("leaseKey")
                         .attributeType(ScalarAttributeType.S).build()))
                 .join();
+        // dynalite may still say ResourceNotFound to a write right after CreateTable under load
+        dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(table)).join();
         // left by an earlier stream of the same name, or past the retention period
         dynamoDb.putItem(b -> b.tableName(table).item(Map.of("leaseKey", AttributeValue.fromS(UNKNOWN),
                 "leaseCounter", AttributeValue.fromN("7"), "checkpoint",
