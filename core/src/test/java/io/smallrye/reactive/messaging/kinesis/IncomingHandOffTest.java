@@ -20,13 +20,15 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.CheckpointStore;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardClaim;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
+import io.smallrye.reactive.messaging.kinesis.client.AllLogs;
 import io.smallrye.reactive.messaging.kinesis.test.ClientBean;
 import io.smallrye.reactive.messaging.test.common.config.MapBasedConfig;
 
 /**
  * The channel's side of a graceful hand-off, against {@link ScriptedKinesis} and a store the test drives: asked to
  * hand a shard over, the channel stops reading it, waits for the records in flight to be acked, then releases it with
- * the last one's position.
+ * the last one's position. Once the channel stopped, the store's news of a hand-off or a loss changes nothing: the stop
+ * already stopped the readers and released their positions.
  */
 class IncomingHandOffTest extends ScriptedKinesisTestBase {
 
@@ -66,7 +68,61 @@ class IncomingHandOffTest extends ScriptedKinesisTestBase {
         assertThat(app.held()).as("nothing read after the hand-off").hasSize(20);
     }
 
-    /** A store that hands out every shard and records its releases. */
+    @Test
+    void afterTheChannelStoppedNewsOfAHandOffReleasesNothingAgainAndStopsNoReaderAgain() {
+        HandOffStore store = channelStoppedByAFailure();
+        try (AllLogs logs = AllLogs.debugOf("io.smallrye.reactive.messaging.kinesis")) {
+            store.listener.shardHandOff(SHARD, Duration.ofMillis(50));
+            await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+
+            assertThat(logs.containing("handed over to another consumer")).isEmpty();
+        }
+        assertThat(store.events.stream().filter(e -> e.startsWith("release"))).as("released once, by the stop")
+                .hasSize(1);
+        assertThat(store.events).last().isEqualTo("close");
+        assertThat(IncomingMetricsTest.RecordingIncomingMetrics.STOPPED_SHARDS).containsExactly(SHARD);
+    }
+
+    @Test
+    void afterTheChannelStoppedNewsOfALossStopsNoReaderAgain() {
+        HandOffStore store = channelStoppedByAFailure();
+        try (AllLogs logs = AllLogs.debugOf("io.smallrye.reactive.messaging.kinesis")) {
+            store.listener.shardLost(SHARD);
+            await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+
+            assertThat(logs.containing("lost to another consumer")).isEmpty();
+        }
+        assertThat(store.events).last().isEqualTo("close");
+        assertThat(IncomingMetricsTest.RecordingIncomingMetrics.STOPPED_SHARDS).containsExactly(SHARD);
+    }
+
+    /** A channel that read the shard and then failed (a nack, failure-strategy fail): its stop closed the store. */
+    private HandOffStore channelStoppedByAFailure() {
+        kinesis.addShard(SHARD).withRecords(5);
+        HandOffStore store = new HandOffStore();
+        HandOffStore.current = store;
+        IncomingMetricsTest.RecordingIncomingMetrics.STOPPED_SHARDS.clear();
+        addBeans(HandOffStore.Factory.class, IncomingMetricsTest.RecordingIncomingMetrics.class);
+        SlowApp app = runApplication(config(), SlowApp.class);
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.held().size() == 5);
+
+        app.held().get(0).nack(new IllegalStateException("the application fails"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.events.contains("close"));
+        assertThat(IncomingMetricsTest.RecordingIncomingMetrics.STOPPED_SHARDS).containsExactly(SHARD);
+        return store;
+    }
+
+    private static MapBasedConfig config() {
+        return new MapBasedConfig()
+                .with("mp.messaging.incoming.scripted-in.connector", KinesisConnector.CONNECTOR_NAME)
+                .with("mp.messaging.incoming.scripted-in.stream", "scripted-stream")
+                .with("mp.messaging.incoming.scripted-in.client-bean", ClientBean.IDENTIFIER)
+                .with("mp.messaging.incoming.scripted-in.starting-position", "trim_horizon")
+                .with("mp.messaging.incoming.scripted-in.checkpoint-interval", "1h")
+                .with("mp.messaging.incoming.scripted-in.checkpoint-store", "hand-off-store");
+    }
+
+    /** A store that hands out every shard and records its releases and its close. */
     public static class HandOffStore implements CheckpointStore {
         static volatile HandOffStore current;
         final List<String> events = new CopyOnWriteArrayList<>();
@@ -102,6 +158,12 @@ class IncomingHandOffTest extends ScriptedKinesisTestBase {
         @Override
         public Uni<Void> release(String shardId, ShardPosition position) {
             events.add("release " + position);
+            return Uni.createFrom().voidItem();
+        }
+
+        @Override
+        public Uni<Void> close() {
+            events.add("close");
             return Uni.createFrom().voidItem();
         }
     }

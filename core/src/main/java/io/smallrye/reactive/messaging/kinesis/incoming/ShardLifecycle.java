@@ -211,9 +211,15 @@ final class ShardLifecycle implements ShardReader.Listener {
         status.changed();
     }
 
-    /** The checkpoint store took the shard away: its reader stops; the shard is claimed again after a listing. */
+    /**
+     * The checkpoint store took the shard away: its reader stops; the shard is claimed again after a listing. Once the
+     * reading stopped, the news is ignored: the stop already stopped the reader and releases its position.
+     */
     void shardLost(String shardId) {
         context.execute(() -> {
+            if (stopped) {
+                return;
+            }
             ShardReader reader = readers.remove(shardId);
             if (reader != null) {
                 status.changed();
@@ -227,15 +233,18 @@ final class ShardLifecycle implements ShardReader.Listener {
     /**
      * The checkpoint store hands the shard over to another consumer: its reader stops, the records it handed on may
      * complete (within {@code drainTimeout}), then the last position is released to the store, where the next
-     * consumer resumes. The shard is claimed again after a listing, as a lost one.
+     * consumer resumes. The shard is claimed again after a listing, as a lost one. Once the reading stopped, the news
+     * is ignored: the stop already stopped the reader and releases its position (and a shard whose claim is under way
+     * is released when the claim answers).
      */
     void shardHandOff(String shardId, Duration drainTimeout) {
         context.execute(() -> {
+            if (stopped) {
+                return;
+            }
             ShardReader reader = readers.remove(shardId);
             if (reader == null) {
-                if (!stopped) {
-                    checkpointer.release(shardId, null); // held but not read (yet): nothing to wait for
-                }
+                checkpointer.release(shardId, null); // held but not read (yet): nothing to wait for
                 return;
             }
             status.changed();
@@ -269,7 +278,8 @@ final class ShardLifecycle implements ShardReader.Listener {
 
     /**
      * The reading of the stream stops: from now on a claim's answer that owns a shard releases it at once, closed shards
-     * are no longer recorded as ended, and the store's news of an available shard starts no claim.
+     * are no longer recorded as ended, the store's news of an available shard starts no claim, and its news of a shard
+     * lost or handed over is ignored (the stop halts every reader and releases its position itself).
      */
     void stop() {
         stopped = true;
