@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -96,6 +97,23 @@ class IncomingHandOffTest extends ScriptedKinesisTestBase {
         assertThat(IncomingMetricsTest.RecordingIncomingMetrics.STOPPED_SHARDS).containsExactly(SHARD);
     }
 
+    @Test
+    void aShardWhoseEndIsRecordedWhileTheChannelStopsIsReportedStoppedOnce() {
+        kinesis.addShard(SHARD).withRecords(5).closedWithChildren();
+        EndHeldStore store = new EndHeldStore();
+        HandOffStore.current = store;
+        IncomingMetricsTest.RecordingIncomingMetrics.STOPPED_SHARDS.clear();
+        addBeans(HandOffStore.Factory.class, IncomingMetricsTest.RecordingIncomingMetrics.class);
+        SlowApp app = runApplication(config(), SlowApp.class);
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.held().size() == 5);
+        app.held().forEach(Message::ack);
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.events.contains("ended"));
+
+        container.shutdown(); // the store answers the end while the channel releases its shards
+        assertThat(store.events).last().isEqualTo("close");
+        assertThat(IncomingMetricsTest.RecordingIncomingMetrics.STOPPED_SHARDS).containsExactly(SHARD);
+    }
+
     /** A channel that read the shard and then failed (a nack, failure-strategy fail): its stop closed the store. */
     private HandOffStore channelStoppedByAFailure() {
         kinesis.addShard(SHARD).withRecords(5);
@@ -120,6 +138,26 @@ class IncomingHandOffTest extends ScriptedKinesisTestBase {
                 .with("mp.messaging.incoming.scripted-in.starting-position", "trim_horizon")
                 .with("mp.messaging.incoming.scripted-in.checkpoint-interval", "1h")
                 .with("mp.messaging.incoming.scripted-in.checkpoint-store", "hand-off-store");
+    }
+
+    /**
+     * A {@link HandOffStore} that answers the end of a shard only when the channel releases a shard (at its stop): the
+     * end is recorded while the channel stops.
+     */
+    public static class EndHeldStore extends HandOffStore {
+        private final CompletableFuture<Void> endAnswer = new CompletableFuture<>();
+
+        @Override
+        public Uni<Void> ended(String shardId) {
+            events.add("ended");
+            return Uni.createFrom().completionStage(endAnswer);
+        }
+
+        @Override
+        public Uni<Void> release(String shardId, ShardPosition position) {
+            endAnswer.complete(null);
+            return super.release(shardId, position);
+        }
     }
 
     /** A store that hands out every shard and records its releases and its close. */

@@ -173,17 +173,21 @@ final class ShardLifecycle implements ShardReader.Listener {
         reader.progress().whenAllCompleted(() -> context.submit(() -> finish(reader)));
     }
 
+    /**
+     * Records the end of the shard in the store, then removes its reader and lets its children start. Once the reading
+     * stopped, nothing of it happens: the stop already stopped the reader (and told metrics) and releases its position.
+     */
     private void finish(ShardReader reader) {
         if (stopped) {
             return;
         }
         checkpointer.ended(reader.progress(), lineage.children(reader.shardId()))
                 .whenComplete((ignored, failure) -> context.execute(() -> {
+                    if (stopped) {
+                        return; // the reader stays registered, as every reader does at stop
+                    }
                     if (readers.remove(reader)) {
                         status.changed();
-                    }
-                    if (stopped) {
-                        return;
                     }
                     lineage.moveTo(reader.shardId(), State.FINISHED);
                     KinesisIncomingLogging.log.shardFinished(settings.channel(), reader.shardId());
