@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -20,13 +21,15 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.CheckpointStore;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardClaim;
 import io.smallrye.reactive.messaging.kinesis.checkpoint.ShardPosition;
+import io.smallrye.reactive.messaging.kinesis.client.AllLogs;
 import io.smallrye.reactive.messaging.kinesis.test.ClientBean;
 import io.smallrye.reactive.messaging.test.common.config.MapBasedConfig;
 
 /**
  * The channel's side of a graceful hand-off, against {@link ScriptedKinesis} and a store the test drives: asked to
  * hand a shard over, the channel stops reading it, waits for the records in flight to be acked, then releases it with
- * the last one's position.
+ * the last one's position. Once the channel stopped, the store's news of a hand-off or a loss changes nothing: the stop
+ * already stopped the readers and released their positions.
  */
 class IncomingHandOffTest extends ScriptedKinesisTestBase {
 
@@ -66,7 +69,98 @@ class IncomingHandOffTest extends ScriptedKinesisTestBase {
         assertThat(app.held()).as("nothing read after the hand-off").hasSize(20);
     }
 
-    /** A store that hands out every shard and records its releases. */
+    @Test
+    void afterTheChannelStoppedNewsOfAHandOffReleasesNothingAgainAndStopsNoReaderAgain() {
+        HandOffStore store = channelStoppedByAFailure();
+        try (AllLogs logs = AllLogs.debugOf("io.smallrye.reactive.messaging.kinesis")) {
+            store.listener.shardHandOff(SHARD, Duration.ofMillis(50));
+            await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+
+            assertThat(logs.containing("handed over to another consumer")).isEmpty();
+        }
+        assertThat(store.events.stream().filter(e -> e.startsWith("release"))).as("released once, by the stop")
+                .hasSize(1);
+        assertThat(store.events).last().isEqualTo("close");
+        assertThat(IncomingMetricsTest.RecordingIncomingMetrics.STOPPED_SHARDS).containsExactly(SHARD);
+    }
+
+    @Test
+    void afterTheChannelStoppedNewsOfALossStopsNoReaderAgain() {
+        HandOffStore store = channelStoppedByAFailure();
+        try (AllLogs logs = AllLogs.debugOf("io.smallrye.reactive.messaging.kinesis")) {
+            store.listener.shardLost(SHARD);
+            await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+
+            assertThat(logs.containing("lost to another consumer")).isEmpty();
+        }
+        assertThat(store.events).last().isEqualTo("close");
+        assertThat(IncomingMetricsTest.RecordingIncomingMetrics.STOPPED_SHARDS).containsExactly(SHARD);
+    }
+
+    @Test
+    void aShardWhoseEndIsRecordedWhileTheChannelStopsIsReportedStoppedOnce() {
+        kinesis.addShard(SHARD).withRecords(5).closedWithChildren();
+        EndHeldStore store = new EndHeldStore();
+        HandOffStore.current = store;
+        IncomingMetricsTest.RecordingIncomingMetrics.STOPPED_SHARDS.clear();
+        addBeans(HandOffStore.Factory.class, IncomingMetricsTest.RecordingIncomingMetrics.class);
+        SlowApp app = runApplication(config(), SlowApp.class);
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.held().size() == 5);
+        app.held().forEach(Message::ack);
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.events.contains("ended"));
+
+        container.shutdown(); // the store answers the end while the channel releases its shards
+        assertThat(store.events).last().isEqualTo("close");
+        assertThat(IncomingMetricsTest.RecordingIncomingMetrics.STOPPED_SHARDS).containsExactly(SHARD);
+    }
+
+    /** A channel that read the shard and then failed (a nack, failure-strategy fail): its stop closed the store. */
+    private HandOffStore channelStoppedByAFailure() {
+        kinesis.addShard(SHARD).withRecords(5);
+        HandOffStore store = new HandOffStore();
+        HandOffStore.current = store;
+        IncomingMetricsTest.RecordingIncomingMetrics.STOPPED_SHARDS.clear();
+        addBeans(HandOffStore.Factory.class, IncomingMetricsTest.RecordingIncomingMetrics.class);
+        SlowApp app = runApplication(config(), SlowApp.class);
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.held().size() == 5);
+
+        app.held().get(0).nack(new IllegalStateException("the application fails"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.events.contains("close"));
+        assertThat(IncomingMetricsTest.RecordingIncomingMetrics.STOPPED_SHARDS).containsExactly(SHARD);
+        return store;
+    }
+
+    private static MapBasedConfig config() {
+        return new MapBasedConfig()
+                .with("mp.messaging.incoming.scripted-in.connector", KinesisConnector.CONNECTOR_NAME)
+                .with("mp.messaging.incoming.scripted-in.stream", "scripted-stream")
+                .with("mp.messaging.incoming.scripted-in.client-bean", ClientBean.IDENTIFIER)
+                .with("mp.messaging.incoming.scripted-in.starting-position", "trim_horizon")
+                .with("mp.messaging.incoming.scripted-in.checkpoint-interval", "1h")
+                .with("mp.messaging.incoming.scripted-in.checkpoint-store", "hand-off-store");
+    }
+
+    /**
+     * A {@link HandOffStore} that answers the end of a shard only when the channel releases a shard (at its stop): the
+     * end is recorded while the channel stops.
+     */
+    public static class EndHeldStore extends HandOffStore {
+        private final CompletableFuture<Void> endAnswer = new CompletableFuture<>();
+
+        @Override
+        public Uni<Void> ended(String shardId) {
+            events.add("ended");
+            return Uni.createFrom().completionStage(endAnswer);
+        }
+
+        @Override
+        public Uni<Void> release(String shardId, ShardPosition position) {
+            endAnswer.complete(null);
+            return super.release(shardId, position);
+        }
+    }
+
+    /** A store that hands out every shard and records its releases and its close. */
     public static class HandOffStore implements CheckpointStore {
         static volatile HandOffStore current;
         final List<String> events = new CopyOnWriteArrayList<>();
@@ -102,6 +196,12 @@ class IncomingHandOffTest extends ScriptedKinesisTestBase {
         @Override
         public Uni<Void> release(String shardId, ShardPosition position) {
             events.add("release " + position);
+            return Uni.createFrom().voidItem();
+        }
+
+        @Override
+        public Uni<Void> close() {
+            events.add("close");
             return Uni.createFrom().voidItem();
         }
     }

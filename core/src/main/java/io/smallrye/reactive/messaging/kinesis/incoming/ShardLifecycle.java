@@ -173,17 +173,21 @@ final class ShardLifecycle implements ShardReader.Listener {
         reader.progress().whenAllCompleted(() -> context.submit(() -> finish(reader)));
     }
 
+    /**
+     * Records the end of the shard in the store, then removes its reader and lets its children start. Once the reading
+     * stopped, nothing of it happens: the stop already stopped the reader (and told metrics) and releases its position.
+     */
     private void finish(ShardReader reader) {
         if (stopped) {
             return;
         }
         checkpointer.ended(reader.progress(), lineage.children(reader.shardId()))
                 .whenComplete((ignored, failure) -> context.execute(() -> {
+                    if (stopped) {
+                        return; // the reader stays registered, as every reader does at stop
+                    }
                     if (readers.remove(reader)) {
                         status.changed();
-                    }
-                    if (stopped) {
-                        return;
                     }
                     lineage.moveTo(reader.shardId(), State.FINISHED);
                     KinesisIncomingLogging.log.shardFinished(settings.channel(), reader.shardId());
@@ -211,9 +215,15 @@ final class ShardLifecycle implements ShardReader.Listener {
         status.changed();
     }
 
-    /** The checkpoint store took the shard away: its reader stops; the shard is claimed again after a listing. */
+    /**
+     * The checkpoint store took the shard away: its reader stops; the shard is claimed again after a listing. Once the
+     * reading stopped, the news is ignored: the stop already stopped the reader and releases its position.
+     */
     void shardLost(String shardId) {
         context.execute(() -> {
+            if (stopped) {
+                return;
+            }
             ShardReader reader = readers.remove(shardId);
             if (reader != null) {
                 status.changed();
@@ -227,15 +237,18 @@ final class ShardLifecycle implements ShardReader.Listener {
     /**
      * The checkpoint store hands the shard over to another consumer: its reader stops, the records it handed on may
      * complete (within {@code drainTimeout}), then the last position is released to the store, where the next
-     * consumer resumes. The shard is claimed again after a listing, as a lost one.
+     * consumer resumes. The shard is claimed again after a listing, as a lost one. Once the reading stopped, the news
+     * is ignored: the stop already stopped the reader and releases its position (and a shard whose claim is under way
+     * is released when the claim answers).
      */
     void shardHandOff(String shardId, Duration drainTimeout) {
         context.execute(() -> {
+            if (stopped) {
+                return;
+            }
             ShardReader reader = readers.remove(shardId);
             if (reader == null) {
-                if (!stopped) {
-                    checkpointer.release(shardId, null); // held but not read (yet): nothing to wait for
-                }
+                checkpointer.release(shardId, null); // held but not read (yet): nothing to wait for
                 return;
             }
             status.changed();
@@ -269,7 +282,8 @@ final class ShardLifecycle implements ShardReader.Listener {
 
     /**
      * The reading of the stream stops: from now on a claim's answer that owns a shard releases it at once, closed shards
-     * are no longer recorded as ended, and the store's news of an available shard starts no claim.
+     * are no longer recorded as ended, the store's news of an available shard starts no claim, and its news of a shard
+     * lost or handed over is ignored (the stop halts every reader and releases its position itself).
      */
     void stop() {
         stopped = true;
