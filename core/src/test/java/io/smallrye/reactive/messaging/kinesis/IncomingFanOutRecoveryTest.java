@@ -56,6 +56,14 @@ class IncomingFanOutRecoveryTest extends WeldTestBase {
                 .with("mp.messaging.incoming.scripted-in.max-retry-backoff", "100ms");
     }
 
+    /** The application, reading through the consumer of {@code consumer-arn}, once it received the first 10 records. */
+    private Collector readingTheFirstTenThrough(String consumerArn) {
+        Collector app = runApplication(channel().with("mp.messaging.incoming.scripted-in.consumer-arn", consumerArn),
+                Collector.class);
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.received().size() >= 10);
+        return app;
+    }
+
     private static List<String> expected(String shardId, int from, int to) {
         return IntStream.range(from, to).mapToObj(i -> shardId + ":" + i).toList();
     }
@@ -112,9 +120,7 @@ class IncomingFanOutRecoveryTest extends WeldTestBase {
     void aDeletedConsumerArnIsReportedOnceAndWaitedForWithoutRegistering() {
         ScriptedKinesis.ScriptedShard shard = kinesis.addShard(SHARD_0).withRecords(10);
         String arn = kinesis.registerConsumer("billing");
-        Collector app = runApplication(channel().with("mp.messaging.incoming.scripted-in.consumer-arn", arn),
-                Collector.class);
-        await().atMost(Duration.ofSeconds(10)).until(() -> app.received().size() >= 10);
+        Collector app = readingTheFirstTenThrough(arn);
 
         try (LogCapture logs = LogCapture.start(Level.INFO); LogCapture errors = LogCapture.start(Level.SEVERE)) {
             kinesis.deleteConsumer("billing");
@@ -146,9 +152,7 @@ class IncomingFanOutRecoveryTest extends WeldTestBase {
     void aConsumerArnBackWhileItsLastRefusalIsCheckedIsResubscribedWhereItWas() {
         ScriptedKinesis.ScriptedShard shard = kinesis.addShard(SHARD_0).withRecords(10);
         String arn = kinesis.registerConsumer("billing");
-        Collector app = runApplication(channel().with("mp.messaging.incoming.scripted-in.consumer-arn", arn),
-                Collector.class);
-        await().atMost(Duration.ofSeconds(10)).until(() -> app.received().size() >= 10);
+        Collector app = readingTheFirstTenThrough(arn);
 
         try (LogCapture logs = LogCapture.start(Level.INFO)) {
             kinesis.deleteConsumer("billing");
