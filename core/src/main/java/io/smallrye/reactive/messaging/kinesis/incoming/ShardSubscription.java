@@ -2,15 +2,11 @@ package io.smallrye.reactive.messaging.kinesis.incoming;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.reactivestreams.Subscription;
 
-import io.smallrye.reactive.messaging.kinesis.client.AwsErrors;
-import io.smallrye.reactive.messaging.kinesis.client.FailureKind;
 import io.smallrye.reactive.messaging.kinesis.client.StreamRef;
 import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
-import io.smallrye.reactive.messaging.kinesis.i18n.KinesisFanOutExceptions;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisFanOutLogging;
 import io.smallrye.reactive.messaging.kinesis.metrics.KinesisMetrics;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
@@ -33,7 +29,8 @@ import software.amazon.awssdk.services.kinesis.model.SubscribeToShardRequest;
  * from the same position, logged one line per run and shown by health ({@link ReaderTrouble}); access denied ends the
  * reader naming the consumer, the stream and the action. "Not found" is sorted out by {@link ConsumerRecovery}: a
  * consumer registered again is subscribed with at once from the last position; a stream or shard not found (deleted,
- * recreated) loses the position, as does a renewal whose continuation the stream refuses.
+ * recreated) loses the position, as does a renewal whose continuation the stream refuses. What a failure leads to is
+ * {@link SubscriptionFailures}'s.
  * <p>
  * The SDK calls back on its event loops; every callback hops onto the channel context, and callbacks of a
  * subscription that was replaced or stopped are dropped (each subscription has its own generation).
@@ -44,7 +41,6 @@ final class ShardSubscription implements ShardSource, SubscriptionHandler.Callba
 
     private final IncomingSettings settings;
     private final KinesisAsyncClient client;
-    private final StreamRef stream;
     private final FanOutConsumer consumer;
     private final String shardId;
     private final ShardCursor cursor;
@@ -54,6 +50,7 @@ final class ShardSubscription implements ShardSource, SubscriptionHandler.Callba
     private final KinesisMetrics metrics;
     private final ReadPacer backoff;
     private final ReaderTrouble trouble;
+    private final SubscriptionFailures failures;
     private final Runnable statusChanged;
     private Answers answers;
 
@@ -61,8 +58,6 @@ final class ShardSubscription implements ShardSource, SubscriptionHandler.Callba
     private long generation;
     /** Whether a SubscribeToShard call is under way and its publisher not subscribed yet. */
     private boolean subscribing;
-    /** Whether the consumer is being checked after a "not found" ({@link ConsumerRecovery}). */
-    private boolean checkingConsumer;
     /** The consumer ARN of the current (or last) subscription. */
     private String usedArn;
     /** The publisher's subscription, while one is open. */
@@ -82,7 +77,6 @@ final class ShardSubscription implements ShardSource, SubscriptionHandler.Callba
             Runnable statusChanged) {
         this.settings = settings;
         this.client = client;
-        this.stream = stream;
         this.consumer = consumer;
         this.shardId = shardId;
         this.cursor = cursor;
@@ -98,16 +92,19 @@ final class ShardSubscription implements ShardSource, SubscriptionHandler.Callba
             stopped = true;
             answers.positionLost(position, failure);
         });
+        this.failures = new SubscriptionFailures(settings.channel(), stream, consumer, start, backoff, trouble, context,
+                () -> stopped || closed);
     }
 
     @Override
     public void answerTo(Answers answers) {
         this.answers = answers;
+        failures.answerTo(answers);
     }
 
     @Override
     public boolean inFlight() {
-        return subscribing || awaitingEvent || checkingConsumer;
+        return subscribing || awaitingEvent || failures.checkingConsumer();
     }
 
     @Override
@@ -273,70 +270,7 @@ final class ShardSubscription implements ShardSource, SubscriptionHandler.Callba
         }
         end();
         metrics.subscriptionAnswered(settings.channel(), settings.stream(), shardId, KinesisMetrics.FAILED);
-        FailureKind kind = AwsErrors.classify(failure);
-        IteratorStart from = start.retryFrom();
-        if (from != null && from.after() != null && ReaderTrouble.positionLost(failure)) {
-            // a checkpoint, or the last continuation (the stream recreated meanwhile), that no longer exists
-            if (start.lose(from, failure)) {
-                answers.answered();
-            }
-            return;
-        }
-        if (kind == FailureKind.PERMANENT) {
-            Throwable cause = AwsErrors.unwrap(failure);
-            answers.failed(FanOutConsumer.accessDenied(cause)
-                    ? KinesisFanOutExceptions.ex.fanOutAccessDenied(settings.channel(), SUBSCRIBE, usedArn,
-                            stream.value(), AwsErrors.summary(cause), SUBSCRIBE, "the stream consumer", cause)
-                    : cause);
-            return;
-        }
-        if (kind == FailureKind.NOT_FOUND) {
-            checkConsumer(failure);
-            return;
-        }
-        retryLater(failure, kind);
-    }
-
-    /** SubscribeToShard answered "not found": the consumer, the stream or the shard? {@link ConsumerRecovery} says. */
-    private void checkConsumer(Throwable failure) {
-        checkingConsumer = true;
-        consumer.notFound(usedArn, failure).whenComplete((outcome, error) -> context.execute(() -> {
-            checkingConsumer = false;
-            if (stopped || closed) {
-                return;
-            }
-            if (error != null) {
-                answers.failed(AwsErrors.unwrap(error)); // the consumer could not be registered again (denied)
-                return;
-            }
-            switch (outcome) {
-                case CONSUMER_REPLACED, CONSUMER_BACK -> {
-                    // resubscribed at once, with the new or returned consumer, after the last event: no gap, no duplicate
-                }
-                case STREAM_OR_SHARD, STREAM_REPLACED -> {
-                    start.streamGone(failure);
-                    retryLater(failure, FailureKind.NOT_FOUND);
-                    return;
-                }
-                default -> {
-                    retryLater(failure, FailureKind.TRANSIENT);
-                    return;
-                }
-            }
-            answers.answered();
-        }));
-    }
-
-    /** A failure that can heal: noted (one log line per run, health) and retried after the backoff. */
-    private void retryLater(Throwable failure, FailureKind kind) {
-        long wait = backoff.failed(System.nanoTime());
-        if (kind == FailureKind.THROTTLED) {
-            trouble.throttled(SUBSCRIBE, failure, backoff.failuresInARow(), TimeUnit.NANOSECONDS.toMillis(wait));
-        } else {
-            trouble.failed(SUBSCRIBE, failure, kind == FailureKind.EXPIRED_ITERATOR ? FailureKind.TRANSIENT : kind,
-                    backoff.failuresInARow(), TimeUnit.NANOSECONDS.toMillis(wait));
-        }
-        answers.answered();
+        failures.failed(failure, usedArn);
     }
 
     /** Forgets the current subscription (cancelled if open); its late callbacks are dropped. */
