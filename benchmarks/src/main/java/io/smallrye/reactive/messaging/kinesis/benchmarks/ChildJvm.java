@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A JVM the app part runs as a child process: the packaged benchmark application ({@code app/target/quarkus-app}) or a
@@ -175,19 +174,7 @@ final class ChildJvm implements AutoCloseable {
      * counted: on this 2-core machine the JVM keeps one C1 and one C2 compiler thread and its GC threads for its life.
      */
     double threadCpuSeconds(String... prefixes) {
-        Path tasks = Path.of("/proc", String.valueOf(process.pid()), "task");
-        try (Stream<Path> threads = Files.list(tasks)) {
-            return threads.mapToLong(task -> {
-                String stat = readStat(task.resolve("stat"));
-                if (stat == null) {
-                    return 0;
-                }
-                String threadName = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                return Stream.of(prefixes).anyMatch(threadName::startsWith) ? ticks(stat) : 0;
-            }).sum() / CLOCK_TICKS_PER_SECOND;
-        } catch (IOException | UncheckedIOException gone) {
-            return 0;
-        }
+        return threads().seconds(prefixes);
     }
 
     /** The JVM's threads' CPU so far, by thread group (not its descendants'). */

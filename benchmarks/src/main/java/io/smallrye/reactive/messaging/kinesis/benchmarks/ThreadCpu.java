@@ -33,7 +33,7 @@ final class ThreadCpu {
                 } catch (IOException | RuntimeException gone) {
                     return;
                 }
-                String group = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "#");
+                String group = group(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')));
                 String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                 long[] sum = groups.computeIfAbsent(group, g -> new long[2]);
                 sum[0] += Long.parseLong(fields[11]);
@@ -43,6 +43,20 @@ final class ThreadCpu {
             // the process ended
         }
         return new ThreadCpu(groups);
+    }
+
+    /**
+     * CPU seconds (user + system) of the threads whose name starts with one of {@code prefixes} (as the kernel keeps
+     * it: the first 15 characters; digits match any number, as in the groups).
+     */
+    double seconds(String... prefixes) {
+        return ticks.entrySet().stream()
+                .filter(e -> Stream.of(prefixes).map(ThreadCpu::group).anyMatch(e.getKey()::startsWith))
+                .mapToLong(e -> e.getValue()[0] + e.getValue()[1]).sum() / 100.0;
+    }
+
+    private static String group(String threadName) {
+        return threadName.replaceAll("[0-9]+", "#");
     }
 
     /**
