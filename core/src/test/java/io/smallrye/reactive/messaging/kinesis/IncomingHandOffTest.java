@@ -101,11 +101,7 @@ class IncomingHandOffTest extends ScriptedKinesisTestBase {
     void aShardWhoseEndIsRecordedWhileTheChannelStopsIsReportedStoppedOnce() {
         kinesis.addShard(SHARD).withRecords(5).closedWithChildren();
         EndHeldStore store = new EndHeldStore();
-        HandOffStore.current = store;
-        IncomingMetricsTest.RecordingIncomingMetrics.STOPPED_SHARDS.clear();
-        addBeans(HandOffStore.Factory.class, IncomingMetricsTest.RecordingIncomingMetrics.class);
-        SlowApp app = runApplication(config(), SlowApp.class);
-        await().atMost(Duration.ofSeconds(10)).until(() -> app.held().size() == 5);
+        SlowApp app = holdingTheFiveRecordsWith(store);
         app.held().forEach(Message::ack);
         await().atMost(Duration.ofSeconds(5)).until(() -> store.events.contains("ended"));
 
@@ -118,16 +114,22 @@ class IncomingHandOffTest extends ScriptedKinesisTestBase {
     private HandOffStore channelStoppedByAFailure() {
         kinesis.addShard(SHARD).withRecords(5);
         HandOffStore store = new HandOffStore();
-        HandOffStore.current = store;
-        IncomingMetricsTest.RecordingIncomingMetrics.STOPPED_SHARDS.clear();
-        addBeans(HandOffStore.Factory.class, IncomingMetricsTest.RecordingIncomingMetrics.class);
-        SlowApp app = runApplication(config(), SlowApp.class);
-        await().atMost(Duration.ofSeconds(10)).until(() -> app.held().size() == 5);
+        SlowApp app = holdingTheFiveRecordsWith(store);
 
         app.held().get(0).nack(new IllegalStateException("the application fails"));
         await().atMost(Duration.ofSeconds(5)).until(() -> store.events.contains("close"));
         assertThat(IncomingMetricsTest.RecordingIncomingMetrics.STOPPED_SHARDS).containsExactly(SHARD);
         return store;
+    }
+
+    /** The application, reading the shard through {@code store} (stopped shards recorded), holding its 5 records. */
+    private SlowApp holdingTheFiveRecordsWith(HandOffStore store) {
+        HandOffStore.current = store;
+        IncomingMetricsTest.RecordingIncomingMetrics.STOPPED_SHARDS.clear();
+        addBeans(HandOffStore.Factory.class, IncomingMetricsTest.RecordingIncomingMetrics.class);
+        SlowApp app = runApplication(config(), SlowApp.class);
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.held().size() == 5);
+        return app;
     }
 
     private static MapBasedConfig config() {
