@@ -143,37 +143,6 @@ class IncomingFanOutRecoveryTest extends WeldTestBase {
         }
     }
 
-    /**
-     * The race of a consumer-arn coming back: a subscription refused "not found" just before, the consumer ACTIVE when
-     * described just after. The consumer was what was missing, not the stream or the shard: resubscribed from where
-     * it was, no position lost, no record delivered twice.
-     */
-    @Test
-    void aConsumerArnBackWhileItsLastRefusalIsCheckedIsResubscribedWhereItWas() {
-        ScriptedKinesis.ScriptedShard shard = kinesis.addShard(SHARD_0).withRecords(10);
-        String arn = kinesis.registerConsumer("billing");
-        Collector app = readingTheFirstTenThrough(arn);
-
-        try (LogCapture logs = LogCapture.start(Level.INFO)) {
-            kinesis.deleteConsumer("billing");
-            await().atMost(Duration.ofSeconds(10)).until(() -> !connector().getReadiness().isOk());
-            int subscriptions = kinesis.subscriptions().size();
-            await().atMost(Duration.ofSeconds(10)).until(() -> kinesis.subscriptions().size() > subscriptions);
-            // the next attempt (a backoff away) is refused as if the consumer were still missing; it is back meanwhile
-            kinesis.failSubscriptions(SHARD_0, 1, () -> ScriptedFanOut.consumerNotFound(arn));
-            kinesis.restoreConsumer("billing", arn);
-            shard.withRecords(10);
-
-            await().atMost(Duration.ofSeconds(10)).until(() -> app.received().size() >= 20);
-            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3))
-                    .until(() -> app.received().size() == 20);
-            assertThat(app.received()).containsExactlyElementsOf(expected(SHARD_0, 0, 20));
-            assertThat(logs.containing("SRKIN1124")).as("no position lost").isEmpty();
-            await().atMost(Duration.ofSeconds(5)).until(() -> connector().getReadiness().isOk());
-            assertThat(logs.containing("SRKIN1883")).hasSize(1);
-        }
-    }
-
     /** As polling does (IncomingRecoveryTest): the stream is waited for, then read where lost-position-strategy says. */
     @Test
     void aDeletedStreamIsWaitedForThenReadFromWhereLostPositionStrategySays() {
