@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.Test;
@@ -29,11 +30,13 @@ import io.smallrye.reactive.messaging.test.common.config.MapBasedConfig;
  * The channel's side of a graceful hand-off, against {@link ScriptedKinesis} and a store the test drives: asked to
  * hand a shard over, the channel stops reading it, waits for the records in flight to be acked, then releases it with
  * the last one's position. Once the channel stopped, the store's news of a hand-off or a loss changes nothing: the stop
- * already stopped the readers and released their positions.
+ * already stopped the readers and released their positions. A claim answered, or a hand-off under way, while the channel
+ * stops releases its shard before the store is closed.
  */
 class IncomingHandOffTest extends ScriptedKinesisTestBase {
 
     static final String SHARD = "shardId-000000000000";
+    static final String SHARD_1 = "shardId-000000000001";
 
     @Test
     void aShardHandedOverIsReleasedAtItsLastRecordOnceTheRecordsInFlightAreAcked() {
@@ -110,6 +113,70 @@ class IncomingHandOffTest extends ScriptedKinesisTestBase {
         assertThat(IncomingMetricsTest.RecordingIncomingMetrics.STOPPED_SHARDS).containsExactly(SHARD);
     }
 
+    @Test
+    void aClaimAnsweredWhileTheChannelStopsReleasesTheShardBeforeTheStoreCloses() {
+        kinesis.addShard(SHARD).withRecords(5);
+        kinesis.addShard(SHARD_1);
+        ClaimHeldStore store = new ClaimHeldStore();
+        SlowApp app = holdingTheFiveRecordsWith(store);
+        app.held().forEach(Message::ack); // the stop has no record to wait for
+
+        CompletableFuture<Void> shutdown = shutdownInBackground();
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> IncomingMetricsTest.RecordingIncomingMetrics.STOPPED_SHARDS.contains(SHARD));
+        closedWithinASecond(store);
+        ShardPosition checkpoint = ShardPosition.of("12345");
+        store.claimAnswer.complete(ShardClaim.resumeAfter(checkpoint)); // the shard is owned: released at once
+        assertThat(shutdown).succeedsWithin(Duration.ofSeconds(15));
+
+        assertThat(store.events.stream().filter(e -> e.equals("release " + checkpoint))).as("released once")
+                .hasSize(1);
+        assertThat(store.events).as("released before the store closed")
+                .containsSubsequence("release " + checkpoint, "close");
+        assertThat(store.events).last().isEqualTo("close");
+    }
+
+    @Test
+    void aShardHandedOverWhileTheChannelStopsIsReleasedAtItsLastRecordBeforeTheStoreCloses() {
+        ScriptedKinesis.ScriptedShard shard = kinesis.addShard(SHARD).withRecords(5);
+        kinesis.addShard(SHARD_1); // read, nothing in it: its reader tells when the stop began
+        HandOffStore store = new HandOffStore();
+        SlowApp app = holdingTheFiveRecordsWith(store);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> connector().inboundChannel("scripted-in").activeShards() == 2);
+        store.listener.shardHandOff(SHARD, Duration.ofSeconds(10));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> connector().inboundChannel("scripted-in").activeShards() == 1);
+
+        List<Message<byte[]>> inFlight = app.held();
+        CompletableFuture<Void> shutdown = shutdownInBackground();
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> IncomingMetricsTest.RecordingIncomingMetrics.STOPPED_SHARDS.contains(SHARD_1));
+        closedWithinASecond(store);
+        inFlight.forEach(Message::ack); // the hand-off's records in flight complete while the channel stops
+        assertThat(shutdown).succeedsWithin(Duration.ofSeconds(15));
+
+        ShardPosition last = ShardPosition.of(shard.records.get(4).sequenceNumber());
+        assertThat(store.events.stream().filter(e -> e.equals("release " + last))).as("released once").hasSize(1);
+        assertThat(store.events).as("released before the store closed").containsSubsequence("release " + last,
+                "close");
+        assertThat(store.events).last().isEqualTo("close");
+    }
+
+    /** Shuts the application down on a thread of its own: the channel's close waits for its store there. */
+    private CompletableFuture<Void> shutdownInBackground() {
+        return CompletableFuture.runAsync(container::shutdown, task -> new Thread(task, "shutdown").start());
+    }
+
+    /** Gives a stop that does not wait for the store's work under way a second to close the store. */
+    private static void closedWithinASecond(HandOffStore store) {
+        try {
+            await().atMost(Duration.ofSeconds(1)).until(() -> store.events.contains("close"));
+        } catch (ConditionTimeoutException stillOpen) {
+            // the stop waits: as it should
+        }
+    }
+
     /** A channel that read the shard and then failed (a nack, failure-strategy fail): its stop closed the store. */
     private HandOffStore channelStoppedByAFailure() {
         kinesis.addShard(SHARD).withRecords(5);
@@ -159,6 +226,16 @@ class IncomingHandOffTest extends ScriptedKinesisTestBase {
         public Uni<Void> release(String shardId, ShardPosition position) {
             endAnswer.complete(null);
             return super.release(shardId, position);
+        }
+    }
+
+    /** A {@link HandOffStore} that answers the claim of {@link #SHARD_1} only when the test completes its answer. */
+    public static class ClaimHeldStore extends HandOffStore {
+        final CompletableFuture<ShardClaim> claimAnswer = new CompletableFuture<>();
+
+        @Override
+        public Uni<ShardClaim> claim(String shardId) {
+            return SHARD_1.equals(shardId) ? Uni.createFrom().completionStage(claimAnswer) : super.claim(shardId);
         }
     }
 

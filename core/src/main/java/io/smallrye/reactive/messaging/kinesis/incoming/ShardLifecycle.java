@@ -48,6 +48,8 @@ final class ShardLifecycle implements ShardReader.Listener {
     private final Consumer<Throwable> fatal;
     /** Shards the store said were available while their claim was under way. */
     private final Set<String> availableWhileClaiming = new HashSet<>();
+    /** Claims and releases not answered yet: the stop closes the store once they are done. */
+    private final StoreWorkUnderWay underWay;
     private boolean stopped;
 
     ShardLifecycle(IncomingSettings settings, StreamRef stream, StreamShards shards, ChannelContext context,
@@ -67,6 +69,7 @@ final class ShardLifecycle implements ShardReader.Listener {
         this.status = status;
         this.readerSink = readerSink;
         this.fatal = fatal;
+        this.underWay = new StoreWorkUnderWay(context);
     }
 
     /** A complete listing of the stream's shards. */
@@ -96,13 +99,14 @@ final class ShardLifecycle implements ShardReader.Listener {
         KinesisIncomingLogging.log.shardGone(settings.channel(), reader.shardId(), settings.stream());
         reader.stop();
         lineage.moveTo(reader.shardId(), State.GONE);
-        checkpointer.release(reader.progress());
+        underWay.track(checkpointer.release(reader.progress()));
     }
 
     private void startStartable() {
         for (String shardId : lineage.startable()) {
             lineage.moveTo(shardId, State.CLAIMING);
             health.claimStarted();
+            underWay.started();
             CompletionStage<ShardClaim> claim;
             try {
                 claim = checkpointer.claim(lineage.info(shardId));
@@ -115,6 +119,7 @@ final class ShardLifecycle implements ShardReader.Listener {
                 } finally {
                     health.claimAnswered(); // after the reader is registered: see ReadingHealth.started()
                     status.changed();
+                    underWay.ended(); // after the release of a shard owned once the reading stopped
                 }
             }));
         }
@@ -124,7 +129,7 @@ final class ShardLifecycle implements ShardReader.Listener {
         boolean gainedMeanwhile = availableWhileClaiming.remove(shardId);
         if (stopped) {
             if (claim != null && claim.owned() && !claim.ended()) {
-                checkpointer.release(shardId, claim.checkpoint().orElse(null));
+                underWay.track(checkpointer.release(shardId, claim.checkpoint().orElse(null)));
             }
             return;
         }
@@ -239,7 +244,8 @@ final class ShardLifecycle implements ShardReader.Listener {
      * complete (within {@code drainTimeout}), then the last position is released to the store, where the next
      * consumer resumes. The shard is claimed again after a listing, as a lost one. Once the reading stopped, the news
      * is ignored: the stop already stopped the reader and releases its position (and a shard whose claim is under way
-     * is released when the claim answers).
+     * is released when the claim answers). A hand-off under way when the reading stops goes on: the stop closes the
+     * store only after its release (within its bound, see {@link #settled(long)}).
      */
     void shardHandOff(String shardId, Duration drainTimeout) {
         context.execute(() -> {
@@ -248,15 +254,15 @@ final class ShardLifecycle implements ShardReader.Listener {
             }
             ShardReader reader = readers.remove(shardId);
             if (reader == null) {
-                checkpointer.release(shardId, null); // held but not read (yet): nothing to wait for
+                underWay.track(checkpointer.release(shardId, null)); // held but not read (yet): nothing to wait for
                 return;
             }
             status.changed();
             reader.stop();
             lineage.moveTo(shardId, State.NOT_OWNED);
             KinesisIncomingLogging.log.shardReleased(settings.channel(), shardId, "handed over to another consumer");
-            PendingDrain.of(List.of(reader.progress()), Math.max(1, drainTimeout.toMillis()), context)
-                    .thenCompose(ignored -> checkpointer.release(reader.progress()));
+            underWay.track(PendingDrain.of(List.of(reader.progress()), Math.max(1, drainTimeout.toMillis()), context)
+                    .thenCompose(ignored -> checkpointer.release(reader.progress())));
         });
     }
 
@@ -283,9 +289,19 @@ final class ShardLifecycle implements ShardReader.Listener {
     /**
      * The reading of the stream stops: from now on a claim's answer that owns a shard releases it at once, closed shards
      * are no longer recorded as ended, the store's news of an available shard starts no claim, and its news of a shard
-     * lost or handed over is ignored (the stop halts every reader and releases its position itself).
+     * lost or handed over is ignored (the stop halts every reader and releases its position itself). A hand-off begun
+     * before still releases its shard once its records in flight complete: see {@link #settled(long)}.
      */
     void stop() {
         stopped = true;
+    }
+
+    /**
+     * Completes once the claims and releases under way are done (every claim answered, a shard owned by an answer after
+     * the stop released, each hand-off's shard released and each release answered), or after {@code timeoutMs}: the
+     * store may be closed then. Called once, after {@link #stop()}.
+     */
+    CompletionStage<Void> settled(long timeoutMs) {
+        return underWay.done(timeoutMs);
     }
 }

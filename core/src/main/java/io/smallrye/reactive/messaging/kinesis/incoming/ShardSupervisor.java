@@ -178,7 +178,12 @@ final class ShardSupervisor {
         checkpointTimer = context.setTimer(settings.checkpointInterval().toMillis(), this::checkpoint);
     }
 
-    /** Stops every reader, hands the last positions to the checkpoint store and closes it. */
+    /**
+     * Stops every reader, hands the last positions to the checkpoint store and closes it. The store is closed only once
+     * the claims and hand-off releases under way are done too (or {@link #DRAIN_TIMEOUT_MS} passed, whether or not the
+     * stop drains), so that a shard owned by a claim answered after the stop, or handed over, is released to an open
+     * store.
+     */
     CompletionStage<Void> stop(boolean drain) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         context.execute(() -> {
@@ -196,8 +201,13 @@ final class ShardSupervisor {
             readers.stopAll();
             List<ShardProgress> progresses = readers.progresses();
             // records handed on before the stop are still processed: wait for them (within bounds), so that the
-            // last checkpoints include them and whoever reads these shards next does not process them again
-            PendingDrain.of(progresses, drain ? DRAIN_TIMEOUT_MS : 0, context)
+            // last checkpoints include them and whoever reads these shards next does not process them again; wait too
+            // for the claims and hand-off releases under way (within bounds): their releases reach the store before
+            // it closes, not after
+            CompletableFuture<Void> drained = PendingDrain.of(progresses, drain ? DRAIN_TIMEOUT_MS : 0, context)
+                    .toCompletableFuture();
+            CompletableFuture<Void> settled = lifecycle.settled(DRAIN_TIMEOUT_MS).toCompletableFuture();
+            CompletableFuture.allOf(drained, settled)
                     .thenCompose(ignored -> checkpointer.releaseAllAndClose(progresses))
                     .thenCompose(ignored -> consumer == null ? CompletableFuture.completedFuture(null)
                             : consumer.deregisterIfAsked())
