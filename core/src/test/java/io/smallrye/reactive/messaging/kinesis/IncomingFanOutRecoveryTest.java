@@ -56,11 +56,11 @@ class IncomingFanOutRecoveryTest extends WeldTestBase {
                 .with("mp.messaging.incoming.scripted-in.max-retry-backoff", "100ms");
     }
 
-    /** The application, reading through the consumer of {@code consumer-arn}, once it received the first 10 records. */
-    private Collector readingTheFirstTenThrough(String consumerArn) {
+    /** The application, reading through the consumer of {@code consumer-arn}, once it received the first records. */
+    private Collector readingThrough(String consumerArn, int records) {
         Collector app = runApplication(channel().with("mp.messaging.incoming.scripted-in.consumer-arn", consumerArn),
                 Collector.class);
-        await().atMost(Duration.ofSeconds(10)).until(() -> app.received().size() >= 10);
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.received().size() >= records);
         return app;
     }
 
@@ -120,7 +120,7 @@ class IncomingFanOutRecoveryTest extends WeldTestBase {
     void aDeletedConsumerArnIsReportedOnceAndWaitedForWithoutRegistering() {
         ScriptedKinesis.ScriptedShard shard = kinesis.addShard(SHARD_0).withRecords(10);
         String arn = kinesis.registerConsumer("billing");
-        Collector app = readingTheFirstTenThrough(arn);
+        Collector app = readingThrough(arn, 10);
 
         try (LogCapture logs = LogCapture.start(Level.INFO); LogCapture errors = LogCapture.start(Level.SEVERE)) {
             kinesis.deleteConsumer("billing");
@@ -138,6 +138,36 @@ class IncomingFanOutRecoveryTest extends WeldTestBase {
             shard.withRecords(10);
             await().atMost(Duration.ofSeconds(10)).until(() -> app.received().size() >= 20);
             assertThat(app.received()).containsExactlyElementsOf(expected(SHARD_0, 0, 20));
+            await().atMost(Duration.ofSeconds(5)).until(() -> connector().getReadiness().isOk());
+            assertThat(logs.containing("SRKIN1883")).hasSize(1);
+        }
+    }
+
+    /**
+     * The race of a consumer-arn coming back: a subscription refused "not found" while the consumer was missing, the
+     * refusal arriving once it is back, so that the check finds it ACTIVE. The consumer was what was missing, not the
+     * stream or the shard: resubscribed from where it was, no position lost, no record delivered twice.
+     */
+    @Test
+    void aConsumerArnBackWhileItsLastRefusalIsCheckedIsResubscribedWhereItWas() {
+        ScriptedKinesis.ScriptedShard shard = kinesis.addShard(SHARD_0).withRecords(10);
+        String arn = kinesis.registerConsumer("billing");
+        Collector app = readingThrough(arn, 10);
+
+        try (LogCapture logs = LogCapture.start(Level.INFO)) {
+            kinesis.deleteConsumer("billing");
+            await().atMost(Duration.ofSeconds(10)).until(() -> !connector().getReadiness().isOk());
+            kinesis.refuseNextSubscriptionLate(SHARD_0, () -> ScriptedFanOut.consumerNotFound(arn));
+            await().atMost(Duration.ofSeconds(10)).until(() -> kinesis.refusalHeld(SHARD_0));
+            kinesis.restoreConsumer("billing", arn);
+            shard.withRecords(10);
+            kinesis.releaseRefusal(SHARD_0);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> app.received().size() >= 20);
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3))
+                    .untilAsserted(() -> assertThat(app.received()).hasSize(20));
+            assertThat(app.received()).containsExactlyElementsOf(expected(SHARD_0, 0, 20));
+            assertThat(logs.containing("SRKIN1124")).as("no position lost").isEmpty();
             await().atMost(Duration.ofSeconds(5)).until(() -> connector().getReadiness().isOk());
             assertThat(logs.containing("SRKIN1883")).hasSize(1);
         }
