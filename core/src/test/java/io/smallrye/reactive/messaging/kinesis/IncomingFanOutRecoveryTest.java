@@ -56,11 +56,11 @@ class IncomingFanOutRecoveryTest extends WeldTestBase {
                 .with("mp.messaging.incoming.scripted-in.max-retry-backoff", "100ms");
     }
 
-    /** The application, reading through the consumer of {@code consumer-arn}, once it received the first 10 records. */
-    private Collector readingTheFirstTenThrough(String consumerArn) {
+    /** The application, reading through the consumer of {@code consumer-arn}, once it received the first records. */
+    private Collector readingThrough(String consumerArn, int records) {
         Collector app = runApplication(channel().with("mp.messaging.incoming.scripted-in.consumer-arn", consumerArn),
                 Collector.class);
-        await().atMost(Duration.ofSeconds(10)).until(() -> app.received().size() >= 10);
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.received().size() >= records);
         return app;
     }
 
@@ -120,7 +120,7 @@ class IncomingFanOutRecoveryTest extends WeldTestBase {
     void aDeletedConsumerArnIsReportedOnceAndWaitedForWithoutRegistering() {
         ScriptedKinesis.ScriptedShard shard = kinesis.addShard(SHARD_0).withRecords(10);
         String arn = kinesis.registerConsumer("billing");
-        Collector app = readingTheFirstTenThrough(arn);
+        Collector app = readingThrough(arn, 10);
 
         try (LogCapture logs = LogCapture.start(Level.INFO); LogCapture errors = LogCapture.start(Level.SEVERE)) {
             kinesis.deleteConsumer("billing");
@@ -140,6 +140,153 @@ class IncomingFanOutRecoveryTest extends WeldTestBase {
             assertThat(app.received()).containsExactlyElementsOf(expected(SHARD_0, 0, 20));
             await().atMost(Duration.ofSeconds(5)).until(() -> connector().getReadiness().isOk());
             assertThat(logs.containing("SRKIN1883")).hasSize(1);
+        }
+    }
+
+    /**
+     * The race of a consumer-arn coming back: a subscription refused "not found" while the consumer was missing, the
+     * refusal arriving once it is back, so that the check finds it ACTIVE. The consumer was what was missing, not the
+     * stream or the shard: resubscribed from where it was, no position lost, no record delivered twice.
+     */
+    @Test
+    void aConsumerArnBackWhileItsLastRefusalIsCheckedIsResubscribedWhereItWas() {
+        ScriptedKinesis.ScriptedShard shard = kinesis.addShard(SHARD_0).withRecords(10);
+        String arn = kinesis.registerConsumer("billing");
+        Collector app = readingThrough(arn, 10);
+
+        try (LogCapture logs = LogCapture.start(Level.INFO)) {
+            kinesis.deleteConsumer("billing");
+            await().atMost(Duration.ofSeconds(10)).until(() -> !connector().getReadiness().isOk());
+            kinesis.refuseNextSubscriptionLate(SHARD_0, () -> ScriptedFanOut.consumerNotFound(arn));
+            await().atMost(Duration.ofSeconds(10)).until(() -> kinesis.refusalHeld(SHARD_0));
+            kinesis.restoreConsumer("billing", arn);
+            shard.withRecords(10);
+            kinesis.releaseRefusal(SHARD_0);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> app.received().size() >= 20);
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3))
+                    .untilAsserted(() -> assertThat(app.received()).hasSize(20));
+            assertThat(app.received()).containsExactlyElementsOf(expected(SHARD_0, 0, 20));
+            assertThat(logs.containing("SRKIN1124")).as("no position lost").isEmpty();
+            await().atMost(Duration.ofSeconds(5)).until(() -> connector().getReadiness().isOk());
+            assertThat(logs.containing("SRKIN1883")).hasSize(1);
+        }
+    }
+
+    /**
+     * Two shards of a consumer-arn: the first to meet the consumer again (an event, or a check finding it ACTIVE)
+     * reports it back; the other's refusal, sent while the consumer was missing, is checked only after that. The
+     * consumer is ACTIVE and no longer reported missing, but it was what refused the subscription: the shard resumes
+     * where it was, it is not taken for a missing shard.
+     */
+    @Test
+    void aShardRefusedWhileTheConsumerArnWasMissingResumesWhereItWasAfterAnotherShardSawItBack() {
+        ScriptedKinesis.ScriptedShard shard0 = kinesis.addShard(SHARD_0).withRecords(10);
+        ScriptedKinesis.ScriptedShard shard1 = kinesis.addShard(SHARD_1).withRecords(10);
+        String arn = kinesis.registerConsumer("billing");
+        Collector app = readingThrough(arn, 20);
+
+        try (LogCapture logs = LogCapture.start(Level.INFO)) {
+            kinesis.deleteConsumer("billing");
+            await().atMost(Duration.ofSeconds(10)).until(() -> !connector().getReadiness().isOk());
+            kinesis.refuseNextSubscriptionLate(SHARD_1, () -> ScriptedFanOut.consumerNotFound(arn));
+            await().atMost(Duration.ofSeconds(10)).until(() -> kinesis.refusalHeld(SHARD_1));
+            kinesis.restoreConsumer("billing", arn);
+            shard0.withRecords(10);
+            shard1.withRecords(10);
+            await().atMost(Duration.ofSeconds(10)).until(() -> of(app.received(), SHARD_0).size() >= 20
+                    && logs.containing("SRKIN1883").size() == 1);
+            kinesis.releaseRefusal(SHARD_1);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> app.received().size() >= 40);
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3))
+                    .untilAsserted(() -> assertThat(app.received()).hasSize(40));
+            assertThat(of(app.received(), SHARD_0)).containsExactlyElementsOf(expected(SHARD_0, 0, 20));
+            assertThat(of(app.received(), SHARD_1)).containsExactlyElementsOf(expected(SHARD_1, 0, 20));
+            assertThat(logs.containing("SRKIN1124")).as("no position lost").isEmpty();
+            assertThat(logs.containing("SRKIN1883")).hasSize(1);
+        }
+    }
+
+    /**
+     * As above, for a subscription sent before the channel found the consumer-arn missing (refused as it was being
+     * deleted), whose refusal arrives after another shard found the consumer missing and then back.
+     */
+    @Test
+    void aShardRefusedBeforeTheConsumerArnWasFoundMissingResumesWhereItWasWhenTheRefusalArrivesAfterItCameBack() {
+        ScriptedKinesis.ScriptedShard shard0 = kinesis.addShard(SHARD_0).withRecords(10);
+        ScriptedKinesis.ScriptedShard shard1 = kinesis.addShard(SHARD_1).withRecords(10);
+        kinesis.eventsPerSubscription = 2; // subscriptions renewed every other event: shard 1 sends one soon
+        String arn = kinesis.registerConsumer("billing");
+        Collector app = readingThrough(arn, 20);
+
+        try (LogCapture logs = LogCapture.start(Level.INFO)) {
+            kinesis.refuseNextSubscriptionLate(SHARD_1, () -> ScriptedFanOut.consumerNotFound(arn));
+            await().atMost(Duration.ofSeconds(10)).until(() -> kinesis.refusalHeld(SHARD_1));
+            kinesis.deleteConsumer("billing");
+            await().atMost(Duration.ofSeconds(10)).until(() -> !connector().getReadiness().isOk());
+            kinesis.restoreConsumer("billing", arn);
+            shard0.withRecords(10);
+            shard1.withRecords(10);
+            await().atMost(Duration.ofSeconds(10)).until(() -> of(app.received(), SHARD_0).size() >= 20
+                    && logs.containing("SRKIN1883").size() == 1);
+            kinesis.releaseRefusal(SHARD_1);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> app.received().size() >= 40);
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3))
+                    .untilAsserted(() -> assertThat(app.received()).hasSize(40));
+            assertThat(of(app.received(), SHARD_0)).containsExactlyElementsOf(expected(SHARD_0, 0, 20));
+            assertThat(of(app.received(), SHARD_1)).containsExactlyElementsOf(expected(SHARD_1, 0, 20));
+            assertThat(logs.containing("SRKIN1124")).as("no position lost").isEmpty();
+            assertThat(logs.containing("SRKIN1883")).hasSize(1);
+        }
+    }
+
+    /**
+     * One check of the consumer shared by two refusals: that of a shard which really is missing (refused after the
+     * consumer-arn was back), and that of a shard refused while the consumer was missing. The consumer is ACTIVE:
+     * the first shard follows lost-position-strategy, the second resumes where it was.
+     */
+    @Test
+    void aSharedCheckFindingTheConsumerArnActiveLosesOnlyThePositionOfTheShardRefusedAfterItCameBack() {
+        ScriptedKinesis.ScriptedShard shard0 = kinesis.addShard(SHARD_0).withRecords(10);
+        ScriptedKinesis.ScriptedShard shard1 = kinesis.addShard(SHARD_1).withRecords(10);
+        kinesis.eventsPerSubscription = 2; // subscriptions renewed every other event: shard 0 sends one soon
+        String arn = kinesis.registerConsumer("billing");
+        addBeans(FanOutMetrics.class);
+        Collector app = readingThrough(arn, 20);
+        FanOutMetrics metrics = get(FanOutMetrics.class);
+
+        try (LogCapture logs = LogCapture.start(Level.INFO)) {
+            kinesis.deleteConsumer("billing");
+            await().atMost(Duration.ofSeconds(10)).until(() -> !connector().getReadiness().isOk());
+            kinesis.refuseNextSubscriptionLate(SHARD_1, () -> ScriptedFanOut.consumerNotFound(arn));
+            await().atMost(Duration.ofSeconds(10)).until(() -> kinesis.refusalHeld(SHARD_1));
+            kinesis.restoreConsumer("billing", arn);
+            shard0.withRecords(10);
+            shard1.withRecords(10);
+            await().atMost(Duration.ofSeconds(10)).until(() -> of(app.received(), SHARD_0).size() >= 20
+                    && logs.containing("SRKIN1883").size() == 1);
+
+            // shard 0's next renewal is refused: its shard is missing; the check it starts is held
+            kinesis.holdDescribes();
+            kinesis.failSubscriptions(SHARD_0, 1, () -> ScriptedFanOut.shardNotFound(SHARD_0));
+            await().atMost(Duration.ofSeconds(10)).until(() -> kinesis.heldDescribes() >= 1);
+            int failed = metrics.subscriptions().getOrDefault("failed", 0);
+            kinesis.releaseRefusal(SHARD_1); // shard 1's refusal joins the check under way
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> metrics.subscriptions().getOrDefault("failed", 0) > failed);
+            kinesis.releaseDescribes();
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> app.received().size() >= 60);
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3))
+                    .untilAsserted(() -> assertThat(app.received()).hasSize(60));
+            assertThat(of(app.received(), SHARD_0)).containsExactlyElementsOf(
+                    List.of(expected(SHARD_0, 0, 20), expected(SHARD_0, 0, 20)).stream().flatMap(List::stream)
+                            .toList());
+            assertThat(of(app.received(), SHARD_1)).containsExactlyElementsOf(expected(SHARD_1, 0, 20));
+            assertThat(logs.containing("SRKIN1124")).hasSize(1).allMatch(line -> line.contains(SHARD_0));
+            assertThat(kinesis.heldDescribes()).as("one check for both refusals").isEqualTo(1);
         }
     }
 

@@ -50,7 +50,8 @@ import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHan
  * the scripted shard's records from its starting position, {@link #eventSize} records per event, one event per
  * {@code request(1)} and never more than requested; it completes normally after {@link #eventsPerSubscription} events
  * (as Kinesis does after 5 minutes), and a closed shard's last event has no continuation sequence number and names the
- * children. Scripted failures replace the next subscriptions of a shard; every subscription is recorded.
+ * children. Scripted failures replace the next subscriptions of a shard (a refusal can be held until the test releases
+ * it, and so can DescribeStreamConsumer answers, to script the order of a race); every subscription is recorded.
  */
 public class ScriptedFanOut extends ScriptedKinesis {
 
@@ -77,6 +78,11 @@ public class ScriptedFanOut extends ScriptedKinesis {
     private final AtomicLong eventsRequested = new AtomicLong();
     private final AtomicLong eventsSent = new AtomicLong();
     private final AtomicInteger open = new AtomicInteger();
+    private final Map<String, Supplier<? extends Throwable>> lateRefusals = new ConcurrentHashMap<>();
+    private final Map<String, Runnable> heldRefusals = new ConcurrentHashMap<>();
+    /** Completed while DescribeStreamConsumer answers at once; else the answers wait for it ({@link #holdDescribes}). */
+    private volatile CompletableFuture<Void> describeGate = CompletableFuture.completedFuture(null);
+    private final AtomicInteger heldDescribes = new AtomicInteger();
     volatile int eventSize = 5;
     volatile int eventsPerSubscription = Integer.MAX_VALUE;
 
@@ -88,6 +94,38 @@ public class ScriptedFanOut extends ScriptedKinesis {
         for (int i = 0; i < count; i++) {
             subscribeFaults.computeIfAbsent(shardId, id -> new CopyOnWriteArrayList<>()).add(failure);
         }
+    }
+
+    /**
+     * The next subscription to the shard is refused with the exception (before any scripted by
+     * {@link #failSubscriptions}), but the refusal reaches the channel only when {@link #releaseRefusal released}: a
+     * refusal Kinesis gave at the time of the call that arrives late.
+     */
+    public void refuseNextSubscriptionLate(String shardId, Supplier<? extends Throwable> refusal) {
+        lateRefusals.put(shardId, refusal);
+    }
+
+    /** Whether the late refusal of the shard was given (its subscription called) and not released yet. */
+    public boolean refusalHeld(String shardId) {
+        return heldRefusals.containsKey(shardId);
+    }
+
+    public void releaseRefusal(String shardId) {
+        pump.execute(heldRefusals.remove(shardId));
+    }
+
+    /** DescribeStreamConsumer answers wait (each as things are when released) until {@link #releaseDescribes}. */
+    public void holdDescribes() {
+        describeGate = new CompletableFuture<>();
+    }
+
+    /** DescribeStreamConsumer calls made while held (released or not). */
+    public int heldDescribes() {
+        return heldDescribes.get();
+    }
+
+    public void releaseDescribes() {
+        describeGate.complete(null);
     }
 
     public void failRegistrations(int count, Supplier<RuntimeException> failure) {
@@ -167,6 +205,13 @@ public class ScriptedFanOut extends ScriptedKinesis {
         return ResourceNotFoundException.builder().message("Consumer " + arn + " not found.").build();
     }
 
+    /** SubscribeToShard's refusal when the consumer is fine but the shard is not (expired, or the stream recreated). */
+    static RuntimeException shardNotFound(String shardId) {
+        return ResourceNotFoundException.builder()
+                .message("Shard " + shardId + " in stream scripted-stream under account 000000000000 does not exist")
+                .build();
+    }
+
     public boolean registered(String consumerName) {
         return consumers.containsKey(consumerName);
     }
@@ -199,6 +244,15 @@ public class ScriptedFanOut extends ScriptedKinesis {
 
     @Override
     public CompletableFuture<DescribeStreamConsumerResponse> describeStreamConsumer(DescribeStreamConsumerRequest request) {
+        CompletableFuture<Void> gate = describeGate;
+        if (!gate.isDone()) {
+            heldDescribes.incrementAndGet();
+            return gate.thenCompose(released -> describeNow(request));
+        }
+        return describeNow(request);
+    }
+
+    private CompletableFuture<DescribeStreamConsumerResponse> describeNow(DescribeStreamConsumerRequest request) {
         return CompletableFuture.supplyAsync(() -> {
             if (streamMissing) {
                 throw resourceNotFound();
@@ -254,6 +308,11 @@ public class ScriptedFanOut extends ScriptedKinesis {
         List<Supplier<? extends Throwable>> faults = subscribeFaults.getOrDefault(request.shardId(), List.of());
         Supplier<? extends Throwable> scripted = faults.isEmpty() ? null : faults.remove(0);
         CompletableFuture<Void> done = new CompletableFuture<>();
+        Supplier<? extends Throwable> late = lateRefusals.remove(request.shardId());
+        if (late != null) {
+            heldRefusals.put(request.shardId(), () -> refuse(late.get(), handler, done));
+            return done;
+        }
         pump.execute(() -> {
             Supplier<? extends Throwable> fault = scripted;
             boolean consumerExists = consumers.values().stream()
@@ -264,10 +323,7 @@ public class ScriptedFanOut extends ScriptedKinesis {
                 fault = () -> consumerNotFound(request.consumerARN());
             }
             if (fault != null) {
-                Throwable failure = fault.get();
-                handler.exceptionOccurred(failure);
-                done.completeExceptionally(failure instanceof SdkException ? failure
-                        : SdkClientException.create("Unable to execute HTTP request: " + failure.getMessage(), failure));
+                refuse(fault.get(), handler, done);
                 return;
             }
             handler.responseReceived(SubscribeToShardResponse.builder().build());
@@ -276,6 +332,12 @@ public class ScriptedFanOut extends ScriptedKinesis {
                     handler, done).start();
         });
         return done;
+    }
+
+    private static void refuse(Throwable failure, SubscribeToShardResponseHandler handler, CompletableFuture<Void> done) {
+        handler.exceptionOccurred(failure);
+        done.completeExceptionally(failure instanceof SdkException ? failure
+                : SdkClientException.create("Unable to execute HTTP request: " + failure.getMessage(), failure));
     }
 
     private static int startIndex(ScriptedShard shard, StartingPosition position) {

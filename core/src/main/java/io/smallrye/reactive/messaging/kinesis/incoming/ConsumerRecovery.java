@@ -15,9 +15,11 @@ import software.amazon.awssdk.services.kinesis.model.ConsumerStatus;
  * consumer is described by its ARN (DescribeStreamConsumer).
  * <ul>
  * <li>ACTIVE: the consumer is fine, the stream or the shard is what is missing ({@link Outcome#STREAM_OR_SHARD}): the
- * shard does what polling does then. Unless the channel had found the consumer of {@code consumer-arn} missing: then
- * it came back between the refusal and the check, and the shard resubscribes where it was
- * ({@link Outcome#CONSUMER_BACK}).</li>
+ * shard does what polling does then. Unless the consumer of {@code consumer-arn} was found missing while the refused
+ * subscription was out (reported missing when it was sent, or found missing since, even if found back since by
+ * another shard's check or event): then it was what refused the subscription, it came back before the check, and the
+ * shard resubscribes where it was ({@link Outcome#CONSUMER_BACK}). A subscription sent after the consumer was found
+ * back, with no missing report since, is refused by the stream or the shard.</li>
  * <li>Gone (not found, or DELETING), registered by the channel (no {@code consumer-arn}): registered again, once for
  * all the shards (RegisterStreamConsumer, then ACTIVE); the shards resubscribe from where they were
  * ({@link Outcome#CONSUMER_REPLACED}), or, when the stream was found missing meanwhile (deleted with its consumers,
@@ -26,7 +28,8 @@ import software.amazon.awssdk.services.kinesis.model.ConsumerStatus;
  * naming the consumer ARN and the stream, readiness DOWN with the reason, the shards retry with backoff
  * ({@link Outcome#CONSUMER_MISSING}) until the consumer answers again.</li>
  * </ul>
- * Checks asked for while one is under way share its answer. Channel context only.
+ * Checks asked for while one is under way share its DescribeStreamConsumer answer; what an ACTIVE answer means is
+ * decided for each refused subscription. Channel context only.
  */
 final class ConsumerRecovery {
 
@@ -54,6 +57,12 @@ final class ConsumerRecovery {
     /** How the last registration after a deletion ended, for the shards that failed with the ARN before it. */
     private Outcome replacedBy = Outcome.CONSUMER_REPLACED;
     private String problem;
+    /**
+     * How many times the consumer of {@code consumer-arn} was reported missing or back: odd while it is reported
+     * missing. A subscription notes it when sent ({@link #turns()}), so that its refusal, checked later, tells whether
+     * the consumer was missing while it was out.
+     */
+    private long turns;
 
     ConsumerRecovery(FanOutConsumer consumer, String channel, ChannelContext context, Runnable statusChanged) {
         this.consumer = consumer;
@@ -66,13 +75,30 @@ final class ConsumerRecovery {
         return problem;
     }
 
-    CompletionStage<Outcome> notFound(String usedArn, Throwable failure) {
+    /** What a subscription notes when sent, for {@link #notFound}. */
+    long turns() {
+        return turns;
+    }
+
+    /**
+     * @param usedArn the consumer ARN the refused subscription used
+     * @param turnsWhenSent {@link #turns()} when the refused subscription was sent
+     */
+    CompletionStage<Outcome> notFound(String usedArn, long turnsWhenSent, Throwable failure) {
         if (usedArn != null && !usedArn.equals(consumer.arn())) {
             return CompletableFuture.completedFuture(replacedBy); // registered again since this subscription began
         }
-        if (checking != null) {
-            return checking;
+        CompletableFuture<Outcome> answer = checking != null ? checking : check(failure);
+        if (consumer.settings().consumerArn() == null) {
+            return answer;
         }
+        // decided when the answer comes (the check may report the consumer back): missing while this subscription
+        // was out, so it is what refused it, also when another shard's check or event found it back first
+        return answer.thenApply(outcome -> outcome == Outcome.STREAM_OR_SHARD
+                && (turnsWhenSent % 2 == 1 || turns != turnsWhenSent) ? Outcome.CONSUMER_BACK : outcome);
+    }
+
+    private CompletableFuture<Outcome> check(Throwable failure) {
         CompletableFuture<Outcome> result = new CompletableFuture<>();
         checking = result;
         String arn = consumer.arn();
@@ -83,6 +109,7 @@ final class ConsumerRecovery {
                         if (back) {
                             KinesisFanOutLogging.log.configuredConsumerBack(channel, arn);
                             setProblem(null);
+                            turns++;
                         }
                         finish(result, back ? Outcome.CONSUMER_BACK : Outcome.STREAM_OR_SHARD);
                     } else if (error == null || AwsErrors.classify(error) == FailureKind.NOT_FOUND) {
@@ -102,6 +129,7 @@ final class ConsumerRecovery {
                 KinesisFanOutLogging.log.configuredConsumerMissing(channel, arn, stream, AwsErrors.summary(failure));
                 setProblem("stream consumer " + arn + " (consumer-arn) of stream '" + stream + "' does not exist since "
                         + Instant.now() + " (" + AwsErrors.summary(failure) + "); retrying until it does");
+                turns++;
             }
             finish(result, Outcome.CONSUMER_MISSING);
             return;
@@ -131,6 +159,7 @@ final class ConsumerRecovery {
         if (problem != null && checking == null) {
             KinesisFanOutLogging.log.configuredConsumerBack(channel, consumer.arn());
             setProblem(null);
+            turns++;
         }
     }
 

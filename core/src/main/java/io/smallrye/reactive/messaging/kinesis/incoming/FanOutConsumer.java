@@ -72,11 +72,17 @@ final class FanOutConsumer {
     }
 
     /**
-     * A subscription with {@code usedArn} answered "not found": checks the consumer (one check for all shards) and
-     * registers it again if the channel registered it; see {@link ConsumerRecovery}.
+     * A subscription with {@code usedArn}, sent when {@link #turns()} was {@code turnsWhenSent}, answered "not found":
+     * checks the consumer (one check for all shards) and registers it again if the channel registered it; see
+     * {@link ConsumerRecovery}.
      */
-    CompletionStage<ConsumerRecovery.Outcome> notFound(String usedArn, Throwable failure) {
-        return recovery.notFound(usedArn, failure);
+    CompletionStage<ConsumerRecovery.Outcome> notFound(String usedArn, long turnsWhenSent, Throwable failure) {
+        return recovery.notFound(usedArn, turnsWhenSent, failure);
+    }
+
+    /** How many times the consumer of consumer-arn was reported missing or back; noted by each subscription sent. */
+    long turns() {
+        return recovery.turns();
     }
 
     /** A subscription received an event: the consumer works. */

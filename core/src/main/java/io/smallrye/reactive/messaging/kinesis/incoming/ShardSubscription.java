@@ -28,7 +28,8 @@ import software.amazon.awssdk.services.kinesis.model.SubscribeToShardRequest;
  * not yet noticed it lost the lease; throttling; network trouble; not found) are retried after the channel's backoff
  * from the same position, logged one line per run and shown by health ({@link ReaderTrouble}); access denied ends the
  * reader naming the consumer, the stream and the action. "Not found" is sorted out by {@link ConsumerRecovery}: a
- * consumer registered again is subscribed with at once from the last position; a stream or shard not found (deleted,
+ * consumer registered again, or a consumer-arn that was missing while the subscription was out and is back, is
+ * subscribed with at once from the last position; a stream or shard not found (deleted,
  * recreated) loses the position, as does a renewal whose continuation the stream refuses. What a failure leads to is
  * {@link SubscriptionFailures}'s.
  * <p>
@@ -60,6 +61,8 @@ final class ShardSubscription implements ShardSource, SubscriptionHandler.Callba
     private boolean subscribing;
     /** The consumer ARN of the current (or last) subscription. */
     private String usedArn;
+    /** The consumer's missing-or-back count when the current (or last) subscription was sent ({@link ConsumerRecovery}). */
+    private long consumerTurns;
     /** The publisher's subscription, while one is open. */
     private Subscription subscription;
     /** Whether an event was requested and has not come yet. */
@@ -169,6 +172,7 @@ final class ShardSubscription implements ShardSource, SubscriptionHandler.Callba
         subscribing = true;
         long current = ++generation;
         usedArn = consumer.arn();
+        consumerTurns = consumer.turns();
         eventsOfSubscription = 0;
         KinesisFanOutLogging.log.subscribed(settings.channel(), shardId, start.describe());
         SubscribeToShardRequest request = SubscribeToShardRequest.builder().consumerARN(usedArn).shardId(shardId)
@@ -270,7 +274,7 @@ final class ShardSubscription implements ShardSource, SubscriptionHandler.Callba
         }
         end();
         metrics.subscriptionAnswered(settings.channel(), settings.stream(), shardId, KinesisMetrics.FAILED);
-        failures.failed(failure, usedArn);
+        failures.failed(failure, usedArn, consumerTurns);
     }
 
     /** Forgets the current subscription (cancelled if open); its late callbacks are dropped. */

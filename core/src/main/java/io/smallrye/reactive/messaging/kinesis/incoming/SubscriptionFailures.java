@@ -56,8 +56,9 @@ final class SubscriptionFailures {
      * The current subscription failed (and was ended).
      *
      * @param usedArn the consumer ARN the failed subscription used
+     * @param turnsWhenSent the consumer's {@link ConsumerRecovery#turns()} when the failed subscription was sent
      */
-    void failed(Throwable failure, String usedArn) {
+    void failed(Throwable failure, String usedArn, long turnsWhenSent) {
         FailureKind kind = AwsErrors.classify(failure);
         IteratorStart from = start.retryFrom();
         if (from != null && from.after() != null && ReaderTrouble.positionLost(failure)) {
@@ -77,16 +78,16 @@ final class SubscriptionFailures {
             return;
         }
         if (kind == FailureKind.NOT_FOUND) {
-            checkConsumer(failure, usedArn);
+            checkConsumer(failure, usedArn, turnsWhenSent);
             return;
         }
         retryLater(failure, kind);
     }
 
     /** SubscribeToShard answered "not found": the consumer, the stream or the shard? {@link ConsumerRecovery} says. */
-    private void checkConsumer(Throwable failure, String usedArn) {
+    private void checkConsumer(Throwable failure, String usedArn, long turnsWhenSent) {
         checkingConsumer = true;
-        consumer.notFound(usedArn, failure).whenComplete((outcome, error) -> context.execute(() -> {
+        consumer.notFound(usedArn, turnsWhenSent, failure).whenComplete((outcome, error) -> context.execute(() -> {
             checkingConsumer = false;
             if (over.getAsBoolean()) {
                 return;
