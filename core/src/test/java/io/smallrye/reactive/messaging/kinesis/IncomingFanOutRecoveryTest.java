@@ -198,13 +198,7 @@ class IncomingFanOutRecoveryTest extends WeldTestBase {
                     && logs.containing("SRKIN1883").size() == 1);
             kinesis.releaseRefusal(SHARD_1);
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> app.received().size() >= 40);
-            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3))
-                    .untilAsserted(() -> assertThat(app.received()).hasSize(40));
-            assertThat(of(app.received(), SHARD_0)).containsExactlyElementsOf(expected(SHARD_0, 0, 20));
-            assertThat(of(app.received(), SHARD_1)).containsExactlyElementsOf(expected(SHARD_1, 0, 20));
-            assertThat(logs.containing("SRKIN1124")).as("no position lost").isEmpty();
-            assertThat(logs.containing("SRKIN1883")).hasSize(1);
+            assertBothShardsReadOnceWithNoPositionLost(app, logs);
         }
     }
 
@@ -232,13 +226,7 @@ class IncomingFanOutRecoveryTest extends WeldTestBase {
                     && logs.containing("SRKIN1883").size() == 1);
             kinesis.releaseRefusal(SHARD_1);
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> app.received().size() >= 40);
-            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3))
-                    .untilAsserted(() -> assertThat(app.received()).hasSize(40));
-            assertThat(of(app.received(), SHARD_0)).containsExactlyElementsOf(expected(SHARD_0, 0, 20));
-            assertThat(of(app.received(), SHARD_1)).containsExactlyElementsOf(expected(SHARD_1, 0, 20));
-            assertThat(logs.containing("SRKIN1124")).as("no position lost").isEmpty();
-            assertThat(logs.containing("SRKIN1883")).hasSize(1);
+            assertBothShardsReadOnceWithNoPositionLost(app, logs);
         }
     }
 
@@ -288,6 +276,17 @@ class IncomingFanOutRecoveryTest extends WeldTestBase {
             assertThat(logs.containing("SRKIN1124")).hasSize(1).allMatch(line -> line.contains(SHARD_0));
             assertThat(kinesis.heldDescribes()).as("one check for both refusals").isEqualTo(1);
         }
+    }
+
+    /** Shards 0 and 1 each delivered their 20 records once, in order; no position lost; the consumer back once. */
+    private static void assertBothShardsReadOnceWithNoPositionLost(Collector app, LogCapture logs) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.received().size() >= 40);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3))
+                .untilAsserted(() -> assertThat(app.received()).hasSize(40));
+        assertThat(of(app.received(), SHARD_0)).containsExactlyElementsOf(expected(SHARD_0, 0, 20));
+        assertThat(of(app.received(), SHARD_1)).containsExactlyElementsOf(expected(SHARD_1, 0, 20));
+        assertThat(logs.containing("SRKIN1124")).as("no position lost").isEmpty();
+        assertThat(logs.containing("SRKIN1883")).hasSize(1);
     }
 
     /** As polling does (IncomingRecoveryTest): the stream is waited for, then read where lost-position-strategy says. */
