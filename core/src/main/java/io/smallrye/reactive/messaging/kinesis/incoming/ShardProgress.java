@@ -106,10 +106,18 @@ final class ShardProgress {
         }
     }
 
-    /** Runs {@code listener} (once) when no record is pending: now, or at the completion that empties the shard. */
+    /**
+     * Runs {@code listener} (once) when no record is pending: now, or at the completion that empties the shard. Each
+     * listener registered meanwhile runs then, in the order registered (a shard that ends drains, and the stop may
+     * wait for the same records).
+     */
     void whenAllCompleted(Runnable listener) {
         if (pending > 0) {
-            allCompletedListener = listener;
+            Runnable earlier = allCompletedListener;
+            allCompletedListener = earlier == null ? listener : () -> {
+                earlier.run();
+                listener.run();
+            };
         } else {
             listener.run();
         }

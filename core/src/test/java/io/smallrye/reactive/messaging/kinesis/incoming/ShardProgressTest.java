@@ -90,4 +90,18 @@ class ShardProgressTest {
         progress.complete(one);
         assertThat(calls).hasValue(2);
     }
+
+    @Test
+    void everyListenerWaitingForTheLastCompletionRunsOnceInTheOrderRegistered() {
+        ShardProgress progress = new ShardProgress("shard", null);
+        ShardProgress.Delivery delivery = progress.fetched(at(1, 0));
+        List<String> runs = new ArrayList<>();
+        progress.whenAllCompleted(() -> runs.add("shard end"));
+        progress.whenAllCompleted(() -> runs.add("stop"));
+        assertThat(runs).isEmpty();
+
+        progress.complete(delivery);
+        progress.complete(delivery);
+        assertThat(runs).containsExactly("shard end", "stop");
+    }
 }
