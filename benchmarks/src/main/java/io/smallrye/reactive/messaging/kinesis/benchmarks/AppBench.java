@@ -22,7 +22,8 @@ import io.smallrye.reactive.messaging.kinesis.benchmarks.AppRuns.Producing;
  * {@code app-matrix-records} records, at most {@code app-matrix-seconds} of sending, {@code app-matrix-rounds}
  * rounds (1);</li>
  * <li>latency ({@code app-latency}) at 200 records/s for {@code app-latency-seconds} after
- * {@code app-latency-warmup}: ours to ours, the SDK PutRecord producer to ours and to the KCL;</li>
+ * {@code app-latency-warmup}: ours to ours, the SDK PutRecord producer to ours and to the KCL, alternating in each of
+ * {@code app-latency-rounds} rounds (3); medians of each percentile;</li>
  * <li>flush at SIGTERM ({@code app-flush});</li>
  * <li>start-up ({@code app-start}), in each round.</li>
  * </ol>
@@ -91,11 +92,21 @@ final class AppBench {
         }
         if (flag("app-latency")) {
             AppLatency latency = new AppLatency(integer("app-latency-warmup", 5), integer("app-latency-seconds", 20));
-            AppLatency.Latency kclAtOurPollInterval = latency.kcl(200L);
-            table.latency(latency.ours("20ms"), kclAtOurPollInterval);
+            Map<String, List<AppLatency.Latency>> runs = new LinkedHashMap<>();
+            int latencyRounds = integer("app-latency-rounds", 3);
+            for (int round = 1; round <= latencyRounds; round++) {
+                System.out.printf("%n>>> app | latency round %d of %d%n", round, latencyRounds);
+                runs.computeIfAbsent("ours-20ms", r -> new ArrayList<>()).add(latency.ours("20ms"));
+                runs.computeIfAbsent("kcl-200ms", r -> new ArrayList<>()).add(latency.kcl(200L));
+                runs.computeIfAbsent("sdk-ours", r -> new ArrayList<>()).add(latency.sdkToOurs());
+                runs.computeIfAbsent("ours-default", r -> new ArrayList<>()).add(latency.ours(null));
+                runs.computeIfAbsent("kcl-default", r -> new ArrayList<>()).add(latency.kcl(null));
+            }
+            Function<String, AppLatency.Latency> median = key -> AppLatency.Latency.medianOf(runs.get(key));
+            table.latency(median.apply("ours-20ms"), median.apply("kcl-200ms"));
             // the same feeder as the KCL's: the consumers alone compare
-            table.latency(latency.sdkToOurs(), kclAtOurPollInterval);
-            table.latency(latency.ours(null), latency.kcl(null));
+            table.latency(median.apply("sdk-ours"), median.apply("kcl-200ms"));
+            table.latency(median.apply("ours-default"), median.apply("kcl-default"));
         }
         if (flag("app-flush")) {
             table.flush(AppStartStop.flush());

@@ -2,7 +2,9 @@ package io.smallrye.reactive.messaging.kinesis.benchmarks;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import io.smallrye.reactive.messaging.kinesis.test.Dynalite;
 import io.smallrye.reactive.messaging.kinesis.test.Kinesalite;
@@ -20,8 +22,28 @@ final class AppLatency {
     static final int RATE = 200;
     private static final Duration DRAIN = Duration.ofSeconds(20);
 
-    /** p50/p95/p99 in ms of each part, and how many measured records each side saw. */
-    record Latency(String label, double[] producer, double[] consumer, double[] total, long acked, long received) {
+    /**
+     * p50/p95/p99 in ms of each part, and how many measured records each side saw; of several rounds, the median of each
+     * figure, the records summed, and each round's total p99.
+     */
+    record Latency(String label, double[] producer, double[] consumer, double[] total, long acked, long received,
+            double[] totalP99ByRound) {
+
+        static Latency medianOf(List<Latency> rounds) {
+            return new Latency(rounds.get(0).label(), median(rounds, Latency::producer),
+                    median(rounds, Latency::consumer), median(rounds, Latency::total),
+                    rounds.stream().mapToLong(Latency::acked).sum(), rounds.stream().mapToLong(Latency::received).sum(),
+                    rounds.stream().mapToDouble(round -> round.total()[2]).toArray());
+        }
+
+        private static double[] median(List<Latency> rounds, Function<Latency, double[]> part) {
+            double[] medians = new double[3];
+            for (int i = 0; i < medians.length; i++) {
+                int percentile = i;
+                medians[i] = AppBench.median(rounds.stream().mapToDouble(round -> part.apply(round)[percentile]).toArray());
+            }
+            return medians;
+        }
     }
 
     private final int warmUpSeconds;
@@ -124,8 +146,9 @@ final class AppLatency {
             consumer.command("report");
             Map<String, String> received = consumer.await("END", Duration.ofSeconds(30));
             consumer.exit();
-            Latency latency = new Latency(label, percentiles(sent, "ack_"), percentiles(received, "consumer_"),
-                    percentiles(received, "total_"), measuredAcked, AppRuns.longOf(received, "measured"));
+            double[] total = percentiles(received, "total_");
+            Latency latency = new Latency(label, percentiles(sent, "ack_"), percentiles(received, "consumer_"), total,
+                    measuredAcked, AppRuns.longOf(received, "measured"), new double[] { total[2] });
             System.out.printf("%n>>> app | %s: producer %s, consumer %s, total %s ms (%d acked, %d received)%n%n",
                     label, java.util.Arrays.toString(latency.producer()), java.util.Arrays.toString(latency.consumer()),
                     java.util.Arrays.toString(latency.total()), latency.acked(), latency.received());

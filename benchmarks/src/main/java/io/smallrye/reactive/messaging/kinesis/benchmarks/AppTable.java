@@ -64,8 +64,11 @@ final class AppTable {
     }
 
     private static String describe(AppLatency.Latency latency) {
-        return String.format(Locale.ROOT, "**%s**; producer (send → ack) %s; consumer (arrival → delivery) %s; "
-                + "%,d acked, %,d received", triple(latency.total()), triple(latency.producer()),
+        String rounds = latency.totalP99ByRound().length < 2 ? ""
+                : " (total p99 by round: " + Arrays.stream(latency.totalP99ByRound())
+                        .mapToObj(v -> String.format(Locale.ROOT, "%.0f", v)).collect(Collectors.joining(", ")) + ")";
+        return String.format(Locale.ROOT, "**%s**%s; producer (send → ack) %s; consumer (arrival → delivery) %s; "
+                + "%,d acked, %,d received", triple(latency.total()), rounds, triple(latency.producer()),
                 triple(latency.consumer()), latency.acked(), latency.received());
     }
 

@@ -2,8 +2,8 @@ package io.quarkiverse.messaging.kinesis.benchmark.app;
 
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
@@ -22,7 +22,9 @@ import io.smallrye.reactive.messaging.kinesis.OutgoingKinesisMetadata;
  * The user's producer: {@code Emitter<byte[]>} to the channel {@code out}, 100-byte records, the partition key
  * {@code k<i mod bench.keys>} in {@link OutgoingKinesisMetadata} ({@code bench.keys=0}: no key, the connector draws one).
  * As fast as the Emitter accepts ({@code bench.rate=0}, at most {@code bench.max-outstanding} records unacked, as a
- * careful user bounds it) or at {@code bench.rate} records/s. Each record's send-to-ack time is recorded when it is
+ * careful user bounds it: at the bound, the sender waits until half of them are settled, so it is woken once per half
+ * window, not once per ack, like the KPL reference that checks its bound every 64 records) or at {@code bench.rate}
+ * records/s. Each record's send-to-ack time is recorded when it is
  * measured (sent after {@code bench.warmup-seconds}).
  */
 @ApplicationScoped
@@ -64,11 +66,13 @@ public class Producer {
     private final LongAdder acked = new LongAdder();
     private final LongAdder nacked = new LongAdder();
     private final LongAdder emitterFull = new LongAdder();
+    /** Acked or nacked: the records outstanding are {@code sent - settled}. */
+    private final AtomicLong settled = new AtomicLong();
+    private volatile Thread waitingSender;
     private volatile String firstFailure;
     private volatile long sent;
     private volatile boolean sigterm;
     private Percentiles sendToAck;
-    private Semaphore outstanding;
 
     /**
      * Sends, waits for every ack or nack, and reports.
@@ -101,7 +105,6 @@ public class Producer {
     }
 
     private void send(long start) {
-        outstanding = new Semaphore(maxOutstanding);
         sendToAck = new Percentiles(rate > 0 ? rate * (warmUpSeconds + Math.max(maxSeconds, 1) + 1) : records);
         long periodNanos = rate > 0 ? TimeUnit.SECONDS.toNanos(1) / rate : 0;
         long measuredFrom = start + TimeUnit.SECONDS.toNanos(warmUpSeconds);
@@ -115,7 +118,9 @@ public class Producer {
             if (rate > 0 && due - now > 0) {
                 LockSupport.parkNanos(due - now);
             }
-            outstanding.acquireUninterruptibly();
+            if (i - settled.get() >= maxOutstanding) {
+                awaitHalfSettled(i);
+            }
             // at a rate, by the schedule: a sender that falls behind catches up without adding measured records
             boolean measured = (rate > 0 ? due : System.nanoTime()) - measuredFrom >= 0;
             byte[] data = Payload.create(Payload.nowMicros(), measured);
@@ -150,9 +155,23 @@ public class Producer {
         }
     }
 
+    /** Waits until at most half of {@code bench.max-outstanding} of the {@code sent} records are unsettled. */
+    private void awaitHalfSettled(long sent) {
+        long lowWater = sent - maxOutstanding / 2;
+        waitingSender = Thread.currentThread();
+        while (settled.get() < lowWater) {
+            LockSupport.park(this);
+        }
+        waitingSender = null;
+    }
+
     private void settled(LongAdder counter) {
         counter.increment();
-        outstanding.release();
+        long settledNow = settled.incrementAndGet();
+        Thread waiting = waitingSender;
+        if (waiting != null && settledNow == sent - maxOutstanding / 2) {
+            LockSupport.unpark(waiting);
+        }
         if (sigterm && acked.sum() + nacked.sum() == sent) {
             Out.line("SETTLED acked=" + acked.sum() + " nacked=" + nacked.sum());
         }
