@@ -37,6 +37,11 @@ final class PendingRecord {
     final OutgoingMessageMetadata<Object> resultMetadata;
     final Context context;
 
+    /**
+     * The queue of its order key, set when it is added to {@link PendingRecords} (a keyed record under an ordering): it
+     * stays that key's queue while the record waits or is in flight, so its answer finds it without a map look-up.
+     */
+    RecordQueue queue;
     int attempts;
     long notBeforeNanos;
     boolean completed;

@@ -59,8 +59,10 @@ final class PendingRecords {
         refused.waiting(record);
         QueueIndexes.StreamQueues stream = indexes.stream(record.stream);
         if (ordering != Ordering.NONE && record.orderKey != null) {
-            enqueue(keys.computeIfAbsent(record.orderKey, key -> new RecordQueue(key, record.stream, stream.ready)),
-                    record);
+            RecordQueue queue = keys.computeIfAbsent(record.orderKey,
+                    key -> new RecordQueue(key, record.stream, stream.ready));
+            record.queue = queue;
+            enqueue(queue, record);
         } else if (record.attempts > 0) {
             refused.holdLoose(record); // ready once its backoff is over (see promoteRetries)
         } else {
@@ -266,7 +268,8 @@ final class PendingRecords {
         if (ordering == Ordering.NONE || record.orderKey == null) {
             return;
         }
-        RecordQueue queue = keys.get(record.orderKey);
+        // its key's queue: kept in the key map while the record is in flight (a queue is forgotten only when idle)
+        RecordQueue queue = record.queue;
         if (queue == null || queue.inFlight == 0 || --queue.inFlight > 0) {
             return;
         }
