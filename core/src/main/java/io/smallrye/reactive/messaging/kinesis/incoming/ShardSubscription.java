@@ -95,8 +95,8 @@ final class ShardSubscription implements ShardSource, SubscriptionHandler.Callba
             stopped = true;
             answers.positionLost(position, failure);
         });
-        this.failures = new SubscriptionFailures(settings.channel(), stream, consumer, start, backoff, trouble, context,
-                () -> stopped || closed);
+        this.failures = new SubscriptionFailures(settings.channel(), stream, shardId, consumer, start, backoff, trouble,
+                context, () -> stopped || closed);
     }
 
     @Override
