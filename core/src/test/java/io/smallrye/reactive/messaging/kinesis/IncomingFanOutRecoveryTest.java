@@ -256,8 +256,9 @@ class IncomingFanOutRecoveryTest extends WeldTestBase {
             await().atMost(Duration.ofSeconds(10)).until(() -> of(app.received(), SHARD_0).size() >= 20
                     && logs.containing("SRKIN1883").size() == 1);
 
-            // shard 0's next renewal is refused: its shard is missing; the check it starts is held
+            // shard 0's next renewal is refused: its shard is missing (no longer listed); the check it starts is held
             kinesis.holdDescribes();
+            shard0.hidden();
             kinesis.failSubscriptions(SHARD_0, 1, () -> ScriptedFanOut.shardNotFound(SHARD_0));
             await().atMost(Duration.ofSeconds(10)).until(() -> kinesis.heldDescribes() >= 1);
             int failed = metrics.subscriptions().getOrDefault("failed", 0);

@@ -173,6 +173,8 @@ public class ScriptedKinesis implements KinesisAsyncClient {
     private volatile CompletableFuture<Void> describeHeld = CompletableFuture.completedFuture(null);
     /** While true, the stream does not exist: every call answers ResourceNotFoundException. */
     public volatile boolean streamMissing;
+    /** The creation time DescribeStreamSummary answers (none while null); a new one: the stream was recreated. */
+    public volatile Instant streamCreatedAt;
     volatile int pageSize = 7;
     volatile boolean childShardsInAnswers = true;
 
@@ -319,7 +321,8 @@ public class ScriptedKinesis implements KinesisAsyncClient {
             }
             return DescribeStreamSummaryResponse.builder()
                     .streamDescriptionSummary(summary -> summary.streamName(request.streamName())
-                            .streamStatus(status).openShardCount(shards.size()))
+                            .streamStatus(status).openShardCount(shards.size())
+                            .streamCreationTimestamp(streamCreatedAt))
                     .build();
         }));
     }

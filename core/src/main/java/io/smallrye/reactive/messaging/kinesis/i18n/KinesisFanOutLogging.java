@@ -63,4 +63,12 @@ public interface KinesisFanOutLogging extends BasicLogger {
     @LogMessage(level = Level.INFO)
     @Message(id = 1883, value = "Channel '%s': stream consumer %s (consumer-arn) exists again; the shards are read again")
     void configuredConsumerBack(String channel, String consumerArn);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 1884, value = "Channel '%s': SubscribeToShard of shard %s answered not found while stream consumer %s is ACTIVE, but the stream is the same and still has the shard: the shard is subscribed again from where it was, after the backoff")
+    void shardStillThere(String channel, String shardId, String consumerArn);
+
+    @LogMessage(level = Level.DEBUG)
+    @Message(id = 1885, value = "Channel '%s': the stream and its shards could not be checked after a SubscribeToShard not found; the shard is subscribed again from where it was, after the backoff")
+    void streamCheckFailed(String channel, @Cause Throwable cause);
 }

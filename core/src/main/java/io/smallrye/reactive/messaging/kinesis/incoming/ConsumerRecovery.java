@@ -14,12 +14,17 @@ import software.amazon.awssdk.services.kinesis.model.ConsumerStatus;
  * What a SubscribeToShard answered "not found" means, found out once for all the shards of a fan-out channel: the
  * consumer is described by its ARN (DescribeStreamConsumer).
  * <ul>
- * <li>ACTIVE: the consumer is fine, the stream or the shard is what is missing ({@link Outcome#STREAM_OR_SHARD}): the
- * shard does what polling does then. Unless the consumer of {@code consumer-arn} was found missing while the refused
- * subscription was out (reported missing when it was sent, or found missing since, even if found back since by
- * another shard's check or event): then it was what refused the subscription, it came back before the check, and the
- * shard resubscribes where it was ({@link Outcome#CONSUMER_BACK}). A subscription sent after the consumer was found
- * back, with no missing report since, is refused by the stream or the shard.</li>
+ * <li>ACTIVE, and the consumer of {@code consumer-arn} was found missing while the refused subscription was out
+ * (reported missing when it was sent, or found missing since, even if found back since by another shard's check or
+ * event): it was what refused the subscription, it came back before the check, and the shard resubscribes where it
+ * was ({@link Outcome#CONSUMER_BACK}).</li>
+ * <li>ACTIVE otherwise (both modes): the consumer's history cannot tell (it may have been deleted and back before the
+ * check without the channel seeing it missing, or Kinesis may still refuse for a moment after it came back), so the
+ * stream and the shard are checked ({@link StreamStillThere}) before the position is given up. The stream gone or
+ * recreated, or the shard no longer listed: the stream or the shard is what is missing
+ * ({@link Outcome#STREAM_OR_SHARD}), and the shard does what polling does then. Both still there: the shard
+ * resubscribes where it was after the backoff ({@link Outcome#SHARD_STILL_THERE}). The check failing: retried
+ * ({@link Outcome#UNKNOWN}).</li>
  * <li>Gone (not found, or DELETING), registered by the channel (no {@code consumer-arn}): registered again, once for
  * all the shards (RegisterStreamConsumer, then ACTIVE); the shards resubscribe from where they were
  * ({@link Outcome#CONSUMER_REPLACED}), or, when the stream was found missing meanwhile (deleted with its consumers,
@@ -35,8 +40,13 @@ final class ConsumerRecovery {
 
     /** What a "not found" answer of SubscribeToShard means for the shard. */
     enum Outcome {
-        /** The consumer is ACTIVE: the stream or the shard does not exist. */
+        /** The consumer is ACTIVE: the stream or the shard does not exist (checked: {@link StreamStillThere}). */
         STREAM_OR_SHARD,
+        /**
+         * The consumer is ACTIVE, the stream is the same and lists the shard: a passing refusal, retried from the last
+         * position after the backoff.
+         */
+        SHARD_STILL_THERE,
         /** The consumer was deleted and registered again: resubscribe from the last position. */
         CONSUMER_REPLACED,
         /** The consumer of {@code consumer-arn}, found missing before, is ACTIVE again: resubscribe from the last position. */
@@ -53,6 +63,7 @@ final class ConsumerRecovery {
     private final String channel;
     private final ChannelContext context;
     private final Runnable statusChanged;
+    private final StreamStillThere stillThere;
     private CompletableFuture<Outcome> checking;
     /** How the last registration after a deletion ended, for the shards that failed with the ARN before it. */
     private Outcome replacedBy = Outcome.CONSUMER_REPLACED;
@@ -64,11 +75,13 @@ final class ConsumerRecovery {
      */
     private long turns;
 
-    ConsumerRecovery(FanOutConsumer consumer, String channel, ChannelContext context, Runnable statusChanged) {
+    ConsumerRecovery(FanOutConsumer consumer, String channel, ChannelContext context, Runnable statusChanged,
+            StreamStillThere stillThere) {
         this.consumer = consumer;
         this.channel = channel;
         this.context = context;
         this.statusChanged = statusChanged;
+        this.stillThere = stillThere;
     }
 
     String problem() {
@@ -83,19 +96,30 @@ final class ConsumerRecovery {
     /**
      * @param usedArn the consumer ARN the refused subscription used
      * @param turnsWhenSent {@link #turns()} when the refused subscription was sent
+     * @param shardId the shard the refused subscription was for
      */
-    CompletionStage<Outcome> notFound(String usedArn, long turnsWhenSent, Throwable failure) {
+    CompletionStage<Outcome> notFound(String usedArn, long turnsWhenSent, String shardId, Throwable failure) {
         if (usedArn != null && !usedArn.equals(consumer.arn())) {
             return CompletableFuture.completedFuture(replacedBy); // registered again since this subscription began
         }
         CompletableFuture<Outcome> answer = checking != null ? checking : check(failure);
-        if (consumer.settings().consumerArn() == null) {
-            return answer;
+        if (consumer.settings().consumerArn() != null) {
+            // decided when the answer comes (the check may report the consumer back): missing while this subscription
+            // was out, so it is what refused it, also when another shard's check or event found it back first
+            answer = answer.thenApply(outcome -> outcome == Outcome.STREAM_OR_SHARD
+                    && (turnsWhenSent % 2 == 1 || turns != turnsWhenSent) ? Outcome.CONSUMER_BACK : outcome);
         }
-        // decided when the answer comes (the check may report the consumer back): missing while this subscription
-        // was out, so it is what refused it, also when another shard's check or event found it back first
-        return answer.thenApply(outcome -> outcome == Outcome.STREAM_OR_SHARD
-                && (turnsWhenSent % 2 == 1 || turns != turnsWhenSent) ? Outcome.CONSUMER_BACK : outcome);
+        return answer.thenCompose(outcome -> outcome == Outcome.STREAM_OR_SHARD ? verified(shardId)
+                : CompletableFuture.completedFuture(outcome));
+    }
+
+    /** The consumer is ACTIVE and its history does not explain the refusal: are the stream and the shard still there? */
+    private CompletionStage<Outcome> verified(String shardId) {
+        return stillThere.check(shardId).thenApply(answer -> switch (answer) {
+            case THERE -> Outcome.SHARD_STILL_THERE;
+            case GONE -> Outcome.STREAM_OR_SHARD;
+            case UNKNOWN -> Outcome.UNKNOWN;
+        });
     }
 
     private CompletableFuture<Outcome> check(Throwable failure) {

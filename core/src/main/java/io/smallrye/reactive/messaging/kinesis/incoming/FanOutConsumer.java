@@ -46,7 +46,8 @@ final class FanOutConsumer {
         this.client = client;
         this.shards = shards;
         this.context = context;
-        this.recovery = new ConsumerRecovery(this, settings.channel(), context, statusChanged);
+        this.recovery = new ConsumerRecovery(this, settings.channel(), context, statusChanged,
+                new StreamStillThere(settings.channel(), shards));
     }
 
     /** The consumer's ARN, once {@link #awaitActive()} completed (a new one once registered again). */
@@ -72,12 +73,13 @@ final class FanOutConsumer {
     }
 
     /**
-     * A subscription with {@code usedArn}, sent when {@link #turns()} was {@code turnsWhenSent}, answered "not found":
-     * checks the consumer (one check for all shards) and registers it again if the channel registered it; see
-     * {@link ConsumerRecovery}.
+     * A subscription to the shard with {@code usedArn}, sent when {@link #turns()} was {@code turnsWhenSent}, answered
+     * "not found": checks the consumer (one check for all shards), registers it again if the channel registered it,
+     * and checks the stream and the shard when the consumer is ACTIVE; see {@link ConsumerRecovery}.
      */
-    CompletionStage<ConsumerRecovery.Outcome> notFound(String usedArn, long turnsWhenSent, Throwable failure) {
-        return recovery.notFound(usedArn, turnsWhenSent, failure);
+    CompletionStage<ConsumerRecovery.Outcome> notFound(String usedArn, long turnsWhenSent, String shardId,
+            Throwable failure) {
+        return recovery.notFound(usedArn, turnsWhenSent, shardId, failure);
     }
 
     /** How many times the consumer of consumer-arn was reported missing or back; noted by each subscription sent. */

@@ -29,8 +29,10 @@ import software.amazon.awssdk.services.kinesis.model.SubscribeToShardRequest;
  * from the same position, logged one line per run and shown by health ({@link ReaderTrouble}); access denied ends the
  * reader naming the consumer, the stream and the action. "Not found" is sorted out by {@link ConsumerRecovery}: a
  * consumer registered again, or a consumer-arn that was missing while the subscription was out and is back, is
- * subscribed with at once from the last position; a stream or shard not found (deleted,
- * recreated) loses the position, as does a renewal whose continuation the stream refuses. What a failure leads to is
+ * subscribed with at once from the last position; a stream or shard found missing (deleted,
+ * recreated, the shard no longer listed: {@link StreamStillThere}) loses the position, as does a renewal whose
+ * continuation the stream refuses; both still there, the shard resubscribes from the last position after the backoff. What a
+ * failure leads to is
  * {@link SubscriptionFailures}'s.
  * <p>
  * The SDK calls back on its event loops; every callback hops onto the channel context, and callbacks of a
@@ -95,8 +97,8 @@ final class ShardSubscription implements ShardSource, SubscriptionHandler.Callba
             stopped = true;
             answers.positionLost(position, failure);
         });
-        this.failures = new SubscriptionFailures(settings.channel(), stream, consumer, start, backoff, trouble, context,
-                () -> stopped || closed);
+        this.failures = new SubscriptionFailures(settings.channel(), stream, shardId, consumer, start, backoff, trouble,
+                context, () -> stopped || closed);
     }
 
     @Override

@@ -19,6 +19,7 @@ import io.smallrye.reactive.messaging.kinesis.i18n.KinesisIncomingLogging;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
 import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /**
@@ -124,22 +125,35 @@ final class StreamShards {
         if (stopped) {
             return;
         }
+        summary().whenComplete((summary, failure) -> {
+            if (stopped) {
+                return;
+            }
+            if (failure != null) {
+                if (!retry(DESCRIBE, failure, attempt, () -> describe(result, attempt + 1))) {
+                    result.completeExceptionally(permanentFailure(DESCRIBE, failure));
+                }
+                return;
+            }
+            failures.succeeded(DESCRIBE, target());
+            streamArn = summary.streamARN();
+            createdAt = summary.streamCreationTimestamp();
+            onStatus(summary.streamStatus(), result);
+        });
+    }
+
+    /** One DescribeStreamSummary, as it answered (not retried), completing on the channel context. */
+    CompletionStage<StreamDescriptionSummary> summary() {
+        CompletableFuture<StreamDescriptionSummary> result = new CompletableFuture<>();
         client.describeStreamSummary(request -> request.streamName(stream.name()).streamARN(stream.arn()))
                 .whenComplete((response, failure) -> context.execute(() -> {
-                    if (stopped) {
-                        return;
-                    }
                     if (failure != null) {
-                        if (!retry(DESCRIBE, failure, attempt, () -> describe(result, attempt + 1))) {
-                            result.completeExceptionally(permanentFailure(DESCRIBE, failure));
-                        }
-                        return;
+                        result.completeExceptionally(failure);
+                    } else {
+                        result.complete(response.streamDescriptionSummary());
                     }
-                    failures.succeeded(DESCRIBE, target());
-                    streamArn = response.streamDescriptionSummary().streamARN();
-                    createdAt = response.streamDescriptionSummary().streamCreationTimestamp();
-                    onStatus(response.streamDescriptionSummary().streamStatus(), result);
                 }));
+        return result;
     }
 
     private void onStatus(StreamStatus status, CompletableFuture<Void> result) {

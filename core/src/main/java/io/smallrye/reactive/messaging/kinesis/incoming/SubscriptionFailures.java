@@ -8,18 +8,21 @@ import io.smallrye.reactive.messaging.kinesis.client.FailureKind;
 import io.smallrye.reactive.messaging.kinesis.client.StreamRef;
 import io.smallrye.reactive.messaging.kinesis.context.ChannelContext;
 import io.smallrye.reactive.messaging.kinesis.i18n.KinesisFanOutExceptions;
+import io.smallrye.reactive.messaging.kinesis.i18n.KinesisFanOutLogging;
 
 /**
  * What a failed SubscribeToShard subscription of one shard ({@link ShardSubscription}) leads to, sorted by its
  * failure: a position that no longer exists is lost as {@link SubscriptionStart} says; access denied and the other
  * failures retrying cannot fix end the reader; "not found" is sorted out by {@link ConsumerRecovery} (through the
- * {@link FanOutConsumer}); the failures that can heal are noted ({@link ReaderTrouble}) and retried after the channel's
- * backoff. Used on the channel context only.
+ * {@link FanOutConsumer}): the position is lost only when the stream or the shard was found missing (or the stream
+ * recreated), never on a guess; the failures that can heal are noted ({@link ReaderTrouble}) and retried after the
+ * channel's backoff. Used on the channel context only.
  */
 final class SubscriptionFailures {
 
     private final String channel;
     private final StreamRef stream;
+    private final String shardId;
     private final FanOutConsumer consumer;
     private final SubscriptionStart start;
     private final ReadPacer backoff;
@@ -31,10 +34,12 @@ final class SubscriptionFailures {
     /** Whether the consumer is being checked after a "not found" ({@link ConsumerRecovery}). */
     private boolean checkingConsumer;
 
-    SubscriptionFailures(String channel, StreamRef stream, FanOutConsumer consumer, SubscriptionStart start,
-            ReadPacer backoff, ReaderTrouble trouble, ChannelContext context, BooleanSupplier over) {
+    SubscriptionFailures(String channel, StreamRef stream, String shardId, FanOutConsumer consumer,
+            SubscriptionStart start, ReadPacer backoff, ReaderTrouble trouble, ChannelContext context,
+            BooleanSupplier over) {
         this.channel = channel;
         this.stream = stream;
+        this.shardId = shardId;
         this.consumer = consumer;
         this.start = start;
         this.backoff = backoff;
@@ -87,7 +92,7 @@ final class SubscriptionFailures {
     /** SubscribeToShard answered "not found": the consumer, the stream or the shard? {@link ConsumerRecovery} says. */
     private void checkConsumer(Throwable failure, String usedArn, long turnsWhenSent) {
         checkingConsumer = true;
-        consumer.notFound(usedArn, turnsWhenSent, failure).whenComplete((outcome, error) -> context.execute(() -> {
+        consumer.notFound(usedArn, turnsWhenSent, shardId, failure).whenComplete((outcome, error) -> context.execute(() -> {
             checkingConsumer = false;
             if (over.getAsBoolean()) {
                 return;
@@ -103,6 +108,15 @@ final class SubscriptionFailures {
                 case STREAM_OR_SHARD, STREAM_REPLACED -> {
                     start.streamGone(failure);
                     retryLater(failure, FailureKind.NOT_FOUND);
+                    return;
+                }
+                case SHARD_STILL_THERE -> {
+                    // the consumer came back unseen, or Kinesis still refuses for a moment: from where it was, after
+                    // the backoff (not at once: a refusal that lasts would loop through the checks)
+                    if (backoff.failuresInARow() == 0) { // once per run of failures, as the failure itself
+                        KinesisFanOutLogging.log.shardStillThere(channel, shardId, usedArn);
+                    }
+                    retryLater(failure, FailureKind.TRANSIENT);
                     return;
                 }
                 default -> {
