@@ -191,14 +191,7 @@ class IncomingFanOutRecoveryTest extends WeldTestBase {
             await().atMost(Duration.ofSeconds(10)).until(() -> !connector().getReadiness().isOk());
             kinesis.refuseNextSubscriptionLate(SHARD_1, () -> ScriptedFanOut.consumerNotFound(arn));
             await().atMost(Duration.ofSeconds(10)).until(() -> kinesis.refusalHeld(SHARD_1));
-            kinesis.restoreConsumer("billing", arn);
-            shard0.withRecords(10);
-            shard1.withRecords(10);
-            await().atMost(Duration.ofSeconds(10)).until(() -> of(app.received(), SHARD_0).size() >= 20
-                    && logs.containing("SRKIN1883").size() == 1);
-            kinesis.releaseRefusal(SHARD_1);
-
-            assertBothShardsReadOnceWithNoPositionLost(app, logs);
+            restoreTheConsumerThenReleaseShard1sRefusal(arn, shard0, shard1, app, logs);
         }
     }
 
@@ -219,14 +212,7 @@ class IncomingFanOutRecoveryTest extends WeldTestBase {
             await().atMost(Duration.ofSeconds(10)).until(() -> kinesis.refusalHeld(SHARD_1));
             kinesis.deleteConsumer("billing");
             await().atMost(Duration.ofSeconds(10)).until(() -> !connector().getReadiness().isOk());
-            kinesis.restoreConsumer("billing", arn);
-            shard0.withRecords(10);
-            shard1.withRecords(10);
-            await().atMost(Duration.ofSeconds(10)).until(() -> of(app.received(), SHARD_0).size() >= 20
-                    && logs.containing("SRKIN1883").size() == 1);
-            kinesis.releaseRefusal(SHARD_1);
-
-            assertBothShardsReadOnceWithNoPositionLost(app, logs);
+            restoreTheConsumerThenReleaseShard1sRefusal(arn, shard0, shard1, app, logs);
         }
     }
 
@@ -277,6 +263,22 @@ class IncomingFanOutRecoveryTest extends WeldTestBase {
             assertThat(logs.containing("SRKIN1124")).hasSize(1).allMatch(line -> line.contains(SHARD_0));
             assertThat(kinesis.heldDescribes()).as("one check for both refusals").isEqualTo(1);
         }
+    }
+
+    /**
+     * The consumer-arn comes back and 10 more records go to each shard; once shard 0 read its 20 and the channel saw the
+     * consumer back, shard 1's held refusal arrives. Then both shards read their 20 records once.
+     */
+    private void restoreTheConsumerThenReleaseShard1sRefusal(String arn, ScriptedKinesis.ScriptedShard shard0,
+            ScriptedKinesis.ScriptedShard shard1, Collector app, LogCapture logs) {
+        kinesis.restoreConsumer("billing", arn);
+        shard0.withRecords(10);
+        shard1.withRecords(10);
+        await().atMost(Duration.ofSeconds(10)).until(() -> of(app.received(), SHARD_0).size() >= 20
+                && logs.containing("SRKIN1883").size() == 1);
+        kinesis.releaseRefusal(SHARD_1);
+
+        assertBothShardsReadOnceWithNoPositionLost(app, logs);
     }
 
     /** Shards 0 and 1 each delivered their 20 records once, in order; no position lost; the consumer back once. */
