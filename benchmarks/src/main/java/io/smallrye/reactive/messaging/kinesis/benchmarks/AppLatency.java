@@ -59,18 +59,29 @@ final class AppLatency {
         try (Kinesalite kinesalite = new Kinesalite(false)) {
             kinesalite.start();
             String stream = AppRuns.stream(kinesalite, "latency");
-            Map<String, String> consumer = ourConsumer(kinesalite, stream);
-            Map<String, String> producer = AppRuns.appProperties(kinesalite.endpoint(), stream);
-            producer.put("bench.mode", "produce");
-            producer.put("mp.messaging.incoming.in.enabled", "false");
-            if (bufferTime != null) {
-                producer.put("mp.messaging.outgoing.out.buffer-time", bufferTime);
-            }
-            rate(producer);
+            Map<String, String> producer = ourProducer(kinesalite, stream, bufferTime);
             String label = "smallrye-kinesis → smallrye-kinesis, producer buffer-time "
                     + (bufferTime == null ? "500ms (default)" : bufferTime);
-            return measure(label, ChildJvm.app("latency-consumer", consumer), () -> ChildJvm.app("latency-producer",
-                    producer));
+            return measure(label, ChildJvm.app("latency-consumer", ourConsumer(kinesalite, stream)),
+                    () -> ChildJvm.app("latency-producer", producer));
+        }
+    }
+
+    /**
+     * The KCL on our producer (this buffer-time): with {@link #ours(String)} at the same buffer-time, the consumers
+     * compare on the same producer, as {@link #sdkToOurs()} and {@link #kcl(Long)} compare them on the SDK's.
+     */
+    Latency oursToKcl(String bufferTime, long idleMillis) {
+        try (Kinesalite kinesalite = new Kinesalite(false); Dynalite dynalite = new Dynalite()) {
+            kinesalite.start();
+            dynalite.start();
+            String stream = AppRuns.stream(kinesalite, "latency-ours-kcl");
+            Map<String, String> producer = ourProducer(kinesalite, stream, bufferTime);
+            return measure("smallrye-kinesis (buffer-time " + bufferTime + ") → KCL 3.1.1, idle time between reads "
+                    + idleMillis + " ms",
+                    ChildJvm.reference("latency-kcl-ours", kclConsumer(kinesalite, dynalite,
+                            stream, idleMillis)),
+                    () -> ChildJvm.app("latency-producer-kcl", producer));
         }
     }
 
@@ -95,17 +106,33 @@ final class AppLatency {
             kinesalite.start();
             dynalite.start();
             String stream = AppRuns.stream(kinesalite, "latency-kcl");
-            Map<String, String> consumer = new HashMap<>(Map.of("bench.mode", "kcl", "bench.stream", stream,
-                    "bench.endpoint", kinesalite.endpoint().toString(), "bench.dynamo", dynalite.endpoint().toString()));
-            if (idleMillis != null) {
-                consumer.put("bench.idle-millis", String.valueOf(idleMillis));
-            }
             Map<String, String> producer = sdkProducer(kinesalite, stream);
             String label = "SDK PutRecord → KCL 3.1.1, idle time between reads "
                     + (idleMillis == null ? KclConsumer.DEFAULT_IDLE_MILLIS + " ms (default)" : idleMillis + " ms");
-            return measure(label, ChildJvm.reference("latency-kcl", consumer),
-                    () -> ChildJvm.reference("latency-sdk-producer", producer));
+            return measure(label, ChildJvm.reference("latency-kcl", kclConsumer(kinesalite, dynalite, stream,
+                    idleMillis)), () -> ChildJvm.reference("latency-sdk-producer", producer));
         }
+    }
+
+    private static Map<String, String> kclConsumer(Kinesalite kinesalite, Dynalite dynalite, String stream,
+            Long idleMillis) {
+        Map<String, String> consumer = new HashMap<>(Map.of("bench.mode", "kcl", "bench.stream", stream,
+                "bench.endpoint", kinesalite.endpoint().toString(), "bench.dynamo", dynalite.endpoint().toString()));
+        if (idleMillis != null) {
+            consumer.put("bench.idle-millis", String.valueOf(idleMillis));
+        }
+        return consumer;
+    }
+
+    private Map<String, String> ourProducer(Kinesalite kinesalite, String stream, String bufferTime) {
+        Map<String, String> producer = AppRuns.appProperties(kinesalite.endpoint(), stream);
+        producer.put("bench.mode", "produce");
+        producer.put("mp.messaging.incoming.in.enabled", "false");
+        if (bufferTime != null) {
+            producer.put("mp.messaging.outgoing.out.buffer-time", bufferTime);
+        }
+        rate(producer);
+        return producer;
     }
 
     private static Map<String, String> ourConsumer(Kinesalite kinesalite, String stream) {
